@@ -1,0 +1,133 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MLNet.Siamese.Networks;
+
+/// <summary>
+/// The TorchSharp module built from a <see cref="NetworkSpec"/>: one named child per layer ("0", "1", ...), so the
+/// parameter names are "{layer index}.weight" and "{layer index}.bias" and map one to one onto the specification.
+/// Takes a flat batch (N, C*H*W) or an image batch (N, C, H, W) and returns embeddings (N, D).
+/// </summary>
+public sealed class EmbeddingNetwork : nn.Module<Tensor, Tensor>
+{
+    private readonly Sequential _layers;
+    private readonly long[] _imageShape;
+
+    /// <summary>Builds the module and initializes its weights with the current TorchSharp random state.</summary>
+    /// <param name="spec">The specification; it is checked first.</param>
+    public EmbeddingNetwork(NetworkSpec spec) : base("EmbeddingNetwork")
+    {
+        Spec = spec ?? throw new ArgumentNullException(nameof(spec));
+        var shapes = spec.InferShapes();
+        _imageShape = new long[] { spec.Channels, spec.Height, spec.Width };
+        var children = new List<(string, nn.Module<Tensor, Tensor>)>();
+        for (int i = 0; i < spec.Layers.Count; i++)
+            children.Add((i.ToString(System.Globalization.CultureInfo.InvariantCulture), Build(spec.Layers[i], shapes[i])));
+        _layers = nn.Sequential(children);
+        RegisterComponents();
+    }
+
+    /// <summary>The specification this module was built from.</summary>
+    public NetworkSpec Spec { get; }
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        var x = input.dim() == 2 ? input.view(input.shape[0], _imageShape[0], _imageShape[1], _imageShape[2]) : input;
+        return _layers.forward(x).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Copies every weight and running statistic out of the module, named "{layer index}.{weight|bias|running_mean|running_var}"
+    /// as in the specification's layer list.
+    /// </summary>
+    /// <returns>The weights by name.</returns>
+    public IReadOnlyDictionary<string, WeightTensor> ExportWeights()
+    {
+        var result = new Dictionary<string, WeightTensor>(StringComparer.Ordinal);
+        foreach (var (name, tensor) in state_dict())
+        {
+            if (name.EndsWith("num_batches_tracked", StringComparison.Ordinal)) continue;
+            string key = name.StartsWith("_layers.", StringComparison.Ordinal) ? name["_layers.".Length..] : name;
+            result[key] = ToWeight(tensor);
+        }
+        return result;
+    }
+
+    /// <summary>Copies a tensor to a <see cref="WeightTensor"/> (float32, CPU, contiguous).</summary>
+    /// <param name="tensor">The tensor.</param>
+    /// <returns>Its shape and values.</returns>
+    public static WeightTensor ToWeight(Tensor tensor)
+    {
+        using var scope = NewDisposeScope();
+        var cpu = tensor.detach().to(ScalarType.Float32).cpu().contiguous();
+        return new WeightTensor(cpu.shape.ToArray(), cpu.data<float>().ToArray());
+    }
+
+    private static nn.Module<Tensor, Tensor> Build(LayerSpec layer, TensorShape input)
+    {
+        switch (layer)
+        {
+            case Conv2dLayer c:
+            {
+                var conv = nn.Conv2d(input.Dimensions[0], c.OutChannels, c.KernelSize, stride: c.Stride, padding: c.Padding);
+                Initialize(conv.weight!, conv.bias, c.Init, input.Dimensions[0] * c.KernelSize * c.KernelSize, c.OutChannels * c.KernelSize * c.KernelSize);
+                return conv;
+            }
+            case LinearLayer l:
+            {
+                var linear = nn.Linear(input.Size, l.OutFeatures);
+                Initialize(linear.weight!, linear.bias, l.Init, input.Size, l.OutFeatures);
+                return linear;
+            }
+            case BatchNorm2dLayer b:
+                return nn.BatchNorm2d(input.Dimensions[0], eps: b.Epsilon, momentum: b.Momentum);
+            case ReluLayer:
+                return nn.ReLU();
+            case TanhLayer:
+                return nn.Tanh();
+            case MaxPool2dLayer p:
+                return nn.MaxPool2d(p.KernelSize, p.Stride == 0 ? p.KernelSize : p.Stride);
+            case AvgPool2dLayer p:
+                return nn.AvgPool2d(p.KernelSize, p.Stride == 0 ? p.KernelSize : p.Stride);
+            case GlobalAvgPoolLayer:
+                return nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten());
+            case FlattenLayer:
+                return nn.Flatten();
+            case L2NormalizeLayer:
+                return new L2Normalize();
+            default:
+                throw new NotSupportedException($"Layer {layer.GetType().Name} is not supported.");
+        }
+    }
+
+    private static void Initialize(Parameter weight, Parameter? bias, WeightInit init, int fanIn, int fanOut)
+    {
+        using var noGrad = no_grad();
+        switch (init)
+        {
+            case WeightInit.Default:
+                return;
+            case WeightInit.NarrowNormal:
+                nn.init.normal_(weight, 0, 0.01);
+                break;
+            case WeightInit.He:
+                nn.init.normal_(weight, 0, Math.Sqrt(2.0 / fanIn));
+                break;
+            case WeightInit.Glorot:
+                double limit = Math.Sqrt(6.0 / (fanIn + fanOut));
+                nn.init.uniform_(weight, -limit, limit);
+                break;
+        }
+        if (bias is not null) nn.init.zeros_(bias);
+    }
+
+    private sealed class L2Normalize : nn.Module<Tensor, Tensor>
+    {
+        public L2Normalize() : base("L2Normalize") { }
+
+        public override Tensor forward(Tensor input) => nn.functional.normalize(input, p: 2, dim: 1, eps: 1e-12);
+    }
+}
