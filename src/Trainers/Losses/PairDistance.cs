@@ -1,0 +1,24 @@
+using static TorchSharp.torch;
+
+namespace MLNet.Siamese.Losses;
+
+/// <summary>Distances between embeddings, with a small epsilon so the gradient of the square root stays finite at 0.</summary>
+public static class PairDistance
+{
+    /// <summary>Row-wise Euclidean distance sqrt(sum((a - b)^2) + 1e-12).</summary>
+    /// <param name="a">Embeddings (N, D).</param>
+    /// <param name="b">Embeddings (N, D).</param>
+    /// <returns>Distances (N).</returns>
+    public static Tensor Euclidean(Tensor a, Tensor b) => ((a - b).pow(2).sum(1) + 1e-12).sqrt();
+
+    /// <summary>All squared Euclidean distances between the rows of <paramref name="a"/> and of <paramref name="b"/>.</summary>
+    /// <param name="a">Embeddings (N, D).</param>
+    /// <param name="b">Embeddings (M, D).</param>
+    /// <returns>Squared distances (N, M), clamped at 0.</returns>
+    public static Tensor SquaredMatrix(Tensor a, Tensor b)
+    {
+        var aa = a.pow(2).sum(1, keepdim: true);
+        var bb = b.pow(2).sum(1, keepdim: true).t();
+        return (aa + bb - 2 * a.matmul(b.t())).clamp_min(0);
+    }
+}

@@ -1,0 +1,124 @@
+using MLNet.Siamese.Augmentation;
+using MLNet.Siamese.Losses;
+using MLNet.Siamese.Networks;
+using Microsoft.ML;
+
+namespace MLNet.Siamese.Trainers;
+
+/// <summary>Options of <see cref="SiameseTrainer"/>. Every field has a documented default.</summary>
+public sealed class SiameseTrainerOptions
+{
+    /// <summary>Input column of flat float vectors (C*H*W values in 0..1, row-major). Default "Features".</summary>
+    public string FeatureColumnName { get; set; } = "Features";
+
+    /// <summary>
+    /// Label column. For single items (the default mode): the class of each row (string, key, integer or boolean);
+    /// pairs are sampled online. For explicit pairs (<see cref="LeftFeatureColumnName"/> set): a boolean, true for same-class pairs.
+    /// Default "Label".
+    /// </summary>
+    public string LabelColumnName { get; set; } = "Label";
+
+    /// <summary>Optional group column (e.g. the alphabet of a character) for within-group sampling. Default null.</summary>
+    public string? GroupColumnName { get; set; }
+
+    /// <summary>Explicit pairs mode: the left feature column of each pair row. Default null (single items).</summary>
+    public string? LeftFeatureColumnName { get; set; }
+
+    /// <summary>Explicit pairs mode: the right feature column of each pair row. Default null.</summary>
+    public string? RightFeatureColumnName { get; set; }
+
+    /// <summary>The twin network. Default null: <see cref="NetworkPresets.Compact"/> at <see cref="ImageSize"/> with <see cref="EmbeddingDimension"/>.</summary>
+    public NetworkSpec? Network { get; set; }
+
+    /// <summary>Input height and width when <see cref="Network"/> is null. Default 28.</summary>
+    public int ImageSize { get; set; } = 28;
+
+    /// <summary>Embedding size when <see cref="Network"/> is null. Default 64.</summary>
+    public int EmbeddingDimension { get; set; } = 64;
+
+    /// <summary>Training objective. Default <see cref="SiameseLoss.Contrastive"/>.</summary>
+    public SiameseLoss Loss { get; set; } = SiameseLoss.Contrastive;
+
+    /// <summary>Margin of the contrastive and triplet losses. Default 1.0 (the digits seed uses 0.3 for its 2-D MLP).</summary>
+    public float Margin { get; set; } = 1.0f;
+
+    /// <summary>Triplet loss: mine the hardest positive and negative of each anchor in a P x K batch. Default true.</summary>
+    public bool BatchHardMining { get; set; } = true;
+
+    /// <summary>Prototypical episodes: classes per episode. Default 20.</summary>
+    public int Ways { get; set; } = 20;
+
+    /// <summary>Prototypical episodes: support items per class. Default 1.</summary>
+    public int Shots { get; set; } = 1;
+
+    /// <summary>Prototypical episodes: query items per class. Default 5.</summary>
+    public int Queries { get; set; } = 5;
+
+    /// <summary>Draw all classes of an episode, and the two classes of a dissimilar pair, from one group (needs <see cref="GroupColumnName"/>). Default false.</summary>
+    public bool WithinGroup { get; set; }
+
+    /// <summary>Adam learning rate. Default 6e-5 (the Omniglot seed).</summary>
+    public float LearningRate { get; set; } = 6e-5f;
+
+    /// <summary>Adam gradient decay (beta1). Default 0.9.</summary>
+    public float Beta1 { get; set; } = 0.9f;
+
+    /// <summary>Adam squared-gradient decay (beta2). Default 0.99.</summary>
+    public float Beta2 { get; set; } = 0.99f;
+
+    /// <summary>Training iterations (optimizer steps). Default 1000.</summary>
+    public int Iterations { get; set; } = 1000;
+
+    /// <summary>Pairs (or triplets, or P x K items for batch-hard) per iteration. Default 128.</summary>
+    public int BatchSize { get; set; } = 128;
+
+    /// <summary>Random seed; the same seed gives the same model on CPU. Default null: drawn from the MLContext.</summary>
+    public int? Seed { get; set; }
+
+    /// <summary>Where to train. Default <see cref="SiameseDevice.Auto"/>.</summary>
+    public SiameseDevice Device { get; set; } = SiameseDevice.Auto;
+
+    /// <summary>Random affine distortions of image inputs; null (the default) trains on the images as they are.</summary>
+    public AffineAugmentation? Augmentation { get; set; }
+
+    /// <summary>Iterations between progress reports and log lines. Default 100.</summary>
+    public int ProgressInterval { get; set; } = 100;
+
+    /// <summary>Receives a <see cref="TrainingProgress"/> every <see cref="ProgressInterval"/> iterations. Default null.</summary>
+    public IProgress<TrainingProgress>? Progress { get; set; }
+
+    /// <summary>Stops training between two iterations (the latest checkpoint is kept). Default none.</summary>
+    public CancellationToken CancellationToken { get; set; }
+
+    /// <summary>
+    /// Optional validation items (same columns as the training data, classes ideally unseen in training): balanced pairs are
+    /// drawn from them once, their accuracy is recorded every <see cref="ValidationInterval"/> iterations, and the decision
+    /// threshold is calibrated on them. Default null: the threshold is calibrated on pairs drawn from the training data.
+    /// </summary>
+    public IDataView? ValidationData { get; set; }
+
+    /// <summary>Number of validation pairs drawn. Default 1000.</summary>
+    public int ValidationPairs { get; set; } = 1000;
+
+    /// <summary>Iterations between validations. Default 500.</summary>
+    public int ValidationInterval { get; set; } = 500;
+
+    /// <summary>Stop when validation accuracy has not improved for this many validations, and keep the best weights; 0 (the default) never stops early.</summary>
+    public int EarlyStoppingPatience { get; set; }
+
+    /// <summary>Folder for checkpoints; null (the default) writes none.</summary>
+    public string? CheckpointDirectory { get; set; }
+
+    /// <summary>Iterations between checkpoints (one is also written at the end). Default 500.</summary>
+    public int CheckpointInterval { get; set; } = 500;
+
+    /// <summary>A checkpoint file to resume from; training continues at its iteration with its optimizer and random state. Default null.</summary>
+    public string? ResumeFrom { get; set; }
+
+    /// <summary>Number of pairs drawn from the training data to calibrate the threshold when there is no validation data. Default 2000.</summary>
+    public int CalibrationPairs { get; set; } = 2000;
+
+    /// <summary>The network this configuration trains.</summary>
+    /// <returns><see cref="Network"/>, or the compact preset at <see cref="ImageSize"/> and <see cref="EmbeddingDimension"/>.</returns>
+    public NetworkSpec ResolveNetwork() => Network ?? NetworkPresets.Compact(ImageSize, EmbeddingDimension);
+}

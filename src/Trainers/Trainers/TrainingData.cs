@@ -1,0 +1,125 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace MLNet.Siamese.Trainers;
+
+/// <summary>
+/// Training items read once from an IDataView into one contiguous array: features (row-major, <see cref="FeatureSize"/>
+/// per item), a dense class id per item and a dense group id per class.
+/// </summary>
+internal sealed class TrainingData
+{
+    public required float[] Features { get; init; }
+    public required int FeatureSize { get; init; }
+    public required int[] ClassOfItem { get; init; }
+    public required string[] ClassNames { get; init; }
+    public required int[] GroupOfClass { get; init; }
+    public int Count => ClassOfItem.Length;
+
+    /// <summary>Reads single labelled items, checking the feature length and that every value is finite.</summary>
+    public static TrainingData ReadItems(IDataView data, string featureColumn, string labelColumn, string? groupColumn, int expectedSize, string what)
+    {
+        var featureCol = RequireColumn(data, featureColumn, what);
+        var labelCol = RequireColumn(data, labelColumn, what);
+        var groupCol = groupColumn is null ? (DataViewSchema.Column?)null : RequireColumn(data, groupColumn, what);
+        CheckFeatureType(featureCol, expectedSize, what);
+        var columns = new List<DataViewSchema.Column> { featureCol, labelCol };
+        if (groupCol is { } g) columns.Add(g);
+        var features = new List<float>();
+        var labels = new List<string>();
+        var groups = new List<string>();
+        using (var cursor = data.GetRowCursor(columns))
+        {
+            var getFeatures = cursor.GetGetter<VBuffer<float>>(featureCol);
+            var getLabel = LabelGetter.Create(cursor, labelCol, what);
+            var getGroup = groupCol is { } gc ? LabelGetter.Create(cursor, gc, what) : null;
+            var buffer = default(VBuffer<float>);
+            long row = 0;
+            while (cursor.MoveNext())
+            {
+                getFeatures(ref buffer);
+                AppendChecked(features, buffer, expectedSize, featureColumn, row, what);
+                string label = getLabel();
+                if (label.Length == 0)
+                    throw new InvalidOperationException($"{what}: row {row} has an empty or missing value in label column '{labelColumn}'.");
+                labels.Add(label);
+                groups.Add(getGroup?.Invoke() ?? string.Empty);
+                row++;
+            }
+        }
+        if (labels.Count == 0)
+            throw new InvalidOperationException($"{what}: the data has no rows.");
+        var classNames = labels.Distinct(StringComparer.Ordinal).OrderBy(s => s, StringComparer.Ordinal).ToArray();
+        var classId = classNames.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
+        var classOfItem = labels.Select(l => classId[l]).ToArray();
+        var groupNames = groups.Distinct(StringComparer.Ordinal).OrderBy(s => s, StringComparer.Ordinal).ToList();
+        var groupOfClass = new int[classNames.Length];
+        for (int i = 0; i < classOfItem.Length; i++) groupOfClass[classOfItem[i]] = groupNames.IndexOf(groups[i]);
+        return new TrainingData
+        {
+            Features = features.ToArray(),
+            FeatureSize = expectedSize,
+            ClassOfItem = classOfItem,
+            ClassNames = classNames,
+            GroupOfClass = groupOfClass,
+        };
+    }
+
+    /// <summary>Reads explicit pairs: two feature columns and a boolean label.</summary>
+    public static (float[] Left, float[] Right, float[] Similar) ReadPairs(IDataView data, string leftColumn, string rightColumn, string labelColumn, int expectedSize, string what)
+    {
+        var leftCol = RequireColumn(data, leftColumn, what);
+        var rightCol = RequireColumn(data, rightColumn, what);
+        var labelCol = RequireColumn(data, labelColumn, what);
+        CheckFeatureType(leftCol, expectedSize, what);
+        CheckFeatureType(rightCol, expectedSize, what);
+        if (labelCol.Type != BooleanDataViewType.Instance)
+            throw new InvalidOperationException($"{what}: pair label column '{labelColumn}' must be Boolean (true = same class) but is {labelCol.Type}.");
+        var left = new List<float>();
+        var right = new List<float>();
+        var similar = new List<float>();
+        using var cursor = data.GetRowCursor(new[] { leftCol, rightCol, labelCol });
+        var getLeft = cursor.GetGetter<VBuffer<float>>(leftCol);
+        var getRight = cursor.GetGetter<VBuffer<float>>(rightCol);
+        var getLabel = cursor.GetGetter<bool>(labelCol);
+        var buffer = default(VBuffer<float>);
+        bool label = false;
+        long row = 0;
+        while (cursor.MoveNext())
+        {
+            getLeft(ref buffer);
+            AppendChecked(left, buffer, expectedSize, leftColumn, row, what);
+            getRight(ref buffer);
+            AppendChecked(right, buffer, expectedSize, rightColumn, row, what);
+            getLabel(ref label);
+            similar.Add(label ? 1f : 0f);
+            row++;
+        }
+        if (similar.Count == 0)
+            throw new InvalidOperationException($"{what}: the data has no rows.");
+        return (left.ToArray(), right.ToArray(), similar.ToArray());
+    }
+
+    private static DataViewSchema.Column RequireColumn(IDataView data, string name, string what)
+        => data.Schema.GetColumnOrNull(name) ?? throw new ArgumentOutOfRangeException(nameof(data),
+            $"{what}: column '{name}' not found. Columns present: {string.Join(", ", data.Schema.Select(c => c.Name))}.");
+
+    private static void CheckFeatureType(DataViewSchema.Column column, int expectedSize, string what)
+    {
+        if (column.Type is not VectorDataViewType v || v.ItemType != NumberDataViewType.Single)
+            throw new ArgumentOutOfRangeException(nameof(column), $"{what}: column '{column.Name}' must be a vector of Single (float) but is {column.Type}.");
+        if (v.IsKnownSize && v.Size != expectedSize)
+            throw new ArgumentOutOfRangeException(nameof(column), $"{what}: column '{column.Name}' has vectors of {v.Size} values but the network expects {expectedSize} (channels x height x width).");
+    }
+
+    private static void AppendChecked(List<float> target, VBuffer<float> buffer, int expectedSize, string column, long row, string what)
+    {
+        if (buffer.Length != expectedSize)
+            throw new InvalidOperationException($"{what}: row {row} of column '{column}' has {buffer.Length} values but the network expects {expectedSize}.");
+        int start = target.Count;
+        foreach (var value in buffer.DenseValues()) target.Add(value);
+        for (int i = start; i < target.Count; i++)
+            if (!float.IsFinite(target[i]))
+                throw new InvalidOperationException($"{what}: row {row} of column '{column}' holds a non-finite value ({target[i]}) at position {i - start}.");
+    }
+}
