@@ -1,0 +1,250 @@
+using MLNet.Siamese.Checkpoints;
+using MLNet.Siamese.Losses;
+using MLNet.Siamese.Networks;
+using MLNet.Siamese.Runtime;
+using MLNet.Siamese.Sampling;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using static TorchSharp.torch;
+
+namespace MLNet.Siamese.Trainers;
+
+/// <summary>
+/// Trains a Siamese (twin) network with TorchSharp and returns a <see cref="SiameseModel"/>: an ordinary ML.NET
+/// transformer whose scoring runs on ONNX Runtime. Reach it as <c>mlContext.Siamese().Train(options)</c>.
+/// </summary>
+/// <remarks>
+/// <format type="text/markdown"><![CDATA[
+/// ### Input and output columns
+/// | Mode | Input columns | Output of the model's `Transform` |
+/// | -- | -- | -- |
+/// | single items (default) | `Features`: vector of Single, C*H*W values in 0..1; `Label`: class (text, key, integer or boolean); optional `Group` | `Embedding`: vector of Single |
+/// | explicit pairs (`LeftFeatureColumnName` set) | `LeftFeatures`, `RightFeatures`: vectors of Single; `Label`: Boolean, true for same-class pairs | `Embedding` |
+///
+/// The pair view, `SiameseModel.PairScorer`, maps `LeftFeatures` and `RightFeatures` to `Score` (0..1, higher is
+/// more similar), `Distance` (Euclidean distance of the embeddings), `PredictedLabel` (Score >= threshold) and the two embeddings.
+///
+/// In single-item mode pairs (contrastive, binary cross-entropy), triplets or episodes are sampled online, fresh for
+/// every iteration, as the seeds' getSiameseBatch does. Every image is decoded once into one tensor; batches are
+/// gathered by index. The decision threshold is calibrated on the validation data when given, else on pairs drawn
+/// from the training data.
+/// ]]></format>
+/// </remarks>
+public sealed class SiameseTrainer : IEstimator<SiameseModel>
+{
+    private readonly MLContext _context;
+    private readonly SiameseTrainerOptions _options;
+
+    internal SiameseTrainer(MLContext context, SiameseTrainerOptions options)
+    {
+        _context = context ?? throw new ArgumentNullException(nameof(context));
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+    }
+
+    /// <summary>The options this trainer was created with.</summary>
+    public SiameseTrainerOptions Options => _options;
+
+    /// <summary>Trains on <paramref name="input"/> and returns the trained model.</summary>
+    /// <param name="input">Training data (see the remarks for columns).</param>
+    /// <returns>The trained model.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A column is missing, of the wrong type, or of the wrong vector size.</exception>
+    /// <exception cref="InvalidOperationException">The data cannot train a Siamese network (one class, no class with two items, non-finite values), or training diverged.</exception>
+    public SiameseModel Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ValidateOptions();
+        var spec = _options.ResolveNetwork();
+        spec.InferShapes();
+        bool pairsMode = _options.LeftFeatureColumnName is not null || _options.RightFeatureColumnName is not null;
+        if (pairsMode && (_options.LeftFeatureColumnName is null || _options.RightFeatureColumnName is null))
+            throw new ArgumentException("Explicit pairs need both LeftFeatureColumnName and RightFeatureColumnName.", nameof(input));
+        if (pairsMode && _options.Loss is not (SiameseLoss.Contrastive or SiameseLoss.BinaryCrossEntropy))
+            throw new ArgumentException($"Explicit pairs train with the Contrastive or BinaryCrossEntropy loss, not {_options.Loss}.", nameof(input));
+
+        const string what = "Siamese trainer";
+        float[] features;
+        int itemCount;
+        ClassIndex? classes = null;
+        float[]? pairSimilar = null;
+        TrainingData? items = null;
+        if (pairsMode)
+        {
+            var (left, right, similar) = TrainingData.ReadPairs(input, _options.LeftFeatureColumnName!, _options.RightFeatureColumnName!, _options.LabelColumnName, spec.InputSize, what);
+            features = left.Concat(right).ToArray();
+            itemCount = similar.Length * 2;
+            pairSimilar = similar;
+            if (similar.All(s => s == similar[0]))
+                throw new InvalidOperationException($"{what}: every pair in label column '{_options.LabelColumnName}' has the same label ({similar[0] > 0.5f}); training needs both similar and dissimilar pairs.");
+        }
+        else
+        {
+            items = TrainingData.ReadItems(input, _options.FeatureColumnName, _options.LabelColumnName, _options.GroupColumnName, spec.InputSize, what);
+            classes = new ClassIndex(items.ClassOfItem, items.GroupOfClass);
+            CheckClasses(items, classes, what);
+            features = items.Features;
+            itemCount = items.Count;
+        }
+        TrainingData? validation = _options.ValidationData is null ? null
+            : TrainingData.ReadItems(_options.ValidationData, _options.FeatureColumnName, _options.LabelColumnName, null, spec.InputSize, "Siamese trainer validation data");
+
+        TorchRuntime.EnsureAvailable();
+        NativeMemoryTuning.Apply();
+        var device = ResolveDevice(_options.Device);
+        var host = ((IHostEnvironment)_context).Register("SiameseTrainer");
+        int seed = _options.Seed ?? host.Rand.Next();
+        using var channel = host.Start("Training");
+        using var run = new TrainingRun(_options, spec, seed, device, channel, features, itemCount, classes, pairSimilar);
+        if (_options.ResumeFrom is not null)
+            run.Resume(TrainingCheckpoint.Load(_options.ResumeFrom), _options.ResumeFrom);
+
+        // Calibration and validation pairs are drawn with their own generators, so they do not disturb training batches.
+        var calibrationPairs = validation is not null
+            ? DrawPairs(validation, _options.ValidationPairs, seed + 1)
+            : pairsMode ? null : DrawPairs(items!, _options.CalibrationPairs, seed + 2);
+        Func<double>? validate = validation is null ? null : () => Calibrate(run, spec, validation, calibrationPairs!).Accuracy;
+        run.Train(validate);
+
+        PairScoring scoring;
+        double calibrationAccuracy;
+        if (calibrationPairs is not null)
+            (scoring, calibrationAccuracy) = Calibrate(run, spec, validation ?? items!, calibrationPairs);
+        else
+            (scoring, calibrationAccuracy) = CalibrateOnExplicitPairs(run, spec, features, pairSimilar!);
+
+        var weights = new Dictionary<string, WeightTensor>(run.Network.ExportWeights(), StringComparer.Ordinal);
+        if (run.Head is not null)
+        {
+            weights["head.weight"] = EmbeddingNetwork.ToWeight(run.Head.weight!);
+            weights["head.bias"] = EmbeddingNetwork.ToWeight(run.Head.bias!);
+        }
+        var summary = new TrainingSummary
+        {
+            Iterations = run.Iteration,
+            Seed = seed,
+            Loss = _options.Loss,
+            LossHistory = run.LossHistory.ToArray(),
+            ValidationHistory = run.Validation.ToArray(),
+            CalibrationAccuracy = calibrationAccuracy,
+            CalibratedOnValidation = validation is not null,
+            LastCheckpoint = run.LastCheckpoint,
+        };
+        string featureColumn = pairsMode ? "Features" : _options.FeatureColumnName;
+        return new SiameseModel(_context, spec, weights, scoring, featureColumn, summary);
+    }
+
+    /// <summary>The output schema of the model: the input plus an <c>Embedding</c> vector column.</summary>
+    /// <param name="inputSchema">The input schema.</param>
+    /// <returns>The output schema shape.</returns>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        var spec = _options.ResolveNetwork();
+        string featureColumn = _options.LeftFeatureColumnName ?? _options.FeatureColumnName;
+        if (!inputSchema.TryFindColumn(featureColumn, out var column))
+            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Siamese trainer: column '{featureColumn}' not found.");
+        if (column.Kind != SchemaShape.Column.VectorKind.Vector && column.Kind != SchemaShape.Column.VectorKind.VariableVector || column.ItemType != NumberDataViewType.Single)
+            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Siamese trainer: column '{featureColumn}' must be a vector of Single.");
+        var builder = new DataViewSchema.Builder();
+        builder.AddColumn(SiameseModel.EmbeddingColumnName, new VectorDataViewType(NumberDataViewType.Single, spec.EmbeddingDimension));
+        var added = SchemaShape.Create(builder.ToSchema());
+        return new SchemaShape(inputSchema.Where(c => c.Name != SiameseModel.EmbeddingColumnName).Concat(added));
+    }
+
+    private void ValidateOptions()
+    {
+        if (_options.Iterations <= 0) throw new ArgumentOutOfRangeException(nameof(SiameseTrainerOptions.Iterations), _options.Iterations, "Iterations must be positive.");
+        if (_options.BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(SiameseTrainerOptions.BatchSize), _options.BatchSize, "BatchSize must be positive.");
+        if (!(_options.LearningRate > 0) || !float.IsFinite(_options.LearningRate)) throw new ArgumentOutOfRangeException(nameof(SiameseTrainerOptions.LearningRate), _options.LearningRate, "LearningRate must be a positive number.");
+        if (_options.Beta1 is < 0 or >= 1 || _options.Beta2 is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(SiameseTrainerOptions.Beta1), "Beta1 and Beta2 must be in [0, 1).");
+        if (!(_options.Margin > 0)) throw new ArgumentOutOfRangeException(nameof(SiameseTrainerOptions.Margin), _options.Margin, "Margin must be positive.");
+        if (_options.Loss == SiameseLoss.Prototypical && (_options.Ways < 2 || _options.Shots < 1 || _options.Queries < 1))
+            throw new ArgumentOutOfRangeException(nameof(SiameseTrainerOptions.Ways), "Prototypical episodes need Ways >= 2, Shots >= 1 and Queries >= 1.");
+        if (_options.WithinGroup && _options.GroupColumnName is null && _options.LeftFeatureColumnName is null)
+            throw new ArgumentException("WithinGroup sampling needs GroupColumnName.", nameof(SiameseTrainerOptions.WithinGroup));
+        _options.Augmentation?.Validate();
+    }
+
+    private void CheckClasses(TrainingData items, ClassIndex classes, string what)
+    {
+        if (classes.NonEmptyClasses.Length < 2)
+            throw new InvalidOperationException($"{what}: label column '{_options.LabelColumnName}' has a single class ('{items.ClassNames[0]}'); a Siamese network needs at least two classes.");
+        if (classes.ClassesWithPairs.Length == 0)
+            throw new InvalidOperationException($"{what}: no class in label column '{_options.LabelColumnName}' has two items, so no similar pair can be drawn.");
+        switch (_options.Loss)
+        {
+            case SiameseLoss.Prototypical:
+            {
+                int need = _options.Shots + _options.Queries;
+                int eligible = _options.WithinGroup
+                    ? classes.ClassesOfGroup.Select(g => g.Count(c => classes.ItemsOfClass[c].Length >= need)).DefaultIfEmpty(0).Max()
+                    : classes.NonEmptyClasses.Count(c => classes.ItemsOfClass[c].Length >= need);
+                if (eligible < 2)
+                    throw new InvalidOperationException($"{what}: episodes of {_options.Shots} shots and {_options.Queries} queries need classes with {need} items; only {eligible} class(es) have that many{(_options.WithinGroup ? " in any one group" : "")}.");
+                break;
+            }
+            case SiameseLoss.Triplet when _options.BatchHardMining && _options.BatchSize < 8:
+                throw new ArgumentOutOfRangeException(nameof(SiameseTrainerOptions.BatchSize), _options.BatchSize, "Batch-hard triplet mining needs BatchSize >= 8 (at least 2 classes x 4 items).");
+        }
+        if (_options.WithinGroup && !classes.ClassesOfGroup.Any(g => g.Length >= 2))
+            throw new InvalidOperationException($"{what}: WithinGroup sampling needs a group in column '{_options.GroupColumnName}' with two classes; none has.");
+        if (_options.Loss is SiameseLoss.Contrastive or SiameseLoss.BinaryCrossEntropy && _options.BatchSize > 64 * items.Count)
+            throw new ArgumentOutOfRangeException(nameof(SiameseTrainerOptions.BatchSize), _options.BatchSize, $"BatchSize {_options.BatchSize} is far larger than the {items.Count} items allow.");
+    }
+
+    private static Device ResolveDevice(SiameseDevice device) => device switch
+    {
+        SiameseDevice.Cpu => CPU,
+        SiameseDevice.Cuda => cuda.is_available() ? CUDA : throw new InvalidOperationException("Device Cuda was requested but TorchSharp reports no CUDA device. Reference a libtorch-cuda-* package in the application and check the NVIDIA driver, or use Device Auto/Cpu."),
+        _ => cuda.is_available() ? CUDA : CPU,
+    };
+
+    private static PairBatch DrawPairs(TrainingData data, int count, int seed)
+    {
+        var index = new ClassIndex(data.ClassOfItem, data.GroupOfClass);
+        if (index.ClassesWithPairs.Length == 0 || index.NonEmptyClasses.Length < 2)
+            throw new InvalidOperationException("Siamese trainer: the validation data needs at least two classes and a class with two items.");
+        return new BatchSampler(index, new SiameseRandom(seed)).SamplePairs(count);
+    }
+
+    private (PairScoring, double Accuracy) Calibrate(TrainingRun run, NetworkSpec spec, TrainingData data, PairBatch pairs)
+    {
+        var embeddings = run.EmbedAll(data.Features, data.Count);
+        int d = spec.EmbeddingDimension;
+        int n = pairs.Left.Length;
+        var left = new float[n * d];
+        var right = new float[n * d];
+        for (int i = 0; i < n; i++)
+        {
+            embeddings.AsSpan((int)pairs.Left[i] * d, d).CopyTo(left.AsSpan(i * d));
+            embeddings.AsSpan((int)pairs.Right[i] * d, d).CopyTo(right.AsSpan(i * d));
+        }
+        return Score(run, left, right, pairs.Similar);
+    }
+
+    private (PairScoring, double Accuracy) CalibrateOnExplicitPairs(TrainingRun run, NetworkSpec spec, float[] features, float[] similar)
+    {
+        int n = similar.Length;
+        var embeddings = run.EmbedAll(features, 2 * n);
+        int d = spec.EmbeddingDimension;
+        return Score(run, embeddings.AsSpan(0, n * d).ToArray(), embeddings.AsSpan(n * d, n * d).ToArray(), similar);
+    }
+
+    private (PairScoring, double Accuracy) Score(TrainingRun run, float[] left, float[] right, float[] similar)
+    {
+        int n = similar.Length;
+        int d = left.Length / n;
+        if (run.Head is not null)
+        {
+            var scores = run.HeadScores(left, right, n);
+            var (threshold, accuracy) = ScoreCalibration.BestThreshold(scores, similar);
+            return (new PairScoring { LearnedHead = true, Threshold = threshold }, accuracy);
+        }
+        var distances = new float[n];
+        for (int i = 0; i < n; i++)
+            distances[i] = System.Numerics.Tensors.TensorPrimitives.Distance(left.AsSpan(i * d, d), right.AsSpan(i * d, d));
+        var (scale, offset) = ScoreCalibration.FitDistanceSigmoid(distances, similar);
+        var calibrated = distances.Select(x => 1f / (1f + MathF.Exp(-(scale * x + offset)))).ToArray();
+        var (t, acc) = ScoreCalibration.BestThreshold(calibrated, similar);
+        return (new PairScoring { LearnedHead = false, DistanceScale = scale, DistanceOffset = offset, Threshold = t }, acc);
+    }
+}
