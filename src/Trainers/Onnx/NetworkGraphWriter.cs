@@ -1,0 +1,136 @@
+using System.Globalization;
+using MLNet.Siamese.Networks;
+
+namespace MLNet.Siamese.Onnx;
+
+/// <summary>
+/// Writes the layers of a <see cref="NetworkSpec"/> as ONNX nodes: flat input (N, C*H*W) reshaped to NCHW, then one
+/// or two nodes per layer. Weights become initializers named as in <see cref="EmbeddingNetwork.ExportWeights"/>
+/// ("{layer}.weight", ...), so writing the network twice (the two branches of a pair) stores them once.
+/// </summary>
+internal sealed class NetworkGraphWriter
+{
+    /// <summary>The epsilon of F.normalize used by <see cref="L2NormalizeLayer"/>.</summary>
+    private const float L2Epsilon = 1e-12f;
+
+    private readonly NetworkSpec _spec;
+    private readonly IReadOnlyList<TensorShape> _shapes;
+    private readonly IReadOnlyDictionary<string, WeightTensor> _weights;
+
+    /// <summary>Checks the specification (its shape inference) and that every weight it needs is present with the right shape.</summary>
+    /// <exception cref="InvalidOperationException">The specification does not infer shapes.</exception>
+    /// <exception cref="ArgumentException">A weight is missing or has the wrong shape.</exception>
+    public NetworkGraphWriter(NetworkSpec spec, IReadOnlyDictionary<string, WeightTensor> weights)
+    {
+        _spec = spec;
+        _weights = weights;
+        _shapes = spec.InferShapes();
+        for (int i = 0; i < spec.Layers.Count; i++)
+        {
+            var input = _shapes[i];
+            switch (spec.Layers[i])
+            {
+                case Conv2dLayer c:
+                    Require(weights, Key(i, "weight"), c.OutChannels, input.Dimensions[0], c.KernelSize, c.KernelSize);
+                    Require(weights, Key(i, "bias"), c.OutChannels);
+                    break;
+                case BatchNorm2dLayer:
+                    foreach (var part in new[] { "weight", "bias", "running_mean", "running_var" })
+                        Require(weights, Key(i, part), input.Dimensions[0]);
+                    break;
+                case LinearLayer l:
+                    Require(weights, Key(i, "weight"), l.OutFeatures, input.Size);
+                    Require(weights, Key(i, "bias"), l.OutFeatures);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Length of the embedding.</summary>
+    public int EmbeddingDimension => _shapes[^1].Size;
+
+    /// <summary>Input length C*H*W.</summary>
+    public int InputSize => _spec.InputSize;
+
+    /// <summary>Writes the network from <paramref name="input"/> (N, C*H*W) to <paramref name="output"/> (N, D).</summary>
+    /// <param name="graph">The graph.</param>
+    /// <param name="input">Name of the flat input value.</param>
+    /// <param name="prefix">Prefix of the intermediate value names, distinct per branch.</param>
+    /// <param name="output">Name of the embedding value.</param>
+    public void Write(OnnxGraphBuilder graph, string input, string prefix, string output)
+    {
+        var shape = graph.Int64Initializer("image_shape", new long[] { 4 }, new long[] { -1, _spec.Channels, _spec.Height, _spec.Width });
+        string x = graph.Node("Reshape", prefix + "image", new[] { input, shape });
+        for (int i = 0; i < _spec.Layers.Count; i++)
+        {
+            var layer = _spec.Layers[i];
+            string y = i == _spec.Layers.Count - 1 ? output : prefix + Key(i, layer.GetType().Name.Replace("Layer", "", StringComparison.Ordinal).ToLowerInvariant());
+            x = WriteLayer(graph, layer, i, x, y);
+        }
+    }
+
+    private string WriteLayer(OnnxGraphBuilder graph, LayerSpec layer, int i, string x, string y)
+    {
+        switch (layer)
+        {
+            case Conv2dLayer c:
+                return graph.Node("Conv", y, new[] { x, Weight(graph, i, "weight"), Weight(graph, i, "bias") },
+                    OnnxProto.IntsAttribute("kernel_shape", c.KernelSize, c.KernelSize),
+                    OnnxProto.IntsAttribute("strides", c.Stride, c.Stride),
+                    OnnxProto.IntsAttribute("pads", c.Padding, c.Padding, c.Padding, c.Padding));
+            case BatchNorm2dLayer b:
+                return graph.Node("BatchNormalization", y,
+                    new[] { x, Weight(graph, i, "weight"), Weight(graph, i, "bias"), Weight(graph, i, "running_mean"), Weight(graph, i, "running_var") },
+                    OnnxProto.FloatAttribute("epsilon", (float)b.Epsilon));
+            case ReluLayer:
+                return graph.Node("Relu", y, new[] { x });
+            case TanhLayer:
+                return graph.Node("Tanh", y, new[] { x });
+            case MaxPool2dLayer p:
+                return Pool(graph, "MaxPool", p.KernelSize, p.Stride, x, y);
+            case AvgPool2dLayer p:
+                return Pool(graph, "AveragePool", p.KernelSize, p.Stride, x, y);
+            case GlobalAvgPoolLayer:
+                string pooled = graph.Node("GlobalAveragePool", y + ".pooled", new[] { x });
+                return graph.Node("Flatten", y, new[] { pooled }, OnnxProto.IntAttribute("axis", 1));
+            case FlattenLayer:
+                return graph.Node("Flatten", y, new[] { x }, OnnxProto.IntAttribute("axis", 1));
+            case LinearLayer:
+                return graph.Node("Gemm", y, new[] { x, Weight(graph, i, "weight"), Weight(graph, i, "bias") }, OnnxProto.IntAttribute("transB", 1));
+            case L2NormalizeLayer:
+                string norm = graph.Node("ReduceL2", y + ".norm", new[] { x }, OnnxProto.IntsAttribute("axes", 1), OnnxProto.IntAttribute("keepdims", 1));
+                string clamped = graph.Node("Max", y + ".clamped", new[] { norm, graph.FloatScalar("l2_epsilon", L2Epsilon) });
+                return graph.Node("Div", y, new[] { x, clamped });
+            default:
+                throw new NotSupportedException($"Layer {i} ({layer.GetType().Name}) cannot be exported to ONNX.");
+        }
+    }
+
+    private static string Pool(OnnxGraphBuilder graph, string op, int kernel, int stride, string x, string y) =>
+        graph.Node(op, y, new[] { x },
+            OnnxProto.IntsAttribute("kernel_shape", kernel, kernel),
+            OnnxProto.IntsAttribute("strides", stride == 0 ? kernel : stride, stride == 0 ? kernel : stride));
+
+    private string Weight(OnnxGraphBuilder graph, int layer, string part)
+    {
+        string name = Key(layer, part);
+        var w = _weights[name];
+        return graph.FloatInitializer(name, w.Shape, w.Values);
+    }
+
+    private static string Key(int layer, string part) => layer.ToString(CultureInfo.InvariantCulture) + "." + part;
+
+    /// <summary>Checks that <paramref name="weights"/> holds <paramref name="name"/> with shape <paramref name="dims"/>.</summary>
+    /// <exception cref="ArgumentException">Missing, wrong shape, or the value count does not match the shape.</exception>
+    public static WeightTensor Require(IReadOnlyDictionary<string, WeightTensor> weights, string name, params long[] dims)
+    {
+        if (!weights.TryGetValue(name, out var w) || w is null)
+            throw new ArgumentException($"Weight '{name}' is missing; expected shape [{string.Join(", ", dims)}].", nameof(weights));
+        if (w.Shape is null || !w.Shape.SequenceEqual(dims))
+            throw new ArgumentException($"Weight '{name}' has shape [{string.Join(", ", w.Shape ?? Array.Empty<long>())}]; expected [{string.Join(", ", dims)}].", nameof(weights));
+        long count = dims.Aggregate(1L, (a, b) => a * b);
+        if (w.Values is null || w.Values.Length != count)
+            throw new ArgumentException($"Weight '{name}' has {w.Values?.Length ?? 0} values; its shape [{string.Join(", ", dims)}] needs {count}.", nameof(weights));
+        return w;
+    }
+}

@@ -1,0 +1,57 @@
+using MLNet.Siamese.Networks;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MLNet.Siamese.Tests.Onnx;
+
+/// <summary>Builds networks with non-trivial weights and batch-norm statistics, and compares arrays.</summary>
+internal static class TrainedNetworks
+{
+    /// <summary>Builds the module, gives batch norms random running statistics and affine parameters, and puts it in eval mode.</summary>
+    public static EmbeddingNetwork Build(NetworkSpec spec, int seed)
+    {
+        manual_seed(seed);
+        var net = new EmbeddingNetwork(spec);
+        using (no_grad())
+        {
+            foreach (var (name, tensor) in net.state_dict())
+            {
+                if (name.EndsWith("running_mean", StringComparison.Ordinal)) tensor.copy_(randn_like(tensor) * 0.5);
+                else if (name.EndsWith("running_var", StringComparison.Ordinal)) tensor.copy_(rand_like(tensor) + 0.5);
+            }
+            foreach (var (name, p) in net.named_parameters())
+            {
+                // Batch-norm affine parameters start at 1 and 0: perturb them (they are 1-D and belong to a batch norm layer).
+                int layer = int.Parse(name.Split('.')[^2], System.Globalization.CultureInfo.InvariantCulture);
+                if (spec.Layers[layer] is BatchNorm2dLayer) p.add_(randn_like(p) * 0.1);
+            }
+        }
+        net.eval();
+        return net;
+    }
+
+    /// <summary>Forwards a flat batch without gradients and returns the values row-major.</summary>
+    public static float[] Forward(EmbeddingNetwork net, float[] input, int batch)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var x = tensor(input, new long[] { batch, net.Spec.InputSize });
+        return net.forward(x).data<float>().ToArray();
+    }
+
+    /// <summary>Uniform random values in [0, 1) from a seeded generator.</summary>
+    public static float[] RandomInput(int count, int seed)
+    {
+        var random = new Random(seed);
+        return Enumerable.Range(0, count).Select(_ => (float)random.NextDouble()).ToArray();
+    }
+
+    /// <summary>Asserts the arrays have the same length and differ by at most <paramref name="tolerance"/>.</summary>
+    public static void AssertClose(float[] expected, float[] actual, float tolerance, string what)
+    {
+        Assert.HasCount(expected.Length, actual, what + ": length");
+        float max = 0;
+        for (int i = 0; i < expected.Length; i++) max = Math.Max(max, Math.Abs(expected[i] - actual[i]));
+        Assert.IsLessThanOrEqualTo(tolerance, max, $"{what}: max abs difference {max}");
+    }
+}
