@@ -41,7 +41,7 @@ public static class OnnxExporter
     /// <param name="metadata">Optional key/value pairs stored in the model's metadata_props.</param>
     /// <returns>The ONNX model bytes.</returns>
     /// <exception cref="InvalidOperationException">The specification does not infer shapes.</exception>
-    /// <exception cref="ArgumentException">A weight is missing or has the wrong shape, or a name is empty.</exception>
+    /// <exception cref="ArgumentException">A weight is missing or has the wrong shape, or a name is empty, or the two names are equal.</exception>
     public static byte[] ExportEmbedder(NetworkSpec spec, IReadOnlyDictionary<string, WeightTensor> weights,
         string inputName = "Features", string outputName = "Embedding", IReadOnlyDictionary<string, string>? metadata = null)
     {
@@ -49,6 +49,7 @@ public static class OnnxExporter
         ArgumentNullException.ThrowIfNull(weights);
         ArgumentException.ThrowIfNullOrEmpty(inputName);
         ArgumentException.ThrowIfNullOrEmpty(outputName);
+        if (inputName == outputName) throw new ArgumentException("The input and output need different names.", nameof(outputName));
         var network = new NetworkGraphWriter(spec, weights);
         var graph = new OnnxGraphBuilder();
         graph.Input(OnnxProto.TensorValueInfo(inputName, OnnxProto.DataType.Float, null, network.InputSize));

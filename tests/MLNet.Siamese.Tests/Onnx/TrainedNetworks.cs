@@ -27,6 +27,9 @@ internal static class TrainedNetworks
             }
         }
         net.eval();
+        foreach (var (name, w) in net.ExportWeights())
+            if (name.EndsWith("running_var", StringComparison.Ordinal))
+                Assert.IsTrue(w.Values.Any(v => v != 1f), "batch-norm statistics were not randomized: " + name);
         return net;
     }
 
