@@ -12,7 +12,7 @@ namespace MLNet.Siamese.Data;
 /// renamed into place, so a cache folder is either complete or absent; a later call with the same archive reuses
 /// it without extracting again. Entries that would escape the folder (<c>../</c>), absolute paths, symbolic links,
 /// entries or totals over <see cref="ZipExtractionLimits"/> (checked on the declared sizes and again on the bytes
-/// actually written), excessive compression ratios, and truncated or corrupt archives are refused with an
+/// actually written, with the CRC-32 verified), excessive compression ratios, and truncated or corrupt archives are refused with an
 /// <see cref="ArchiveRejectedException"/>, and the partial extraction is deleted.
 /// </remarks>
 public static class SafeZipExtractor
@@ -150,6 +150,7 @@ public static class SafeZipExtractor
         ZipExtractionLimits limits, long writtenBefore)
     {
         long written = 0;
+        var crc = new Crc32();
         try
         {
             using Stream source = entry.Open();
@@ -167,6 +168,7 @@ public static class SafeZipExtractor
                 if (writtenBefore + written > limits.MaxTotalBytes)
                     throw new ArchiveRejectedException(archivePath, entry.FullName,
                         $"the archive expands to more than the total limit of {limits.MaxTotalBytes} bytes.");
+                crc.Append(buffer.AsSpan(0, read));
                 target.Write(buffer, 0, read);
             }
         }
@@ -177,6 +179,9 @@ public static class SafeZipExtractor
         if (written != entry.Length)
             throw new ArchiveRejectedException(archivePath, entry.FullName,
                 $"the entry expanded to {written} bytes but declares {entry.Length} (truncated or lying header).");
+        if (crc.Value != entry.Crc32)
+            throw new ArchiveRejectedException(archivePath, entry.FullName,
+                $"the entry's CRC-32 is 0x{crc.Value:X8} but the archive declares 0x{entry.Crc32:X8} (corrupt data or lying header).");
         return written;
     }
 
