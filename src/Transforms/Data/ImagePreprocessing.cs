@@ -17,6 +17,9 @@ namespace MLNet.Siamese.Data;
 /// </remarks>
 public static class ImagePreprocessing
 {
+    private const string DecodeInputColumn = "ImagePath";
+    private const string DecodeOutputColumn = "Features";
+
     /// <summary>Builds the preprocessing chain for one or more (output, input) column pairs.</summary>
     /// <param name="mlContext">The ML.NET context.</param>
     /// <param name="options">Size, inversion and image folder.</param>
@@ -87,10 +90,11 @@ public static class ImagePreprocessing
         if (paths.Count == 0)
             return result;
 
-        const string input = "ImagePath", output = "Features";
+        const string input = DecodeInputColumn, output = DecodeOutputColumn;
         IDataView data = mlContext.Data.LoadFromEnumerable(resolved.Select(p => new PathRow { ImagePath = p }));
         var pixelOptions = options with { ImageFolder = null };
-        IDataView transformed = CreateEstimator(mlContext, pixelOptions, new InputOutputColumnPair(output, input)).Fit(data).Transform(data);
+        ITransformer model = CreateEstimator(mlContext, pixelOptions, new InputOutputColumnPair(output, input)).Fit(data);
+        IDataView transformed = model.Transform(data);
 
         var column = transformed.Schema[output];
         using DataViewRowCursor cursor = transformed.GetRowCursor([column]);
@@ -107,9 +111,12 @@ public static class ImagePreprocessing
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                string file = row < resolved.Length ? resolved[row] : "(unknown)";
-                Exception cause = e.InnerException is { } inner && e is InvalidOperationException ? inner : e;
-                throw new InvalidDataException($"Image file '{file}' could not be decoded: {cause.Message}", e);
+                // ML.NET decodes ahead of the cursor, so the failing file is not necessarily the current row:
+                // find it by decoding the remaining files one at a time.
+                Exception cause = e is InvalidOperationException && e.InnerException is { } inner ? inner : e;
+                int bad = FindUndecodable(mlContext, model, resolved, row);
+                string file = bad >= 0 ? resolved[bad] : $"(one of {resolved.Length - row} files starting at '{resolved[row]}')";
+                throw new InvalidDataException($"Image file {(bad >= 0 ? $"'{file}'" : file)} could not be decoded: {cause.Message}", e);
             }
             if (buffer.Length != length)
                 throw new InvalidDataException($"Image file '{resolved[row]}' gave {buffer.Length} values instead of {length}.");
@@ -129,6 +136,28 @@ public static class ImagePreprocessing
         if (row != resolved.Length)
             throw new InvalidOperationException($"Decoded {row} images instead of {resolved.Length}.");
         return result;
+    }
+
+    private static int FindUndecodable(MLContext mlContext, ITransformer model, string[] paths, int start)
+    {
+        for (int i = Math.Max(0, start); i < paths.Length; i++)
+        {
+            try
+            {
+                IDataView one = model.Transform(mlContext.Data.LoadFromEnumerable(new[] { new PathRow { ImagePath = paths[i] } }));
+                var column = one.Schema[DecodeOutputColumn];
+                using DataViewRowCursor cursor = one.GetRowCursor([column]);
+                ValueGetter<VBuffer<float>> getter = cursor.GetGetter<VBuffer<float>>(column);
+                VBuffer<float> buffer = default;
+                while (cursor.MoveNext())
+                    getter(ref buffer);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private sealed class PathRow
