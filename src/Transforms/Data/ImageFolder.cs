@@ -11,7 +11,7 @@ namespace MLNet.Siamese.Data;
 /// <remarks>
 /// Labels are taken from the folders nearest each file, so a wrapper folder around everything (as in a zip
 /// holding <c>images_background_small1/...</c>) does not matter. Hidden files and folders (names starting with
-/// <c>.</c>) and <c>__MACOSX</c> folders are skipped. Rows are sorted by path, ordinally.
+/// <c>.</c>), <c>__MACOSX</c> folders and symbolic links are skipped. Rows are sorted by path, ordinally.
 /// </remarks>
 public static class ImageFolder
 {

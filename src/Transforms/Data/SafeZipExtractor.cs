@@ -133,12 +133,16 @@ public static class SafeZipExtractor
             byte[] buffer = new byte[CopyBufferSize];
             foreach (var (entry, fullPath, isDirectory) in plan)
             {
-                if (isDirectory)
+                try
                 {
-                    Directory.CreateDirectory(fullPath);
-                    continue;
+                    Directory.CreateDirectory(isDirectory ? fullPath : Path.GetDirectoryName(fullPath)!);
                 }
-                Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
+                catch (IOException e)
+                {
+                    throw new ArchiveRejectedException(archivePath, entry.FullName, "the entry's folder clashes with a file of the same name.", e);
+                }
+                if (isDirectory)
+                    continue;
                 if (File.Exists(fullPath) || Directory.Exists(fullPath))
                     throw new ArchiveRejectedException(archivePath, entry.FullName, "the archive holds this path twice.");
                 writtenTotal += CopyEntry(archivePath, entry, fullPath, buffer, limits, writtenTotal);

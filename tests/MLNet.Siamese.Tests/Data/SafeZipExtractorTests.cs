@@ -222,6 +222,24 @@ public sealed class SafeZipExtractorTests
     }
 
     [TestMethod]
+    public void DuplicateEntry_SamePathTwice_IsRefused()
+    {
+        var (sandbox, archive, cache) = Sandbox("dup.zip");
+        using var _ = sandbox;
+        TestFiles.WriteZip(archive, [("a/x.txt", Hello), ("a/./x.txt", Hello)]);
+        AssertRefused(sandbox, archive, cache, "a/./x.txt");
+    }
+
+    [TestMethod]
+    public void FileThenFolderOfSameName_IsRefused()
+    {
+        var (sandbox, archive, cache) = Sandbox("clash.zip");
+        using var _ = sandbox;
+        TestFiles.WriteZip(archive, [("a", Hello), ("a/x.txt", Hello)]);
+        AssertRefused(sandbox, archive, cache, "a/x.txt");
+    }
+
+    [TestMethod]
     public void MissingArchive_ThrowsFileNotFound()
     {
         using var sandbox = new TempFolder();
