@@ -1,0 +1,142 @@
+using System.IO.Compression;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNet.Siamese.Data;
+
+namespace MLNet.Siamese.Tests.Data;
+
+[TestClass]
+public sealed class ImageFolderTests
+{
+    [TestMethod]
+    public void DepthOne_LabelsAreParentFolders_SortedOrdinally_NonImagesIgnored()
+    {
+        using var root = new TempFolder();
+        // Written out of order on purpose.
+        TestFiles.WritePng(root.Combine("b", "2.png"));
+        TestFiles.WritePng(root.Combine("a", "2.PNG"));
+        TestFiles.WritePng(root.Combine("a", "1.png"));
+        TestFiles.WritePng(root.Combine("B", "1.png"));
+        File.WriteAllText(root.Combine("a", "notes.txt"), "not an image");   // ignored: extension
+        TestFiles.WritePng(root.Combine("a", ".hidden.png"));                // ignored: hidden file
+        TestFiles.WritePng(root.Combine("__MACOSX", "a", "1.png"));          // ignored: macOS metadata folder
+
+        var entries = ImageFolder.Scan(root.Path);
+        var expected = new[]
+        {
+            new ImageFolderEntry(root.Combine("B", "1.png"), "B", "B"),
+            new ImageFolderEntry(root.Combine("a", "1.png"), "a", "a"),
+            new ImageFolderEntry(root.Combine("a", "2.PNG"), "a", "a"),
+            new ImageFolderEntry(root.Combine("b", "2.png"), "b", "b"),
+        };
+        CollectionAssert.AreEqual(expected, entries.ToArray());
+        Assert.IsTrue(entries.All(e => Path.IsPathFullyQualified(e.ImagePath)));
+    }
+
+    [TestMethod]
+    public void DepthTwo_LabelIsGroupSlashClass_GroupIsFirstPart()
+    {
+        using var root = new TempFolder();
+        TestFiles.WritePng(root.Combine("wrapper", "Latin", "character01", "x.png"));
+        TestFiles.WritePng(root.Combine("wrapper", "Greek", "character02", "y.jpg"));
+        TestFiles.WritePng(root.Combine("wrapper", "Greek", "character01", "z.bmp"));
+
+        var entries = ImageFolder.Scan(root.Path, new ImageFolderOptions { LabelDepth = 2 });
+        CollectionAssert.AreEqual(new[] { "Greek/character01", "Greek/character02", "Latin/character01" },
+            entries.Select(e => e.Label).ToArray());
+        CollectionAssert.AreEqual(new[] { "Greek", "Greek", "Latin" }, entries.Select(e => e.Group).ToArray());
+    }
+
+    [TestMethod]
+    public void CatalogLoad_GivesImagePathLabelGroupColumns_InDeterministicOrder()
+    {
+        using var root = new TempFolder();
+        foreach (string cls in new[] { "z", "m", "a" })
+            for (int i = 3; i > 0; i--)
+                TestFiles.WritePng(root.Combine(cls, $"{i}.png"));
+
+        var ml = new MLContext();
+        IDataView first = ml.Siamese().LoadImageFolder(root.Path);
+        IDataView second = ml.Siamese().LoadImageFolder(root.Path, new ImageFolderOptions());
+        foreach (string column in new[] { "ImagePath", "Label", "Group" })
+            Assert.AreEqual(TextDataViewType.Instance, first.Schema[column].Type);
+
+        var paths = first.GetColumn<string>("ImagePath").ToArray();
+        Assert.HasCount(9, paths);
+        CollectionAssert.AreEqual(paths.Order(StringComparer.Ordinal).ToArray(), paths);
+        CollectionAssert.AreEqual(paths, second.GetColumn<string>("ImagePath").ToArray());
+        CollectionAssert.AreEqual(first.GetColumn<string>("Label").ToArray(), first.GetColumn<string>("Group").ToArray());
+        CollectionAssert.AreEqual(new[] { "a", "a", "a", "m", "m", "m", "z", "z", "z" }, first.GetColumn<string>("Label").ToArray());
+    }
+
+    [TestMethod]
+    public void CustomExtensions_OnlyThoseAreTaken()
+    {
+        using var root = new TempFolder();
+        TestFiles.WritePng(root.Combine("a", "1.png"));
+        TestFiles.WritePng(root.Combine("a", "2.bmp"));
+        var entries = ImageFolder.Scan(root.Path, new ImageFolderOptions { Extensions = ["bmp"] });
+        Assert.AreEqual(root.Combine("a", "2.bmp"), entries.Single().ImagePath);
+    }
+
+    [TestMethod]
+    public void ZipArchive_IsExtractedIntoCache_LabelsFromNearestFolders()
+    {
+        using var sandbox = new TempFolder();
+        string source = sandbox.Combine("src");
+        TestFiles.WritePng(Path.Combine(source, "wrap", "Alpha", "c1", "1.png"));
+        TestFiles.WritePng(Path.Combine(source, "wrap", "Beta", "c2", "1.png"));
+        string archive = sandbox.Combine("set.zip");
+        ZipFile.CreateFromDirectory(source, archive);
+        string cache = sandbox.Combine("cache");
+
+        var entries = ImageFolder.Scan(archive, new ImageFolderOptions { LabelDepth = 2, CacheDirectory = cache });
+        CollectionAssert.AreEqual(new[] { "Alpha/c1", "Beta/c2" }, entries.Select(e => e.Label).ToArray());
+        Assert.IsTrue(entries.All(e => e.ImagePath.StartsWith(cache + Path.DirectorySeparatorChar, StringComparison.Ordinal)));
+        Assert.IsTrue(entries.All(e => File.Exists(e.ImagePath)));
+    }
+
+    [TestMethod]
+    public void EmptyFolder_NoImages_ThrowsNamingTheFolder()
+    {
+        using var root = new TempFolder();
+        File.WriteAllText(root.Combine("readme.txt"), "no images here");
+        var e = Assert.ThrowsExactly<InvalidDataException>(() => ImageFolder.Scan(root.Path));
+        StringAssert.Contains(e.Message, root.Path);
+        StringAssert.Contains(e.Message, "No image");
+    }
+
+    [TestMethod]
+    public void MissingFolder_ThrowsDirectoryNotFound()
+    {
+        using var root = new TempFolder();
+        string missing = root.Combine("nope");
+        var e = Assert.ThrowsExactly<DirectoryNotFoundException>(() => new MLContext().Siamese().LoadImageFolder(missing));
+        StringAssert.Contains(e.Message, missing);
+    }
+
+    [TestMethod]
+    public void ImageTooShallowForLabelDepth_ThrowsNamingTheFile()
+    {
+        using var root = new TempFolder();
+        string shallow = TestFiles.WritePng(root.Combine("only-one-folder", "x.png"));
+        var e = Assert.ThrowsExactly<InvalidDataException>(() => ImageFolder.Scan(root.Path, new ImageFolderOptions { LabelDepth = 2 }));
+        StringAssert.Contains(e.Message, shallow);
+    }
+
+    [TestMethod]
+    public void NonZipFile_IsRejectedAsArgument()
+    {
+        using var root = new TempFolder();
+        string png = TestFiles.WritePng(root.Combine("x.png"));
+        var e = Assert.ThrowsExactly<ArgumentException>(() => ImageFolder.Scan(png));
+        StringAssert.Contains(e.Message, png);
+    }
+
+    [TestMethod]
+    public void LabelDepthZero_IsRejected()
+    {
+        using var root = new TempFolder();
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ImageFolder.Scan(root.Path, new ImageFolderOptions { LabelDepth = 0 }));
+    }
+}
