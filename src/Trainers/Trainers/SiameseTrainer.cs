@@ -138,16 +138,15 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
     /// <returns>The output schema shape.</returns>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
-        var spec = _options.ResolveNetwork();
+        ArgumentNullException.ThrowIfNull(inputSchema);
         string featureColumn = _options.LeftFeatureColumnName ?? _options.FeatureColumnName;
-        if (!inputSchema.TryFindColumn(featureColumn, out var column))
+        var column = inputSchema.FirstOrDefault(c => c.Name == featureColumn);
+        if (column.Name is null)
             throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Siamese trainer: column '{featureColumn}' not found.");
-        if (column.Kind != SchemaShape.Column.VectorKind.Vector && column.Kind != SchemaShape.Column.VectorKind.VariableVector || column.ItemType != NumberDataViewType.Single)
+        if (column.Kind == SchemaShape.Column.VectorKind.Scalar || column.ItemType != NumberDataViewType.Single)
             throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Siamese trainer: column '{featureColumn}' must be a vector of Single.");
-        var builder = new DataViewSchema.Builder();
-        builder.AddColumn(SiameseModel.EmbeddingColumnName, new VectorDataViewType(NumberDataViewType.Single, spec.EmbeddingDimension));
-        var added = SchemaShape.Create(builder.ToSchema());
-        return new SchemaShape(inputSchema.Where(c => c.Name != SiameseModel.EmbeddingColumnName).Concat(added));
+        // SchemaShape.Column has no public constructor; ML.NET's own Concatenate yields the same shape (a vector of Single).
+        return _context.Transforms.Concatenate(SiameseModel.EmbeddingColumnName, featureColumn).GetOutputSchema(inputSchema);
     }
 
     private void ValidateOptions()

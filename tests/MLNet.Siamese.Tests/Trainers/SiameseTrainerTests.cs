@@ -7,25 +7,12 @@ using Microsoft.ML.Data;
 
 namespace MLNet.Siamese.Tests.Trainers;
 
-public sealed class PairPrediction
-{
-    public float Score { get; set; }
-
-    public float Distance { get; set; }
-
-    public bool PredictedLabel { get; set; }
-}
-
-public sealed class EmbeddingPrediction
-{
-    public float[] Embedding { get; set; } = Array.Empty<float>();
-}
-
 [TestClass]
 public sealed class SiameseTrainerTests
 {
     private static readonly List<GlyphItem> Train = SyntheticGlyphs.Make(30, 10, seed: 1, prefix: "train", groups: 3);
     private static readonly List<GlyphItem> Unseen = SyntheticGlyphs.Make(10, 10, seed: 2, prefix: "unseen");
+    private static readonly List<GlyphItem> Validation = SyntheticGlyphs.Make(10, 10, seed: 4, prefix: "validation");
 
     public TestContext TestContext { get; set; } = null!;
 
@@ -52,12 +39,15 @@ public sealed class SiameseTrainerTests
     public void ContrastiveTrainingLowersTheLossAndSeparatesUnseenClasses()
     {
         var ml = new MLContext(seed: 1);
-        var options = Small(150);
+        var options = Small(100);
         options.Margin = 1.0f;
+        options.ValidationData = SyntheticGlyphs.Load(ml, Validation);
+        options.ValidationInterval = 50;
+        options.ValidationPairs = 400;
         var model = ml.Siamese().Train(options).Fit(SyntheticGlyphs.Load(ml, Train));
         var loss = model.Summary.LossHistory;
-        Assert.AreEqual(150, loss.Count);
-        double first = loss.Take(20).Average(), last = loss.Skip(130).Average();
+        Assert.AreEqual(100, loss.Count);
+        double first = loss.Take(20).Average(), last = loss.Skip(80).Average();
         Assert.IsLessThan(first * 0.7, last, $"loss {first:F4} -> {last:F4}");
         double accuracy = PairAccuracy(ml, model, Unseen, 3);
         TestContext.WriteLine($"unseen-class pair accuracy {accuracy:P1}, loss {first:F4} -> {last:F4}");
