@@ -16,6 +16,14 @@ internal static class OnnxTransformers
         return estimator.Fit(empty);
     }
 
+    /// <summary>An empty data view with text columns, to fit image loaders on.</summary>
+    public static IDataView EmptyText(params string[] columns)
+    {
+        var builder = new DataViewSchema.Builder();
+        foreach (var name in columns) builder.AddColumn(name, TextDataViewType.Instance);
+        return new EmptyDataView(builder.ToSchema());
+    }
+
     private sealed class EmptyDataView : IDataView
     {
         public EmptyDataView(DataViewSchema schema) => Schema = schema;

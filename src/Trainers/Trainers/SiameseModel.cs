@@ -1,3 +1,4 @@
+using MLNet.Siamese.Data;
 using MLNet.Siamese.Networks;
 using MLNet.Siamese.Onnx;
 using Microsoft.ML;
@@ -24,8 +25,9 @@ public sealed class SiameseModel : ITransformer
     private readonly byte[] _embedderOnnx;
     private readonly byte[] _pairScorerOnnx;
 
-    internal SiameseModel(MLContext context, NetworkSpec network, IReadOnlyDictionary<string, WeightTensor> weights, PairScoring scoring, string featureColumnName, TrainingSummary summary)
+    internal SiameseModel(MLContext context, NetworkSpec network, IReadOnlyDictionary<string, WeightTensor> weights, PairScoring scoring, string featureColumnName, TrainingSummary summary, ImageInput? images = null)
     {
+        Images = images;
         _context = context;
         Network = network;
         Scoring = scoring;
@@ -39,9 +41,39 @@ public sealed class SiameseModel : ITransformer
         };
         _embedderOnnx = OnnxExporter.ExportEmbedder(network, weights, featureColumnName, EmbeddingColumnName, metadata);
         _pairScorerOnnx = OnnxExporter.ExportPairScorer(network, weights, scoring, LeftFeatureColumnName, RightFeatureColumnName, metadata);
-        Embedder = OnnxTransformers.Fit(context, _embedderOnnx, new[] { featureColumnName }, network.InputSize);
-        PairScorer = OnnxTransformers.Fit(context, _pairScorerOnnx, new[] { LeftFeatureColumnName, RightFeatureColumnName }, network.InputSize);
+        if (images is null)
+        {
+            Embedder = OnnxTransformers.Fit(context, _embedderOnnx, new[] { featureColumnName }, network.InputSize);
+            PairScorer = OnnxTransformers.Fit(context, _pairScorerOnnx, new[] { LeftFeatureColumnName, RightFeatureColumnName }, network.InputSize);
+        }
+        else
+        {
+            string image = images.ImageColumnName;
+            Embedder = CreateImageEmbedderEstimator(context, image, featureColumnName, images.Preprocessing)
+                .Append(context.Transforms.ApplyOnnxModel(new MemoryStream(_embedderOnnx)))
+                .Fit(OnnxTransformers.EmptyText(image));
+            PairScorer = ImagePreprocessing.CreateEstimator(context, images.Preprocessing,
+                    new InputOutputColumnPair(LeftFeatureColumnName, "Left" + image), new InputOutputColumnPair(RightFeatureColumnName, "Right" + image))
+                .Append(context.Transforms.ApplyOnnxModel(new MemoryStream(_pairScorerOnnx)))
+                .Fit(OnnxTransformers.EmptyText("Left" + image, "Right" + image));
+        }
     }
+
+    /// <summary>The image preprocessing of an image model's embedder: image paths to the network's features.</summary>
+    /// <param name="context">The ML.NET context.</param>
+    /// <param name="imageColumnName">Input column of image paths.</param>
+    /// <param name="featureColumnName">Output column of features.</param>
+    /// <param name="preprocessing">Decoding options.</param>
+    /// <returns>The estimator chain.</returns>
+    internal static EstimatorChain<ITransformer> CreateImageEmbedderEstimator(MLContext context, string imageColumnName, string featureColumnName, ImagePreprocessingOptions preprocessing)
+        => ImagePreprocessing.CreateEstimator(context, preprocessing, new InputOutputColumnPair(featureColumnName, imageColumnName));
+
+    /// <summary>
+    /// For a model trained from image files (<see cref="SiameseTrainerOptions.ImageColumnName"/>): the image column and
+    /// how images are decoded. The embedder then takes that column and the pair scorer "Left" + it and "Right" + it,
+    /// with the decoding done by ML.NET ImageAnalytics inside the saved pipeline. Null for feature-vector models.
+    /// </summary>
+    public ImageInput? Images { get; }
 
     /// <summary>The network specification.</summary>
     public NetworkSpec Network { get; }
@@ -55,10 +87,10 @@ public sealed class SiameseModel : ITransformer
     /// <summary>Input column of the embedder.</summary>
     public string FeatureColumnName { get; }
 
-    /// <summary>Left input column of the pair scorer: "Left" + <see cref="FeatureColumnName"/>.</summary>
+    /// <summary>Left feature column of the pair scorer's ONNX model: "Left" + <see cref="FeatureColumnName"/>.</summary>
     public string LeftFeatureColumnName => "Left" + FeatureColumnName;
 
-    /// <summary>Right input column of the pair scorer: "Right" + <see cref="FeatureColumnName"/>.</summary>
+    /// <summary>Right feature column of the pair scorer's ONNX model: "Right" + <see cref="FeatureColumnName"/>.</summary>
     public string RightFeatureColumnName => "Right" + FeatureColumnName;
 
     /// <summary>Length of the embedding.</summary>
@@ -107,6 +139,28 @@ public sealed class SiameseModel : ITransformer
     /// <summary>Saves the embedder's ML.NET transformers; the zip loads back as ML.NET's own ONNX transformer.</summary>
     /// <param name="ctx">The save context.</param>
     void ICanSaveModel.Save(ModelSaveContext ctx) => ((ICanSaveModel)Embedder).Save(ctx);
+}
+
+/// <summary>The image input of a <see cref="SiameseModel"/> trained from image files.</summary>
+/// <param name="ImageColumnName">Column of image paths the embedder reads.</param>
+/// <param name="Preprocessing">How images are decoded.</param>
+public sealed record ImageInput(string ImageColumnName, ImagePreprocessingOptions Preprocessing);
+
+/// <summary>Input row of an image pair scorer for <c>PredictionEngine</c> (default column names).</summary>
+public sealed class ImagePair
+{
+    /// <summary>Path of the first image.</summary>
+    public string LeftImagePath { get; set; } = string.Empty;
+
+    /// <summary>Path of the second image.</summary>
+    public string RightImagePath { get; set; } = string.Empty;
+}
+
+/// <summary>Input row of an image embedder for <c>PredictionEngine</c> (default column name).</summary>
+public sealed class ImageItem
+{
+    /// <summary>Path of the image.</summary>
+    public string ImagePath { get; set; } = string.Empty;
 }
 
 /// <summary>The two views of a <see cref="SiameseModel"/>.</summary>

@@ -79,14 +79,18 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
         }
         else
         {
-            items = TrainingData.ReadItems(input, _options.FeatureColumnName, _options.LabelColumnName, _options.GroupColumnName, spec.InputSize, what);
+            items = _options.ImageColumnName is null
+                ? TrainingData.ReadItems(input, _options.FeatureColumnName, _options.LabelColumnName, _options.GroupColumnName, spec.InputSize, what)
+                : TrainingData.ReadImages(_context, input, _options.ImageColumnName, _options.LabelColumnName, _options.GroupColumnName, _options.ResolvePreprocessing(), spec.InputSize, what);
             classes = new ClassIndex(items.ClassOfItem, items.GroupOfClass);
             CheckClasses(items, classes, what);
             features = items.Features;
             itemCount = items.Count;
         }
         TrainingData? validation = _options.ValidationData is null ? null
-            : TrainingData.ReadItems(_options.ValidationData, _options.FeatureColumnName, _options.LabelColumnName, null, spec.InputSize, "Siamese trainer validation data");
+            : _options.ImageColumnName is null
+                ? TrainingData.ReadItems(_options.ValidationData, _options.FeatureColumnName, _options.LabelColumnName, null, spec.InputSize, "Siamese trainer validation data")
+                : TrainingData.ReadImages(_context, _options.ValidationData, _options.ImageColumnName, _options.LabelColumnName, null, _options.ResolvePreprocessing(), spec.InputSize, "Siamese trainer validation data");
 
         TorchRuntime.EnsureAvailable();
         NativeMemoryTuning.Apply();
@@ -130,7 +134,8 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
             LastCheckpoint = run.LastCheckpoint,
         };
         string featureColumn = pairsMode ? "Features" : _options.FeatureColumnName;
-        return new SiameseModel(_context, spec, weights, scoring, featureColumn, summary);
+        var images = !pairsMode && _options.ImageColumnName is not null ? new ImageInput(_options.ImageColumnName, _options.ResolvePreprocessing()) : null;
+        return new SiameseModel(_context, spec, weights, scoring, featureColumn, summary, images);
     }
 
     /// <summary>The output schema of the model: the input plus an <c>Embedding</c> vector column.</summary>
@@ -140,6 +145,14 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
         string featureColumn = _options.LeftFeatureColumnName ?? _options.FeatureColumnName;
+        if (_options.ImageColumnName is not null && _options.LeftFeatureColumnName is null)
+        {
+            var image = inputSchema.FirstOrDefault(c => c.Name == _options.ImageColumnName);
+            if (image.Name is null)
+                throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Siamese trainer: image column '{_options.ImageColumnName}' not found.");
+            return SiameseModel.CreateImageEmbedderEstimator(_context, _options.ImageColumnName, _options.FeatureColumnName, _options.ResolvePreprocessing())
+                .Append(_context.Transforms.Concatenate(SiameseModel.EmbeddingColumnName, _options.FeatureColumnName)).GetOutputSchema(inputSchema);
+        }
         var column = inputSchema.FirstOrDefault(c => c.Name == featureColumn);
         if (column.Name is null)
             throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Siamese trainer: column '{featureColumn}' not found.");

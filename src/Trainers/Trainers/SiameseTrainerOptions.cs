@@ -1,4 +1,5 @@
 using MLNet.Siamese.Augmentation;
+using MLNet.Siamese.Data;
 using MLNet.Siamese.Losses;
 using MLNet.Siamese.Networks;
 using Microsoft.ML;
@@ -17,6 +18,17 @@ public sealed class SiameseTrainerOptions
     /// Default "Label".
     /// </summary>
     public string LabelColumnName { get; set; } = "Label";
+
+    /// <summary>
+    /// Train from image files: the column of image paths (text). Every image is decoded once with
+    /// <see cref="Preprocessing"/> (ML.NET ImageAnalytics), and the model's views then take image paths:
+    /// the embedder this column, the pair scorer "Left" + this and "Right" + this. Default null: train from
+    /// <see cref="FeatureColumnName"/>.
+    /// </summary>
+    public string? ImageColumnName { get; set; }
+
+    /// <summary>How images are decoded when <see cref="ImageColumnName"/> is set. Default null: <see cref="ImageSize"/> square, not inverted.</summary>
+    public ImagePreprocessingOptions? Preprocessing { get; set; }
 
     /// <summary>Optional group column (e.g. the alphabet of a character) for within-group sampling. Default null.</summary>
     public string? GroupColumnName { get; set; }
@@ -121,4 +133,12 @@ public sealed class SiameseTrainerOptions
     /// <summary>The network this configuration trains.</summary>
     /// <returns><see cref="Network"/>, or the compact preset at <see cref="ImageSize"/> and <see cref="EmbeddingDimension"/>.</returns>
     public NetworkSpec ResolveNetwork() => Network ?? NetworkPresets.Compact(ImageSize, EmbeddingDimension);
+
+    /// <summary>The image preprocessing this configuration uses.</summary>
+    /// <returns><see cref="Preprocessing"/>, or <see cref="ImageSize"/> square without inversion.</returns>
+    public ImagePreprocessingOptions ResolvePreprocessing()
+    {
+        var network = ResolveNetwork();
+        return Preprocessing ?? new ImagePreprocessingOptions { Width = network.Width, Height = network.Height };
+    }
 }

@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using MLNet.Siamese.Data;
 using Microsoft.ML.Data;
 
 namespace MLNet.Siamese.Trainers;
@@ -49,6 +50,53 @@ internal sealed class TrainingData
         }
         if (labels.Count == 0)
             throw new InvalidOperationException($"{what}: the data has no rows.");
+        return FromArrays(features.ToArray(), expectedSize, labels, groups);
+    }
+
+    /// <summary>Reads image paths with labels and decodes every image once into one array.</summary>
+    public static TrainingData ReadImages(MLContext context, IDataView data, string imageColumn, string labelColumn, string? groupColumn,
+        ImagePreprocessingOptions preprocessing, int expectedSize, string what)
+    {
+        if (preprocessing.FeatureLength != expectedSize)
+            throw new ArgumentOutOfRangeException(nameof(preprocessing), $"{what}: images are decoded to {preprocessing.Width}x{preprocessing.Height} = {preprocessing.FeatureLength} values but the network expects {expectedSize}.");
+        var imageCol = RequireColumn(data, imageColumn, what);
+        if (imageCol.Type is not TextDataViewType)
+            throw new ArgumentOutOfRangeException(nameof(data), $"{what}: image column '{imageColumn}' must hold text (file paths) but is {imageCol.Type}.");
+        var labelCol = RequireColumn(data, labelColumn, what);
+        var groupCol = groupColumn is null ? (DataViewSchema.Column?)null : RequireColumn(data, groupColumn, what);
+        var columns = new List<DataViewSchema.Column> { imageCol, labelCol };
+        if (groupCol is { } g) columns.Add(g);
+        var paths = new List<string>();
+        var labels = new List<string>();
+        var groups = new List<string>();
+        using (var cursor = data.GetRowCursor(columns))
+        {
+            var getPath = cursor.GetGetter<ReadOnlyMemory<char>>(imageCol);
+            var getLabel = LabelGetter.Create(cursor, labelCol, what);
+            var getGroup = groupCol is { } gc ? LabelGetter.Create(cursor, gc, what) : null;
+            ReadOnlyMemory<char> path = default;
+            long row = 0;
+            while (cursor.MoveNext())
+            {
+                getPath(ref path);
+                if (path.IsEmpty) throw new InvalidOperationException($"{what}: row {row} has an empty path in image column '{imageColumn}'.");
+                string label = getLabel();
+                if (label.Length == 0) throw new InvalidOperationException($"{what}: row {row} has an empty or missing value in label column '{labelColumn}'.");
+                string file = path.ToString();
+                if (!string.IsNullOrEmpty(preprocessing.ImageFolder) && !Path.IsPathRooted(file)) file = Path.Combine(preprocessing.ImageFolder, file);
+                paths.Add(file);
+                labels.Add(label);
+                groups.Add(getGroup?.Invoke() ?? string.Empty);
+                row++;
+            }
+        }
+        if (labels.Count == 0) throw new InvalidOperationException($"{what}: the data has no rows.");
+        var features = ImagePreprocessing.DecodeToArray(context, paths, preprocessing with { ImageFolder = null });
+        return FromArrays(features, expectedSize, labels, groups);
+    }
+
+    private static TrainingData FromArrays(float[] features, int featureSize, List<string> labels, List<string> groups)
+    {
         var classNames = labels.Distinct(StringComparer.Ordinal).OrderBy(s => s, StringComparer.Ordinal).ToArray();
         var classId = classNames.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
         var classOfItem = labels.Select(l => classId[l]).ToArray();
@@ -57,8 +105,8 @@ internal sealed class TrainingData
         for (int i = 0; i < classOfItem.Length; i++) groupOfClass[classOfItem[i]] = groupNames.IndexOf(groups[i]);
         return new TrainingData
         {
-            Features = features.ToArray(),
-            FeatureSize = expectedSize,
+            Features = features,
+            FeatureSize = featureSize,
             ClassOfItem = classOfItem,
             ClassNames = classNames,
             GroupOfClass = groupOfClass,
