@@ -56,8 +56,23 @@ internal static class DataViewColumns
         if (string.IsNullOrEmpty(columnName)) return null;
         var column = data.Schema.GetColumnOrNull(columnName);
         if (column is null) return null;
-        if (column.Value.Type != BooleanDataViewType.Instance)
-            throw new ArgumentException($"Column '{columnName}' has type {column.Value.Type}; a predicted label must be Boolean.", parameterName);
+        var type = column.Value.Type;
+        if (type is VectorDataViewType { ItemType: BooleanDataViewType, Size: 1 })
+        {
+            // ML.NET's ONNX transformer exposes a per-row ONNX output as a vector of length 1.
+            var result = new List<bool>();
+            using var cursor = data.GetRowCursor([column.Value]);
+            var getter = cursor.GetGetter<VBuffer<bool>>(column.Value);
+            VBuffer<bool> buffer = default;
+            while (cursor.MoveNext())
+            {
+                getter(ref buffer);
+                result.Add(buffer.GetItemOrDefault(0));
+            }
+            return result.ToArray();
+        }
+        if (type != BooleanDataViewType.Instance)
+            throw new ArgumentException($"Column '{columnName}' has type {type}; a predicted label must be Boolean or a Boolean vector of length 1.", parameterName);
         return Read<bool, bool>(data, column.Value, v => v);
     }
 

@@ -82,6 +82,12 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
             items = _options.ImageColumnName is null
                 ? TrainingData.ReadItems(input, _options.FeatureColumnName, _options.LabelColumnName, _options.GroupColumnName, spec.InputSize, what)
                 : TrainingData.ReadImages(_context, input, _options.ImageColumnName, _options.LabelColumnName, _options.GroupColumnName, _options.ResolvePreprocessing(), spec.InputSize, what);
+            if (_options.RotatedClasses)
+            {
+                if (spec.Height != spec.Width)
+                    throw new ArgumentException($"RotatedClasses needs a square input; the network takes {spec.Height}x{spec.Width}.", nameof(input));
+                items = items.WithRotatedClasses(spec.Channels, spec.Height);
+            }
             classes = new ClassIndex(items.ClassOfItem, items.GroupOfClass);
             CheckClasses(items, classes, what);
             features = items.Features;

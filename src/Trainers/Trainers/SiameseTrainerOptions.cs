@@ -93,6 +93,13 @@ public sealed class SiameseTrainerOptions
     /// <summary>Random affine distortions of image inputs; null (the default) trains on the images as they are.</summary>
     public AffineAugmentation? Augmentation { get; set; }
 
+    /// <summary>
+    /// Treat each item rotated by 90, 180 and 270 degrees as an item of a new class (of the same group): four times as many
+    /// classes to learn from, which helps one-shot generalization on handwritten characters (Snell et al. 2017). Needs
+    /// square inputs. Default false.
+    /// </summary>
+    public bool RotatedClasses { get; set; }
+
     /// <summary>Iterations between progress reports and log lines. Default 100.</summary>
     public int ProgressInterval { get; set; } = 100;
 

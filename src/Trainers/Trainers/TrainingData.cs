@@ -113,6 +113,49 @@ internal sealed class TrainingData
         };
     }
 
+    /// <summary>
+    /// Adds three copies of every item rotated by 90, 180 and 270 degrees, each rotation of a class being a new class
+    /// of the same group (the "rotated classes" augmentation of prototypical networks on Omniglot): four times the
+    /// classes to learn from. Items must be square images (<paramref name="channels"/> x side x side).
+    /// </summary>
+    public TrainingData WithRotatedClasses(int channels, int side)
+    {
+        if (channels * side * side != FeatureSize)
+            throw new InvalidOperationException($"Rotated classes need square images; the network input is {FeatureSize} values, not {channels}x{side}x{side}.");
+        int n = Count;
+        var features = new float[(long)n * 4 * FeatureSize];
+        Array.Copy(Features, features, Features.Length);
+        var classOfItem = new int[n * 4];
+        int classes = ClassNames.Length;
+        for (int r = 0; r < 4; r++)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                classOfItem[r * n + i] = r * classes + ClassOfItem[i];
+                if (r == 0) continue;
+                var src = Features.AsSpan(i * FeatureSize, FeatureSize);
+                var dst = features.AsSpan((r * n + i) * FeatureSize, FeatureSize);
+                for (int c = 0; c < channels; c++)
+                    for (int y = 0; y < side; y++)
+                        for (int x = 0; x < side; x++)
+                        {
+                            // rotate by r * 90 degrees counter-clockwise
+                            (int sy, int sx) = r switch { 1 => (x, side - 1 - y), 2 => (side - 1 - y, side - 1 - x), _ => (side - 1 - x, y) };
+                            dst[c * side * side + y * side + x] = src[c * side * side + sy * side + sx];
+                        }
+            }
+        }
+        var names = new string[classes * 4];
+        var groups = new int[classes * 4];
+        for (int r = 0; r < 4; r++)
+            for (int c = 0; c < classes; c++)
+            {
+                names[r * classes + c] = r == 0 ? ClassNames[c] : ClassNames[c] + "@" + (r * 90);
+                groups[r * classes + c] = GroupOfClass[c];
+            }
+        return new TrainingData { Features = features, FeatureSize = FeatureSize, ClassOfItem = classOfItem, ClassNames = names, GroupOfClass = groups };
+    }
+
     /// <summary>Reads explicit pairs: two feature columns and a boolean label.</summary>
     public static (float[] Left, float[] Right, float[] Similar) ReadPairs(IDataView data, string leftColumn, string rightColumn, string labelColumn, int expectedSize, string what)
     {
