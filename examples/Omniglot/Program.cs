@@ -66,7 +66,7 @@ Console.WriteLine($"Trained in {clock.Elapsed.TotalSeconds:F0} s; threshold {mod
 
 // 3. Save the pair scorer: one zip, ONNX inside, from two image paths to a score.
 string zip = Path.Combine(settings.OutputDirectory, "siamese-omniglot.zip");
-ml.Model.Save(model.PairScorer, null, zip);
+model.SavePairScorer(zip);
 var loaded = ml.Model.Load(zip, out _);
 Console.WriteLine($"Saved {zip} ({new FileInfo(zip).Length / 1024} KiB) and loaded it back.");
 

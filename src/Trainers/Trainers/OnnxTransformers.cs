@@ -6,23 +6,27 @@ namespace MLNet.Siamese.Trainers;
 /// <summary>Wraps ONNX model bytes in ML.NET's own ONNX transformer, fitted on an empty view of the input columns.</summary>
 internal static class OnnxTransformers
 {
-    public static ITransformer Fit(MLContext context, byte[] onnx, IReadOnlyList<string> inputColumns, int inputSize)
+    public static ITransformer Fit(MLContext context, byte[] onnx, DataViewSchema inputSchema)
+        => context.Transforms.ApplyOnnxModel(new MemoryStream(onnx)).Fit(Empty(inputSchema));
+
+    /// <summary>A schema of float vector columns of one size.</summary>
+    public static DataViewSchema VectorSchema(int size, params string[] columns)
     {
         var builder = new DataViewSchema.Builder();
-        foreach (var name in inputColumns)
-            builder.AddColumn(name, new VectorDataViewType(NumberDataViewType.Single, inputSize));
-        var empty = new EmptyDataView(builder.ToSchema());
-        var estimator = context.Transforms.ApplyOnnxModel(new MemoryStream(onnx));
-        return estimator.Fit(empty);
+        foreach (var name in columns) builder.AddColumn(name, new VectorDataViewType(NumberDataViewType.Single, size));
+        return builder.ToSchema();
     }
 
-    /// <summary>An empty data view with text columns, to fit image loaders on.</summary>
-    public static IDataView EmptyText(params string[] columns)
+    /// <summary>A schema of text columns (image paths).</summary>
+    public static DataViewSchema TextSchema(params string[] columns)
     {
         var builder = new DataViewSchema.Builder();
         foreach (var name in columns) builder.AddColumn(name, TextDataViewType.Instance);
-        return new EmptyDataView(builder.ToSchema());
+        return builder.ToSchema();
     }
+
+    /// <summary>An empty data view of <paramref name="schema"/>, to fit transformers on.</summary>
+    public static IDataView Empty(DataViewSchema schema) => new EmptyDataView(schema);
 
     private sealed class EmptyDataView : IDataView
     {

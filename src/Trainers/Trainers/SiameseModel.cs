@@ -43,19 +43,23 @@ public sealed class SiameseModel : ITransformer
         _pairScorerOnnx = OnnxExporter.ExportPairScorer(network, weights, scoring, LeftFeatureColumnName, RightFeatureColumnName, metadata);
         if (images is null)
         {
-            Embedder = OnnxTransformers.Fit(context, _embedderOnnx, new[] { featureColumnName }, network.InputSize);
-            PairScorer = OnnxTransformers.Fit(context, _pairScorerOnnx, new[] { LeftFeatureColumnName, RightFeatureColumnName }, network.InputSize);
+            EmbedderInputSchema = OnnxTransformers.VectorSchema(network.InputSize, featureColumnName);
+            PairScorerInputSchema = OnnxTransformers.VectorSchema(network.InputSize, LeftFeatureColumnName, RightFeatureColumnName);
+            Embedder = OnnxTransformers.Fit(context, _embedderOnnx, EmbedderInputSchema);
+            PairScorer = OnnxTransformers.Fit(context, _pairScorerOnnx, PairScorerInputSchema);
         }
         else
         {
             string image = images.ImageColumnName;
+            EmbedderInputSchema = OnnxTransformers.TextSchema(image);
+            PairScorerInputSchema = OnnxTransformers.TextSchema("Left" + image, "Right" + image);
             Embedder = CreateImageEmbedderEstimator(context, image, featureColumnName, images.Preprocessing)
                 .Append(context.Transforms.ApplyOnnxModel(new MemoryStream(_embedderOnnx)))
-                .Fit(OnnxTransformers.EmptyText(image));
+                .Fit(OnnxTransformers.Empty(EmbedderInputSchema));
             PairScorer = ImagePreprocessing.CreateEstimator(context, images.Preprocessing,
                     new InputOutputColumnPair(LeftFeatureColumnName, "Left" + image), new InputOutputColumnPair(RightFeatureColumnName, "Right" + image))
                 .Append(context.Transforms.ApplyOnnxModel(new MemoryStream(_pairScorerOnnx)))
-                .Fit(OnnxTransformers.EmptyText("Left" + image, "Right" + image));
+                .Fit(OnnxTransformers.Empty(PairScorerInputSchema));
         }
     }
 
@@ -104,6 +108,39 @@ public sealed class SiameseModel : ITransformer
 
     /// <summary>The pair view: <see cref="LeftFeatureColumnName"/> and <see cref="RightFeatureColumnName"/> to Score, Distance, PredictedLabel, LeftEmbedding, RightEmbedding.</summary>
     public ITransformer PairScorer { get; }
+
+    /// <summary>The input columns the embedder reads (image paths or feature vectors).</summary>
+    public DataViewSchema EmbedderInputSchema { get; }
+
+    /// <summary>The input columns the pair scorer reads (two image paths or two feature vectors).</summary>
+    public DataViewSchema PairScorerInputSchema { get; }
+
+    /// <summary>
+    /// Saves the pair scorer as an ML.NET model zip (with its input schema): <c>mlContext.Model.Load</c> reads it back
+    /// as ML.NET's own transformers, and scoring it needs only Microsoft.ML, its ImageAnalytics (for image models) and
+    /// OnnxTransformer packages.
+    /// </summary>
+    /// <param name="path">The zip file to write.</param>
+    public void SavePairScorer(string path) => SaveAtomically(PairScorer, PairScorerInputSchema, path);
+
+    /// <summary>Saves the embedder as an ML.NET model zip with its input schema (see <see cref="SavePairScorer"/>).</summary>
+    /// <param name="path">The zip file to write.</param>
+    public void SaveEmbedder(string path) => SaveAtomically(Embedder, EmbedderInputSchema, path);
+
+    private void SaveAtomically(ITransformer transformer, DataViewSchema schema, string path)
+    {
+        string full = Path.GetFullPath(path);
+        string temp = full + "." + Environment.ProcessId + ".tmp";
+        try
+        {
+            _context.Model.Save(transformer, schema, temp);
+            File.Move(temp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
 
     /// <summary>The embedder as ONNX model bytes.</summary>
     public ReadOnlyMemory<byte> EmbedderOnnx => _embedderOnnx;

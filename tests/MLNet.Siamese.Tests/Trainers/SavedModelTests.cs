@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using System.Globalization;
+using MLNet.Siamese.Data;
+using MLNet.Siamese.Networks;
+using MLNet.Siamese.Trainers;
+using Microsoft.ML;
+
+namespace MLNet.Siamese.Tests.Trainers;
+
+[TestClass]
+public sealed class SavedModelTests
+{
+    private static string TempDir()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "mlnet-siamese-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    private static SiameseModel TrainVectorModel(MLContext ml) => ml.Siamese().Train(new SiameseTrainerOptions
+    {
+        Network = NetworkPresets.Compact(28, 16),
+        Iterations = 15,
+        BatchSize = 32,
+        LearningRate = 1e-3f,
+        Seed = 11,
+        Device = SiameseDevice.Cpu,
+        CalibrationPairs = 200,
+    }).Fit(SyntheticGlyphs.Load(ml, SyntheticGlyphs.Make(8, 6, 3)));
+
+    [TestMethod]
+    public void ASavedPairZipScoresTheSameInAFreshProcessThatHasNoTorchSharp()
+    {
+        string dir = TempDir();
+        try
+        {
+            var ml = new MLContext(seed: 1);
+            var model = TrainVectorModel(ml);
+            string zip = Path.Combine(dir, "pairs.zip");
+            model.SavePairScorer(zip);
+
+            var pairs = SyntheticGlyphs.Pairs(SyntheticGlyphs.Make(5, 4, 9), 12, 4).Select(p => p.Pair).ToList();
+            var engine = ml.Model.CreatePredictionEngine<GlyphPair, PairPrediction>(model.PairScorer);
+            var expected = pairs.Select(p => engine.Predict(p)).ToList();
+
+            string csv = Path.Combine(dir, "pairs.csv");
+            File.WriteAllLines(csv, pairs.Select(p => string.Join(",", p.LeftFeatures.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))
+                + ";" + string.Join(",", p.RightFeatures.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))));
+
+            string scorer = ScoringOnlyPath();
+            string deps = File.ReadAllText(Path.ChangeExtension(scorer, ".deps.json"));
+            Assert.DoesNotContain("TorchSharp", deps, "the scoring process must not reference TorchSharp");
+            Assert.DoesNotContain("libtorch", deps);
+            Assert.DoesNotContain("MLNet.Siamese.Trainers", deps);
+
+            var (exit, output, error) = Run("dotnet", $"\"{scorer}\" \"{zip}\" \"{csv}\"");
+            Assert.AreEqual(0, exit, error);
+            var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.HasCount(pairs.Count, lines);
+            for (int i = 0; i < lines.Length; i++)
+            {
+                var parts = lines[i].Trim().Split(' ');
+                Assert.AreEqual(expected[i].Score, float.Parse(parts[0], CultureInfo.InvariantCulture), 1e-6f, $"score of pair {i}");
+                Assert.AreEqual(expected[i].Distance, float.Parse(parts[1], CultureInfo.InvariantCulture), 1e-5f, $"distance of pair {i}");
+                Assert.AreEqual(expected[i].PredictedLabel, bool.Parse(parts[2]), $"label of pair {i}");
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [TestMethod]
+    public void AnImageModelZipRoundTripsThroughSaveAndLoad()
+    {
+        string dir = TempDir();
+        try
+        {
+            var ml = new MLContext(seed: 1);
+            // Two alphabets' first six characters from the embedded Omniglot set: real images, decoded by ML.NET.
+            var entries = ImageFolder.Scan(EmbeddedOmniglot.FindSmall1(), new ImageFolderOptions { LabelDepth = 2 })
+                .Where(e => e.Group is "Latin" or "Greek").GroupBy(e => e.Label).Take(12).SelectMany(g => g.Take(6)).ToList();
+            var model = ml.Siamese().Train(new SiameseTrainerOptions
+            {
+                ImageColumnName = "ImagePath",
+                Preprocessing = new ImagePreprocessingOptions { Width = 28, Height = 28, Invert = true },
+                Network = NetworkPresets.Compact(28, 16),
+                Iterations = 10,
+                BatchSize = 16,
+                LearningRate = 1e-3f,
+                Seed = 5,
+                CalibrationPairs = 100,
+            }).Fit(ml.Data.LoadFromEnumerable(entries));
+            string zip = Path.Combine(dir, "images.zip");
+            model.SavePairScorer(zip);
+            var loaded = ml.Model.Load(zip, out var schema);
+            Assert.IsNotNull(schema.GetColumnOrNull("LeftImagePath"));
+
+            var pair = new ImagePair { LeftImagePath = entries[0].ImagePath, RightImagePath = entries[7].ImagePath };
+            var before = ml.Model.CreatePredictionEngine<ImagePair, PairPrediction>(model.PairScorer).Predict(pair);
+            var after = ml.Model.CreatePredictionEngine<ImagePair, PairPrediction>(loaded).Predict(pair);
+            Assert.AreEqual(before.Score, after.Score, 1e-6f);
+            Assert.AreEqual(before.Distance, after.Distance, 1e-5f);
+            Assert.AreEqual(before.Score >= model.Threshold, after.PredictedLabel);
+
+            var embedding = ml.Model.CreatePredictionEngine<ImageItem, EmbeddingPrediction>(model.Embedder).Predict(new ImageItem { ImagePath = entries[0].ImagePath });
+            Assert.HasCount(16, embedding.Embedding);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [TestMethod]
+    public void ExportedOnnxFilesAreWrittenForBothViews()
+    {
+        string dir = TempDir();
+        try
+        {
+            var ml = new MLContext(seed: 1);
+            var model = TrainVectorModel(ml);
+            model.ExportOnnx(Path.Combine(dir, "embedder.onnx"));
+            model.ExportOnnx(Path.Combine(dir, "pairs.onnx"), SiameseModelView.PairScorer);
+            CollectionAssert.AreEqual(model.EmbedderOnnx.ToArray(), File.ReadAllBytes(Path.Combine(dir, "embedder.onnx")));
+            CollectionAssert.AreEqual(model.PairScorerOnnx.ToArray(), File.ReadAllBytes(Path.Combine(dir, "pairs.onnx")));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    private static string ScoringOnlyPath()
+    {
+        // tests/MLNet.Siamese.Tests/bin/<Configuration>/net10.0 -> tests/MLNet.Siamese.ScoringOnly/bin/<Configuration>/net10.0
+        var bin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        string configuration = bin.Parent!.Name;
+        string path = Path.GetFullPath(Path.Combine(bin.FullName, "..", "..", "..", "..", "MLNet.Siamese.ScoringOnly", "bin", configuration, bin.Name, "MLNet.Siamese.ScoringOnly.dll"));
+        Assert.IsTrue(File.Exists(path), $"scoring-only program not built at {path}");
+        return path;
+    }
+
+    private static (int Exit, string Output, string Error) Run(string file, string arguments)
+    {
+        using var process = Process.Start(new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false })!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(120_000))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail("the scoring process did not finish in 120 s");
+        }
+        return (process.ExitCode, output.Result, error.Result);
+    }
+}
