@@ -24,7 +24,8 @@ public static class SiameseCli
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            stderr.WriteLine($"siamese: error: {parse.Errors[0].Message} (see 'siamese --help')");
+            string messages = string.Join(" ", parse.Errors.Select(e => ModelFile.FirstLine(e.Message)).Distinct(StringComparer.Ordinal));
+            stderr.WriteLine($"siamese: error: {messages} (see 'siamese --help')");
             return ExitCodes.UsageError;
         }
         return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
