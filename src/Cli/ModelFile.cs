@@ -89,22 +89,24 @@ internal sealed class ModelFile
     }
 
     /// <summary>An empty view with the pair scorer's input columns, for saving a model with its input schema.</summary>
-    public static IDataView EmptyInput(MLContext ml, InputKind kind, int featureLength) => PairView(ml, kind, featureLength, null!, null!, []);
+    public static IDataView EmptyInput(MLContext ml, InputKind kind, int featureLength)
+    {
+        var none = ItemSet.FromImages([], [], []);
+        return PairView(ml, kind, featureLength, none, none, []);
+    }
 
     private IDataView PairView(ItemSet left, ItemSet right, IReadOnlyList<(int Left, int Right)> pairs) => PairView(_ml, Kind, FeatureLength, left, right, pairs);
 
     private static IDataView PairView(MLContext ml, InputKind kind, int featureLength, ItemSet left, ItemSet right, IReadOnlyList<(int Left, int Right)> pairs)
     {
-        var _ml = ml;
-        var FeatureLength = featureLength;
         if (kind == InputKind.Images)
         {
-            return _ml.Data.LoadFromEnumerable(pairs.Select(p => new ImagePairRow { LeftImagePath = left.Ids[p.Left], RightImagePath = right.Ids[p.Right] }));
+            return ml.Data.LoadFromEnumerable(pairs.Select(p => new ImagePairRow { LeftImagePath = left.Ids[p.Left], RightImagePath = right.Ids[p.Right] }));
         }
         var schema = SchemaDefinition.Create(typeof(FeaturePairRow));
-        schema[LeftFeatures].ColumnType = new VectorDataViewType(NumberDataViewType.Single, FeatureLength);
-        schema[RightFeatures].ColumnType = new VectorDataViewType(NumberDataViewType.Single, FeatureLength);
-        return _ml.Data.LoadFromEnumerable(pairs.Select(p => new FeaturePairRow { LeftFeatures = left.FeatureRow(p.Left), RightFeatures = right.FeatureRow(p.Right) }), schema);
+        schema[LeftFeatures].ColumnType = new VectorDataViewType(NumberDataViewType.Single, featureLength);
+        schema[RightFeatures].ColumnType = new VectorDataViewType(NumberDataViewType.Single, featureLength);
+        return ml.Data.LoadFromEnumerable(pairs.Select(p => new FeaturePairRow { LeftFeatures = left.FeatureRow(p.Left), RightFeatures = right.FeatureRow(p.Right) }), schema);
     }
 
     private static float[][] ReadVectors(IDataView data, string columnName, int expected)
