@@ -1,0 +1,64 @@
+using System.CommandLine;
+
+namespace MLNet.Siamese.Cli.Commands;
+
+/// <summary>Factories of the options several commands share (each command needs its own instances).</summary>
+internal static class CommonOptions
+{
+    public static Option<string[]> Data(bool required, string name = "--data", string? description = null) => new(name)
+    {
+        Description = description ?? "Image folder, .zip of one, or IDX images file (labels file beside it); repeat to concatenate sources.",
+        Required = required,
+        Arity = ArgumentArity.OneOrMore,
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    public static Option<int> LabelDepth() => new("--label-depth")
+    {
+        Description = $"Folder names above each image that form its label (default {TrainDefaults.LabelDepth}; Omniglot's alphabet/character trees need 2).",
+        DefaultValueFactory = _ => TrainDefaults.LabelDepth,
+    };
+
+    public static Option<string> Model() => new("--model")
+    {
+        Description = "Model zip written by 'siamese train'.",
+        Required = true,
+    };
+
+    public static Option<int> Seed(int defaultValue = TrainDefaults.Seed) => new("--seed")
+    {
+        Description = $"Random seed (default {defaultValue}).",
+        DefaultValueFactory = _ => defaultValue,
+    };
+
+    public static Option<bool> Json() => new("--json")
+    {
+        Description = "Print one JSON object on standard output and nothing else (progress goes to standard error).",
+    };
+
+    public static Option<bool> WithinGroup(string description) => new("--within-group") { Description = description };
+
+    /// <summary>Adds the options to a command and returns it.</summary>
+    public static Command With(this Command command, params Option[] options)
+    {
+        foreach (var option in options)
+            command.Options.Add(option);
+        return command;
+    }
+
+    /// <summary>Sets a synchronous action guarded against exceptions; Ctrl+C cancels through the token.</summary>
+    public static void SetGuardedAction(this Command command, TextWriter stderr, Func<ParseResult, CancellationToken, int> body)
+        => command.SetAction((parse, token) => Task.FromResult(SiameseCli.Guard(stderr, () => body(parse, token))));
+
+    public static void Positive(string name, long value)
+    {
+        if (value < 1)
+            throw new CliUsageException($"{name} must be a positive integer (got {value}).");
+    }
+
+    public static void PositiveFinite(string name, double value)
+    {
+        if (!double.IsFinite(value) || value <= 0)
+            throw new CliUsageException($"{name} must be a positive number (got {value.ToString(System.Globalization.CultureInfo.InvariantCulture)}).");
+    }
+}

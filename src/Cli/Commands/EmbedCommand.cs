@@ -1,0 +1,72 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.ML;
+
+namespace MLNet.Siamese.Cli.Commands;
+
+/// <summary><c>siamese embed</c>: writes one embedding per item as CSV (path,label,e0..eD-1; invariant culture).</summary>
+internal static class EmbedCommand
+{
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var model = CommonOptions.Model();
+        var data = CommonOptions.Data(required: true);
+        var labelDepth = CommonOptions.LabelDepth();
+        var output = new Option<string>("--out") { Description = "CSV file to write: path,label,e0..eD-1.", Required = true };
+        var json = CommonOptions.Json();
+        var command = new Command("embed", "Embed every item of the data and write the embeddings as CSV.")
+            .With(model, data, labelDepth, output, json);
+        command.SetGuardedAction(stderr, (parse, _) =>
+        {
+            var io = new CliIO(stdout, stderr, parse.GetValue(json));
+            var ml = new MLContext(seed: TrainDefaults.Seed);
+            var modelFile = ModelFile.Load(ml, parse.GetValue(model)!);
+            var items = DataSources.Load(parse.GetValue(data) ?? [], parse.GetValue(labelDepth));
+            modelFile.CheckCompatible(items, "--data");
+            string outPath = Path.GetFullPath(parse.GetValue(output)!);
+            if (Directory.Exists(outPath))
+                throw new CliUsageException($"--out '{outPath}' is a folder; give a file name such as embeddings.csv.");
+            float[][] embeddings = modelFile.Embed(items);
+            int dimension = embeddings.Length == 0 ? 0 : embeddings[0].Length;
+            Write(outPath, items, embeddings, dimension);
+            if (io.Json)
+                io.WriteJson(new JsonObject { ["count"] = items.Count, ["dimension"] = dimension, ["output"] = outPath });
+            else
+                io.Out.WriteLine($"Wrote {items.Count} embeddings of dimension {dimension} to {outPath}");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static void Write(string path, ItemSet items, float[][] embeddings, int dimension)
+    {
+        string? folder = Path.GetDirectoryName(path);
+        if (!string.IsNullOrEmpty(folder))
+            Directory.CreateDirectory(folder);
+        string temp = path + ".tmp";
+        using (var writer = new StreamWriter(temp, append: false, new UTF8Encoding(false)))
+        {
+            var line = new StringBuilder("path,label");
+            for (int d = 0; d < dimension; d++)
+                line.Append(",e").Append(d.ToString(CultureInfo.InvariantCulture));
+            writer.WriteLine(line.ToString());
+            for (int i = 0; i < items.Count; i++)
+            {
+                line.Clear().Append(Csv.Field(items.Ids[i])).Append(',').Append(Csv.Field(items.Labels[i]));
+                foreach (float v in embeddings[i])
+                    line.Append(',').Append(v.ToString("R", CultureInfo.InvariantCulture));
+                writer.WriteLine(line.ToString());
+            }
+        }
+        File.Move(temp, path, overwrite: true);
+    }
+}
+
+/// <summary>RFC 4180 quoting of one CSV field.</summary>
+internal static class Csv
+{
+    public static string Field(string value) =>
+        value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+}

@@ -1,0 +1,265 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using MLNet.Siamese.Augmentation;
+using MLNet.Siamese.Data;
+using MLNet.Siamese.Losses;
+using MLNet.Siamese.Networks;
+using MLNet.Siamese.Trainers;
+using Microsoft.ML;
+using Spectre.Console;
+
+namespace MLNet.Siamese.Cli.Commands;
+
+/// <summary><c>siamese train</c>: trains a Siamese network and saves its whole pair scorer as one ML.NET model zip.</summary>
+internal static class TrainCommand
+{
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var data = CommonOptions.Data(required: true);
+        var labelDepth = CommonOptions.LabelDepth();
+        var network = new Option<string>("--network") { Description = $"Network preset: {string.Join(", ", NetworkPresets.Names)} (default {TrainDefaults.Network}).", DefaultValueFactory = _ => TrainDefaults.Network };
+        var loss = new Option<string>("--loss") { Description = $"Loss: {string.Join(", ", TrainDefaults.LossNames)} (default {TrainDefaults.Loss}).", DefaultValueFactory = _ => TrainDefaults.Loss };
+        var embeddingDim = new Option<int>("--embedding-dim") { Description = $"Embedding size for compact and mlp (default {TrainDefaults.EmbeddingDimension}).", DefaultValueFactory = _ => TrainDefaults.EmbeddingDimension };
+        var margin = new Option<float>("--margin") { Description = $"Contrastive/triplet margin (default {TrainDefaults.Margin.ToString(CultureInfo.InvariantCulture)}).", DefaultValueFactory = _ => TrainDefaults.Margin };
+        var learningRate = new Option<float>("--learning-rate") { Description = $"Adam learning rate (default {TrainDefaults.LearningRate.ToString(CultureInfo.InvariantCulture)}).", DefaultValueFactory = _ => TrainDefaults.LearningRate };
+        var augment = new Option<bool>("--augment") { Description = "Random affine distortions of the training images." };
+        var imageSize = new Option<int?>("--image-size") { Description = $"Image height and width after resizing (default {TrainDefaults.ImageSize}; IDX data keeps its own size)." };
+        var iterations = new Option<int>("--iterations") { Description = $"Optimizer steps (default {TrainDefaults.Iterations}).", DefaultValueFactory = _ => TrainDefaults.Iterations };
+        var batch = new Option<int>("--batch") { Description = $"Pairs per step (default {TrainDefaults.BatchSize}).", DefaultValueFactory = _ => TrainDefaults.BatchSize };
+        var ways = new Option<int?>("--ways") { Description = "Prototypical loss: classes per episode (default 20, or the class count when smaller)." };
+        var seed = CommonOptions.Seed();
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "Folder to write checkpoints to (every 500 steps and at the end)." };
+        var resume = new Option<string?>("--resume") { Description = "Checkpoint file to resume from." };
+        var output = new Option<string>("--out") { Description = "Model zip to write.", Required = true };
+        var json = CommonOptions.Json();
+
+        var command = new Command("train", "Train a Siamese network; the zip holds the whole pipeline from image path (or IDX features) to pair score.")
+            .With(data, labelDepth, network, loss, embeddingDim, margin, learningRate, augment, imageSize, iterations, batch, ways, seed, checkpoint, resume, output, json);
+
+        command.SetGuardedAction(stderr, (parse, token) =>
+        {
+            var io = new CliIO(stdout, stderr, parse.GetValue(json));
+            var settings = new TrainSettings
+            {
+                Data = parse.GetValue(data) ?? [],
+                LabelDepth = parse.GetValue(labelDepth),
+                Network = parse.GetValue(network) ?? TrainDefaults.Network,
+                Loss = parse.GetValue(loss) ?? TrainDefaults.Loss,
+                EmbeddingDimension = parse.GetValue(embeddingDim),
+                Margin = parse.GetValue(margin),
+                LearningRate = parse.GetValue(learningRate),
+                Augment = parse.GetValue(augment),
+                ImageSize = parse.GetValue(imageSize),
+                Iterations = parse.GetValue(iterations),
+                BatchSize = parse.GetValue(batch),
+                Ways = parse.GetValue(ways),
+                Seed = parse.GetValue(seed),
+                Checkpoint = parse.GetValue(checkpoint),
+                Resume = parse.GetValue(resume),
+                Output = parse.GetValue(output)!,
+            };
+            return Execute(io, settings, token);
+        });
+        return command;
+    }
+
+    private static int Execute(CliIO io, TrainSettings s, CancellationToken token)
+    {
+        // Validate everything cheap before touching the data.
+        if (!NetworkPresets.Names.Contains(s.Network.ToLowerInvariant()))
+            throw new CliUsageException($"--network '{s.Network}' is unknown; choose one of {string.Join(", ", NetworkPresets.Names)}.");
+        SiameseLoss lossKind = ParseLoss(s.Loss);
+        CommonOptions.Positive("--iterations", s.Iterations);
+        CommonOptions.Positive("--batch", s.BatchSize);
+        CommonOptions.Positive("--embedding-dim", s.EmbeddingDimension);
+        CommonOptions.PositiveFinite("--margin", s.Margin);
+        CommonOptions.PositiveFinite("--learning-rate", s.LearningRate);
+        if (s.ImageSize is { } size && size < 1)
+            throw new CliUsageException($"--image-size must be a positive integer (got {size}).");
+        if (s.Ways is { } w && w < 2)
+            throw new CliUsageException($"--ways must be at least 2 (got {w}).");
+        if (s.Resume is not null && !File.Exists(s.Resume))
+            throw new CliUsageException($"--resume '{s.Resume}' does not exist.");
+        string outPath = Path.GetFullPath(s.Output);
+        if (Directory.Exists(outPath))
+            throw new CliUsageException($"--out '{s.Output}' is a folder; give a file name such as model.zip.");
+
+        var ml = new MLContext(seed: s.Seed);
+        ItemSet items = DataSources.Load(s.Data, s.LabelDepth);
+        if (items.ClassCount < 2)
+            throw new CliUsageException($"--data holds {items.ClassCount} class(es); training needs at least 2 (check --label-depth).");
+
+        var options = new SiameseTrainerOptions
+        {
+            LabelColumnName = ItemSet.LabelColumn,
+            GroupColumnName = ItemSet.GroupColumn,
+            Loss = lossKind,
+            Margin = s.Margin,
+            LearningRate = s.LearningRate,
+            Iterations = s.Iterations,
+            BatchSize = s.BatchSize,
+            Seed = s.Seed,
+            Augmentation = s.Augment ? new AffineAugmentation() : null,
+            CheckpointDirectory = s.Checkpoint,
+            ResumeFrom = s.Resume,
+            CancellationToken = token,
+            ProgressInterval = Math.Max(1, s.Iterations / TrainDefaults.ProgressReports),
+        };
+        if (lossKind == SiameseLoss.Prototypical)
+            options.Ways = s.Ways ?? Math.Min(options.Ways, items.ClassCount);
+
+        bool invert = false;
+        double meanPixel = double.NaN;
+        int side;
+        if (items.Kind == InputKind.Images)
+        {
+            side = s.ImageSize ?? TrainDefaults.ImageSize;
+            meanPixel = InvertDetection.MeanPixel(ml, items.Ids, side);
+            invert = meanPixel > TrainDefaults.InvertMeanThreshold;
+            io.Info(string.Create(CultureInfo.InvariantCulture,
+                $"Images: {items.Count} in {items.ClassCount} classes; mean pixel {meanPixel:F3} -> {(invert ? "light background, inverting" : "dark background, not inverting")}."));
+            options.ImageColumnName = ItemSet.ImagePathColumn;
+            options.Preprocessing = new ImagePreprocessingOptions { Width = side, Height = side, Invert = invert };
+        }
+        else
+        {
+            side = items.Side;
+            if (s.ImageSize is { } given && given != side)
+                throw new CliUsageException($"--image-size {given} does not match the IDX images ({side}x{side}); leave it out for IDX data.");
+            io.Info($"IDX items: {items.Count} in {items.ClassCount} classes, {side}x{side}.");
+            options.FeatureColumnName = ItemSet.FeaturesColumn;
+        }
+        try
+        {
+            options.Network = NetworkPresets.Create(s.Network, side, s.EmbeddingDimension);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliUsageException($"--network '{s.Network}' cannot be built for {side}x{side} images: {e.Message}");
+        }
+
+        var watch = Stopwatch.StartNew();
+        SiameseModel model = TrainWithProgress(io, ml, options, items.ToDataView(ml));
+        watch.Stop();
+
+        string? folder = Path.GetDirectoryName(outPath);
+        if (!string.IsNullOrEmpty(folder))
+            Directory.CreateDirectory(folder);
+        string temp = outPath + ".tmp";
+        ml.Model.Save(model.PairScorer, ModelFile.EmptyInput(ml, items.Kind, items.FeatureLength).Schema, temp);
+        File.Move(temp, outPath, overwrite: true);
+
+        var history = model.Summary.LossHistory;
+        int tail = Math.Min(history.Count, Math.Max(1, options.ProgressInterval));
+        double? finalLoss = history.Count == 0 ? null : history.Skip(history.Count - tail).Average(v => (double)v);
+        if (io.Json)
+        {
+            io.WriteJson(new JsonObject
+            {
+                ["iterations"] = model.Summary.Iterations,
+                ["finalLoss"] = JsonNumbers.Of(finalLoss),
+                ["seconds"] = JsonNumbers.Of(Math.Round(watch.Elapsed.TotalSeconds, 3)),
+                ["threshold"] = JsonNumbers.Of(model.Threshold),
+                ["calibrationAccuracy"] = JsonNumbers.Of(model.Summary.CalibrationAccuracy),
+                ["output"] = outPath,
+                ["input"] = items.Kind == InputKind.Images ? "images" : "features",
+                ["items"] = items.Count,
+                ["classes"] = items.ClassCount,
+                ["network"] = s.Network.ToLowerInvariant(),
+                ["loss"] = lossKind.ToString(),
+                ["embeddingDimension"] = model.EmbeddingDimension,
+                ["imageSize"] = side,
+                ["invert"] = invert,
+                ["lastCheckpoint"] = model.Summary.LastCheckpoint,
+            });
+        }
+        else
+        {
+            io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Trained {model.Summary.Iterations} iterations in {watch.Elapsed.TotalSeconds:F1} s; final loss {finalLoss:F4}; threshold {model.Threshold:G4} (calibration accuracy {model.Summary.CalibrationAccuracy:P1})."));
+            io.Out.WriteLine($"Model written to {outPath}");
+        }
+        return ExitCodes.Success;
+    }
+
+    private static SiameseModel TrainWithProgress(CliIO io, MLContext ml, SiameseTrainerOptions options, IDataView data)
+    {
+        int batch = options.BatchSize;
+        if (!io.Live)
+        {
+            TextWriter lines = io.Json ? io.Error : io.Out;
+            options.Progress = new SyncProgress(p => lines.WriteLine(ProgressLine(p, batch)));
+            return ml.Siamese().Train(options).Fit(data);
+        }
+        SiameseModel? model = null;
+        io.Console.Progress()
+            .AutoClear(false)
+            .Columns(new Spectre.Console.TaskDescriptionColumn(), new Spectre.Console.ProgressBarColumn(), new Spectre.Console.PercentageColumn(),
+                new Spectre.Console.ElapsedTimeColumn(), new Spectre.Console.RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask("training", maxValue: options.Iterations);
+                options.Progress = new SyncProgress(p =>
+                {
+                    task.Value = p.Iteration;
+                    task.Description = Spectre.Console.Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                        $"it {p.Iteration}/{p.TotalIterations} loss {p.Loss:F4} {p.PairsPerSecond:F0} pairs/s ETA {Eta(p, batch):hh\\:mm\\:ss}"));
+                });
+                model = ml.Siamese().Train(options).Fit(data);
+                task.Value = options.Iterations;
+            });
+        return model!;
+    }
+
+    internal static string ProgressLine(TrainingProgress p, int batch)
+    {
+        string line = string.Create(CultureInfo.InvariantCulture,
+            $"iteration {p.Iteration}/{p.TotalIterations}  loss {p.Loss:F4}  {p.PairsPerSecond:F0} pairs/s  elapsed {p.Elapsed:hh\\:mm\\:ss}  ETA {Eta(p, batch):hh\\:mm\\:ss}");
+        return p.ValidationAccuracy is { } v ? line + string.Create(CultureInfo.InvariantCulture, $"  validation {v:P1}") : line;
+    }
+
+    private static TimeSpan Eta(TrainingProgress p, int batch)
+    {
+        int remaining = Math.Max(0, p.TotalIterations - p.Iteration);
+        if (remaining == 0 || p.PairsPerSecond <= 0 || !double.IsFinite(p.PairsPerSecond))
+            return TimeSpan.Zero;
+        return TimeSpan.FromSeconds(Math.Min(remaining * (double)batch / p.PairsPerSecond, TimeSpan.FromDays(9).TotalSeconds));
+    }
+
+    internal static SiameseLoss ParseLoss(string name) => name.ToLowerInvariant() switch
+    {
+        "contrastive" => SiameseLoss.Contrastive,
+        "bce" or "binary-cross-entropy" or "binarycrossentropy" => SiameseLoss.BinaryCrossEntropy,
+        "triplet" => SiameseLoss.Triplet,
+        "prototypical" => SiameseLoss.Prototypical,
+        _ => throw new CliUsageException($"--loss '{name}' is unknown; choose one of {string.Join(", ", TrainDefaults.LossNames)}."),
+    };
+
+    private sealed class TrainSettings
+    {
+        public required string[] Data { get; init; }
+        public int LabelDepth { get; init; }
+        public required string Network { get; init; }
+        public required string Loss { get; init; }
+        public int EmbeddingDimension { get; init; }
+        public float Margin { get; init; }
+        public float LearningRate { get; init; }
+        public bool Augment { get; init; }
+        public int? ImageSize { get; init; }
+        public int Iterations { get; init; }
+        public int BatchSize { get; init; }
+        public int? Ways { get; init; }
+        public int Seed { get; init; }
+        public string? Checkpoint { get; init; }
+        public string? Resume { get; init; }
+        public required string Output { get; init; }
+    }
+
+    /// <summary>Reports on the training thread (System.Progress would post to the thread pool, out of order).</summary>
+    private sealed class SyncProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+}

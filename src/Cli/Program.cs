@@ -1,0 +1,1 @@
+return MLNet.Siamese.Cli.SiameseCli.Run(args, Console.Out, Console.Error);
