@@ -29,7 +29,7 @@ internal static class AllocatorBench
         var spec = NetworkPresets.Compact(28, 64);
         const int items = 2720;
         using var loop = new MinimalLoop(spec, SyntheticData.Random(items, spec.InputSize, 3), items, Pairs);
-        var rates = loop.StepsPerSecond(warmup: 2, intervals: 3, stepsPerInterval: 2);
+        var rates = loop.StepsPerSecond(warmup: 1, intervals: 3, stepsPerInterval: 1);
         double ms = 1000.0 / Stats.Median(rates);
         Console.WriteLine(Marker + ms.ToString("R", CultureInfo.InvariantCulture) + (tuned ? $" applied={applied}" : ""));
         return 0;

@@ -15,8 +15,8 @@ internal static class ScaleBench
         var data = SyntheticData.ToDataView(ml, features, spec.InputSize, labels);
         foreach (int batch in new[] { 32, 64, 128, 256, 512 })
         {
-            int k = Math.Max(1, 256 / batch);
-            var run = TrainerTiming.Measure(ml, data, spec, batch, k, intervals: 3);
+            int k = Math.Max(1, 128 / batch);
+            var run = TrainerTiming.Measure(ml, data, spec, batch, k, intervals: 2);
             double sps = Stats.Median(run.StepsPerSecond);
             double gflops = sps * Flops.TrainingStep(spec, batch) / 1e9;
             results.Add(new Figure("scale", $"compact: trainer pairs/s at batch {batch}", sps * batch, "pairs/s",
@@ -31,9 +31,9 @@ internal static class ScaleBench
         {
             var features = SyntheticData.Random(n, spec.InputSize, n);
             var data = SyntheticData.ToDataView(ml, features, spec.InputSize, SyntheticData.Labels(n, Math.Max(10, n / 20)));
-            var run = TrainerTiming.Measure(ml, data, spec, batch: 180, stepsPerInterval: 10, intervals: 2);
+            var run = TrainerTiming.Measure(ml, data, spec, batch: 180, stepsPerInterval: 5, intervals: 2);
             double sps = Stats.Median(run.StepsPerSecond);
-            double once = run.FitSeconds - 30 / sps; // 30 = all iterations at the measured rate
+            double once = run.FitSeconds - 15 / sps; // 15 = all iterations at the measured rate
             results.Add(new Figure("scale", $"mlp b180: trainer steps/s with {n} items", sps, "steps/s",
                 Note: $"Fit outside the timed steps {once:F2} s ({once / n * 1e6:F0} us/item: data view read, first interval, calibration, ONNX)"));
             GC.Collect();

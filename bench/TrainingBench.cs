@@ -24,32 +24,32 @@ internal static class TrainingBench
         return gflops;
     }
 
-    /// <summary>Measures one preset; returns the last trained model.</summary>
-    public static SiameseModel Run(MLContext ml, Results results, Preset p, double matmulGflops)
+    /// <summary>Measures one preset; returns the trained model and the trainer's steps/s.</summary>
+    public static (SiameseModel Model, double StepsPerSecond) Run(MLContext ml, Results results, Preset p, double matmulGflops)
     {
         var data = SyntheticData.ToDataView(ml, p.Features, p.Spec.InputSize, p.Labels);
         int count = p.Labels.Length;
         var loopRates = new List<double>();
         var trainerRates = new List<double>();
-        SiameseModel? model = null;
-        double fitOverhead = 0;
-        for (int round = 0; round < 2; round++)
+        double fitOverhead;
+        SiameseModel model;
+        using (var loop = new MinimalLoop(p.Spec, p.Features, count, p.Pairs))
         {
-            using (var loop = new MinimalLoop(p.Spec, p.Features, count, p.Pairs))
-                loopRates.AddRange(loop.StepsPerSecond(warmup: p.StepsPerInterval, p.Intervals, p.StepsPerInterval));
-            var run = TrainerTiming.Measure(ml, data, p.Spec, p.Pairs, p.StepsPerInterval, p.Intervals);
-            trainerRates.AddRange(run.StepsPerSecond);
+            loop.StepsPerSecond(warmup: p.StepsPerInterval, 0, 0);
+            // The loop's interval runs inside each trainer progress report: trainer and loop alternate interval by interval.
+            var run = TrainerTiming.Measure(ml, data, p.Spec, p.Pairs, p.StepsPerInterval, p.Intervals,
+                betweenReports: () => loopRates.AddRange(loop.StepsPerSecond(0, 1, p.StepsPerInterval)));
             model = run.Model;
-            fitOverhead = run.FitSeconds - p.StepsPerInterval * (p.Intervals + 1) / Stats.Median(run.StepsPerSecond);
-            GC.Collect();
+            trainerRates.AddRange(run.StepsPerSecond);
+            fitOverhead = run.FitSeconds - p.StepsPerInterval * (p.Intervals + 1) / Stats.Median(run.StepsPerSecond) - loopRates.Sum(r => p.StepsPerInterval / r);
         }
         double loopSps = Stats.Median(loopRates), trainerSps = Stats.Median(trainerRates);
         string batch = $"{p.Pairs} pairs";
         results.Add(new Figure("training", $"{p.Name}: trainer steps/s ({batch})", trainerSps, "steps/s", loopSps, "minimal loop", 0.95,
-            $"{1000 / trainerSps:F0} ms/step vs {1000 / loopSps:F0}; medians of {trainerRates.Count} intervals x {p.StepsPerInterval} steps each; Fit outside the timed steps {fitOverhead:F1} s"));
+            $"{1000 / trainerSps:F0} ms/step vs {1000 / loopSps:F0}; trainer/loop intervals of {p.StepsPerInterval} steps alternated ({trainerRates.Count}/{loopRates.Count}), medians; Fit outside the timed steps {fitOverhead:F1} s"));
         double stepFlops = Flops.TrainingStep(p.Spec, p.Pairs);
         results.Add(new Figure("hardware", $"{p.Name}: trainer step GFLOP/s", trainerSps * stepFlops / 1e9, "GFLOP/s", matmulGflops, "matmul",
             Note: $"{stepFlops / 1e9:F2} GFLOP/step = 3 x forward ({Flops.ForwardPerItem(p.Spec) / 1e6:F2} MFLOP/item) x {2 * p.Pairs} items"));
-        return model!;
+        return (model, trainerSps);
     }
 }
