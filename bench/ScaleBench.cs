@@ -35,7 +35,7 @@ internal static class ScaleBench
             double sps = Stats.Median(run.StepsPerSecond);
             double once = run.FitSeconds - 15 / sps; // 15 = all iterations at the measured rate
             results.Add(new Figure("scale", $"mlp b180: trainer steps/s with {n} items", sps, "steps/s",
-                Note: $"Fit outside the timed steps {once:F2} s ({once / n * 1e6:F0} us/item: data view read, first interval, calibration, ONNX)"));
+                Note: $"Fit outside the timed steps {once:F2} s ({once / n * 1e6:F0} us/item: data view read, calibration, ONNX export; the steps themselves subtracted)"));
             GC.Collect();
         }
     }
