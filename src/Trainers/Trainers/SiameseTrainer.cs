@@ -226,15 +226,24 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
 
     private (PairScoring, double Accuracy) Calibrate(TrainingRun run, NetworkSpec spec, TrainingData data, PairBatch pairs)
     {
-        var embeddings = run.EmbedAll(data.Features, data.Count);
+        // Embed only the items the pairs use (at most two per pair), not the whole data set.
+        var used = pairs.Left.Concat(pairs.Right).Distinct().Order().ToArray();
+        var slot = new Dictionary<long, int>(used.Length);
+        var features = new float[used.Length * spec.InputSize];
+        for (int i = 0; i < used.Length; i++)
+        {
+            slot[used[i]] = i;
+            data.Features.AsSpan((int)used[i] * spec.InputSize, spec.InputSize).CopyTo(features.AsSpan(i * spec.InputSize));
+        }
+        var embeddings = run.EmbedAll(features, used.Length);
         int d = spec.EmbeddingDimension;
         int n = pairs.Left.Length;
         var left = new float[n * d];
         var right = new float[n * d];
         for (int i = 0; i < n; i++)
         {
-            embeddings.AsSpan((int)pairs.Left[i] * d, d).CopyTo(left.AsSpan(i * d));
-            embeddings.AsSpan((int)pairs.Right[i] * d, d).CopyTo(right.AsSpan(i * d));
+            embeddings.AsSpan(slot[pairs.Left[i]] * d, d).CopyTo(left.AsSpan(i * d));
+            embeddings.AsSpan(slot[pairs.Right[i]] * d, d).CopyTo(right.AsSpan(i * d));
         }
         return Score(run, left, right, pairs.Similar);
     }
