@@ -25,6 +25,7 @@ internal sealed class TrainingRun : IDisposable
     private readonly float[]? _pairSimilar;    // explicit pairs mode: label per pair
     private readonly OptimizerHelper _optimizer;
     private readonly BatchSampler? _sampler;
+    private int _writtenCheckpointIteration = -1;  // iteration of the newest checkpoint this run wrote, -1 if none
 
     public TrainingRun(SiameseTrainerOptions options, NetworkSpec spec, int seed, Device device, IChannel? log,
         float[] features, int itemCount, ClassIndex? classes, float[]? pairSimilar)
@@ -82,10 +83,15 @@ internal sealed class TrainingRun : IDisposable
         {
             _options.CancellationToken.ThrowIfCancellationRequested();
             float loss = Step();
-            if (!float.IsFinite(loss))
+            // A finite loss can still come with an update that blows the weights up; such weights must never reach a
+            // checkpoint, or the "last good checkpoint" would diverge at once when resumed.
+            bool weightsFinite = float.IsFinite(loss) && ParametersFinite();
+            if (!weightsFinite)
             {
-                string kept = LastCheckpoint is null ? "No checkpoint had been written." : $"The last good checkpoint, '{LastCheckpoint}', is kept.";
-                throw new InvalidOperationException($"Training diverged: the loss became {loss} at iteration {Iteration + 1}. {kept} "
+                string? good = SetAsideCheckpointOfTheseWeights(float.IsFinite(loss));
+                string kept = good is null ? "No checkpoint of weights that gave a finite loss had been written." : $"The last good checkpoint, '{good}', is kept.";
+                string what = float.IsFinite(loss) ? $"the weights became non-finite in the update of iteration {Iteration + 1} (its loss was {loss})" : $"the loss became {loss} at iteration {Iteration + 1}";
+                throw new InvalidOperationException($"Training diverged: {what}. {kept} "
                     + $"Lower the learning rate (now {_options.LearningRate}) or check the inputs.");
             }
             Iteration++;
@@ -135,6 +141,29 @@ internal sealed class TrainingRun : IDisposable
         }
         Network.eval();
         Head?.eval();
+    }
+
+    /// <summary>
+    /// When the newest checkpoint this run wrote holds the very weights whose loss just turned non-finite (it was written
+    /// after the update of the previous step, which was never evaluated), renames it to "*.diverged" so that
+    /// <see cref="TrainingCheckpoint.FindLatestValid"/> skips it, and returns the checkpoint that is really good, if any.
+    /// </summary>
+    private string? SetAsideCheckpointOfTheseWeights(bool lossWasFinite)
+    {
+        if (lossWasFinite || _writtenCheckpointIteration != Iteration || LastCheckpoint is null || !File.Exists(LastCheckpoint))
+            return LastCheckpoint;
+        File.Move(LastCheckpoint, LastCheckpoint + ".diverged", overwrite: true);
+        LastCheckpoint = TrainingCheckpoint.FindLatestValid(_options.CheckpointDirectory!);
+        return LastCheckpoint;
+    }
+
+    private bool ParametersFinite()
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        foreach (var p in Network.parameters().Concat(Head?.parameters() ?? Enumerable.Empty<Parameter>()))
+            if (!p.isfinite().all().item<bool>()) return false;
+        return true;
     }
 
     private void Log(string message) => _log?.Info(MessageSensitivity.None, message.Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal));
@@ -275,6 +304,7 @@ internal sealed class TrainingRun : IDisposable
         string path = Path.Combine(_options.CheckpointDirectory!, TrainingCheckpoint.FileName(Iteration));
         checkpoint.Save(path);
         LastCheckpoint = path;
+        _writtenCheckpointIteration = Iteration;
         // Keep the two newest checkpoints: the previous one stays until a newer one is safely on disk.
         foreach (var old in Directory.GetFiles(_options.CheckpointDirectory!, "checkpoint-*.mlnsckpt").OrderByDescending(f => f, StringComparer.Ordinal).Skip(2))
             File.Delete(old);

@@ -17,6 +17,12 @@ namespace MLNet.Siamese.Data;
 /// </remarks>
 public static class ImagePreprocessing
 {
+    /// <summary>
+    /// Most pixels (width x height) an image may claim for <see cref="DecodeToArray"/>: 64 Mi (e.g. 8192 x 8192).
+    /// Larger claims are refused from the header, before anything is allocated.
+    /// </summary>
+    public const long MaxImagePixels = 1L << 26;
+
     private const string DecodeInputColumn = "ImagePath";
     private const string DecodeOutputColumn = "Features";
 
@@ -66,7 +72,8 @@ public static class ImagePreprocessing
     /// <param name="options">Size, inversion and image folder.</param>
     /// <returns>The values, in the order of <paramref name="paths"/>.</returns>
     /// <exception cref="FileNotFoundException">A file does not exist; the message names it.</exception>
-    /// <exception cref="InvalidDataException">A file could not be decoded as an image; the message names it.</exception>
+    /// <exception cref="InvalidDataException">A file is empty, not an image, truncated, or claims more than
+    /// <see cref="MaxImagePixels"/> pixels; the message names it.</exception>
     public static float[] DecodeToArray(MLContext mlContext, IReadOnlyList<string> paths, ImagePreprocessingOptions options)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
@@ -84,6 +91,7 @@ public static class ImagePreprocessing
             resolved[i] = Path.GetFullPath(string.IsNullOrEmpty(options.ImageFolder) ? path : Path.Combine(options.ImageFolder, path));
             if (!File.Exists(resolved[i]))
                 throw new FileNotFoundException($"Image file '{resolved[i]}' does not exist.", resolved[i]);
+            ImageFileCheck.Check(resolved[i]);
         }
 
         var result = new float[(long)paths.Count * length];

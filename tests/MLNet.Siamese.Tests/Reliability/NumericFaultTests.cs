@@ -1,0 +1,73 @@
+using System.Text.RegularExpressions;
+using Microsoft.ML;
+using MLNet.Siamese.Checkpoints;
+using MLNet.Siamese.Networks;
+using MLNet.Siamese.Tests.Trainers;
+using MLNet.Siamese.Trainers;
+
+namespace MLNet.Siamese.Tests.Reliability;
+
+/// <summary>
+/// An exploding learning rate: the first non-finite loss stops training at that very iteration, and a checkpoint
+/// holding the weights that produced it is set aside rather than offered as "the last good checkpoint".
+/// </summary>
+[TestClass]
+public sealed class NumericFaultTests
+{
+    public TestContext TestContext { get; set; } = null!;
+
+    private sealed class Recorder : IProgress<TrainingProgress>
+    {
+        public List<(int Iteration, double Loss)> Reports { get; } = new();
+
+        public void Report(TrainingProgress value) => Reports.Add((value.Iteration, value.Loss));
+    }
+
+    private static SiameseTrainerOptions Options(string dir, int iterations, float learningRate, string? resume = null, IProgress<TrainingProgress>? progress = null) => new()
+    {
+        Network = NetworkPresets.SeedMlp(28, 8),
+        Iterations = iterations,
+        BatchSize = 16,
+        LearningRate = learningRate,
+        Seed = 3,
+        Device = SiameseDevice.Cpu,
+        CalibrationPairs = 50,
+        CheckpointDirectory = dir,
+        CheckpointInterval = 1,
+        ProgressInterval = 1,
+        Progress = progress,
+        ResumeFrom = resume,
+    };
+
+    [TestMethod]
+    public void DivergenceIsReportedAtTheFirstNonFiniteStep_AndTheCheckpointOfTheBadWeightsIsSetAside()
+    {
+        using var folder = new ReliabilityFolder();
+        var ml = new MLContext(1);
+        var data = SyntheticGlyphs.Load(ml, SyntheticGlyphs.Make(5, 4, 1));
+        var recorder = new Recorder();
+        var error = Assert.ThrowsExactly<InvalidOperationException>(() => ml.Siamese().Train(Options(folder.Path, 50, 1e12f, progress: recorder)).Fit(data));
+        TestContext.WriteLine(error.Message);
+        int reported = int.Parse(Regex.Match(error.Message, @"at iteration (\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+
+        // The reported iteration is the first non-finite step: every earlier one was reported with a finite loss.
+        Assert.IsGreaterThanOrEqualTo(2, reported, "the first step, from the initial weights, is finite");
+        CollectionAssert.AreEqual(Enumerable.Range(1, reported - 1).ToArray(), recorder.Reports.Select(r => r.Iteration).ToArray());
+        Assert.IsTrue(recorder.Reports.All(r => double.IsFinite(r.Loss)));
+
+        // The checkpoint of the previous iteration holds exactly the weights whose loss was non-finite: it is set aside.
+        string setAside = folder.Combine(TrainingCheckpoint.FileName(reported - 1) + ".diverged");
+        Assert.IsTrue(File.Exists(setAside));
+        string? kept = TrainingCheckpoint.FindLatestValid(folder.Path);
+        if (kept is null)
+            StringAssert.Contains(error.Message, "No checkpoint of weights that gave a finite loss");
+        else
+            StringAssert.Contains(error.Message, kept);
+
+        // Why: those weights diverge at once even with a tiny learning rate.
+        string copy = folder.Combine("bad.mlnsckpt");
+        File.Copy(setAside, copy);
+        var again = Assert.ThrowsExactly<InvalidOperationException>(() => ml.Siamese().Train(Options(folder.Combine("again"), reported + 2, 1e-6f, copy)).Fit(data));
+        StringAssert.Contains(again.Message, $"at iteration {reported}");
+    }
+}
