@@ -46,7 +46,8 @@ internal sealed class ModelFile
         DataViewSchema schema;
         try
         {
-            scorer = ml.Model.Load(full, out schema);
+            // Entry CRC-32s are verified first: ML.NET would load a damaged zip and score differently without a word.
+            scorer = MLNet.Siamese.ModelFiles.SiameseModelFile.Load(ml, full, out schema);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -154,7 +154,7 @@ public static class SafeZipExtractor
         ZipExtractionLimits limits, long writtenBefore)
     {
         long written = 0;
-        var crc = new Crc32();
+        var crc = new System.IO.Hashing.Crc32();
         try
         {
             using Stream source = entry.Open();
@@ -183,9 +183,9 @@ public static class SafeZipExtractor
         if (written != entry.Length)
             throw new ArchiveRejectedException(archivePath, entry.FullName,
                 $"the entry expanded to {written} bytes but declares {entry.Length} (truncated or lying header).");
-        if (crc.Value != entry.Crc32)
+        if (crc.GetCurrentHashAsUInt32() != entry.Crc32)
             throw new ArchiveRejectedException(archivePath, entry.FullName,
-                $"the entry's CRC-32 is 0x{crc.Value:X8} but the archive declares 0x{entry.Crc32:X8} (corrupt data or lying header).");
+                $"the entry's CRC-32 is 0x{crc.GetCurrentHashAsUInt32():X8} but the archive declares 0x{entry.Crc32:X8} (corrupt data or lying header).");
         return written;
     }
 

@@ -15,9 +15,9 @@ internal static class HostilePng
         BinaryPrimitives.WriteInt32BigEndian(chunk, data.Length);
         System.Text.Encoding.ASCII.GetBytes(type, chunk.AsSpan(4, 4));
         data.CopyTo(chunk.AsSpan(8));
-        var crc = new Crc32();
+        var crc = new System.IO.Hashing.Crc32();
         crc.Append(chunk.AsSpan(4, 4 + data.Length));
-        BinaryPrimitives.WriteUInt32BigEndian(chunk.AsSpan(8 + data.Length), crc.Value);
+        BinaryPrimitives.WriteUInt32BigEndian(chunk.AsSpan(8 + data.Length), crc.GetCurrentHashAsUInt32());
         return chunk;
     }
 

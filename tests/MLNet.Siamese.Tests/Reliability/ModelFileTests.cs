@@ -53,12 +53,12 @@ public sealed class ModelFileTests
             using var archive = new ZipArchive(new MemoryStream(zip), ZipArchiveMode.Read);
             foreach (var entry in archive.Entries)
             {
-                var crc = new MLNet.Siamese.Data.Crc32();
+                var crc = new System.IO.Hashing.Crc32();
                 using var stream = entry.Open();
                 var buffer = new byte[81920];
                 int n;
                 while ((n = stream.Read(buffer)) > 0) crc.Append(buffer.AsSpan(0, n));
-                if (crc.Value != entry.Crc32) return false;
+                if (crc.GetCurrentHashAsUInt32() != entry.Crc32) return false;
             }
             return true;
         }
