@@ -93,7 +93,7 @@ public sealed class NearestNeighborsEstimator : IEstimator<NearestNeighborsTrans
         return new SchemaShape(columns);
     }
 
-    /// <summary>Checks that the schema has the embedding column as a vector of Single of the index's dimension (or unknown size).</summary>
+    /// <summary>Checks that the schema has the embedding column as a vector of Single of the index's dimension in all (any shape), or of unknown size.</summary>
     internal static DataViewSchema.Column CheckInput(DataViewSchema schema, string columnName, int dimension)
     {
         ArgumentNullException.ThrowIfNull(schema);
@@ -101,8 +101,7 @@ public sealed class NearestNeighborsEstimator : IEstimator<NearestNeighborsTrans
             ?? throw new ArgumentOutOfRangeException(nameof(schema), $"The input has no column '{columnName}' (the embeddings to search the index with). Columns: {string.Join(", ", schema.Select(c => c.Name))}.");
         if (column.Type is not VectorDataViewType { ItemType: NumberDataViewType } vector || vector.ItemType != NumberDataViewType.Single)
             throw new ArgumentOutOfRangeException(nameof(schema), $"Column '{columnName}' must be a vector of Single (an embedding), not {column.Type}.");
-        if (vector.Dimensions.Length != 1)
-            throw new ArgumentOutOfRangeException(nameof(schema), $"Column '{columnName}' has shape [{string.Join(", ", vector.Dimensions)}]; a one-dimensional vector of {dimension} is needed.");
+        // ONNX outputs often carry a batch dimension ([1, d]); any shape of d values in all is one embedding.
         if (vector.IsKnownSize && vector.Size != dimension)
             throw new ArgumentOutOfRangeException(nameof(schema), $"Dimension mismatch: column '{columnName}' holds vectors of {vector.Size} values but the index holds embeddings of dimension {dimension}.");
         return column;
