@@ -6,15 +6,15 @@ namespace DigitsEmbedding;
 internal static class ImageTiles
 {
     private const int Scale = 4;
-    private const int Caption = 34;
-    private const int Gap = 8;
+    private const int Caption = 50;
+    private const int Gap = 10;
 
     /// <param name="path">The PNG to write.</param>
-    /// <param name="tiles">Images of width x height values in 0..1 (1 = white ink after IDX scaling) and two caption lines; the first is the query.</param>
+    /// <param name="tiles">Images of width x height values in 0..1 (1 = white ink after IDX scaling) and three short caption lines (each fits the tile width); the first is the query.</param>
     /// <param name="width">Image width in pixels.</param>
     /// <param name="height">Image height in pixels.</param>
     /// <param name="columns">Tiles per row.</param>
-    public static void Save(string path, IReadOnlyList<(float[] Pixels, string Line1, string Line2)> tiles, int width, int height, int columns = 5)
+    public static void Save(string path, IReadOnlyList<(float[] Pixels, string Line1, string Line2, string Line3)> tiles, int width, int height, int columns = 5)
     {
         int tileW = width * Scale, tileH = height * Scale;
         int rows = (tiles.Count + columns - 1) / columns;
@@ -31,7 +31,7 @@ internal static class ImageTiles
             {
                 int x0 = Gap + t % columns * (tileW + Gap);
                 int y0 = Gap + t / columns * (tileH + Caption + Gap);
-                var (pixels, line1, line2) = tiles[t];
+                var (pixels, line1, line2, line3) = tiles[t];
                 for (int y = 0; y < height; y++)
                     for (int x = 0; x < width; x++)
                     {
@@ -42,6 +42,7 @@ internal static class ImageTiles
                 if (t == 0) canvas.DrawRect(x0 - 2, y0 - 2, tileW + 4, tileH + 4, border);
                 canvas.DrawText(line1, x0, y0 + tileH + 14, SKTextAlign.Left, font, text);
                 canvas.DrawText(line2, x0, y0 + tileH + 29, SKTextAlign.Left, font, text);
+                canvas.DrawText(line3, x0, y0 + tileH + 44, SKTextAlign.Left, font, text);
             }
         }
         using var image = SKImage.FromBitmap(bitmap);

@@ -86,8 +86,9 @@ if (o.QueryIndex >= testRows.Count)
     return 1;
 }
 var matches = index.Search(testEmbeddings[o.QueryIndex], 10).Where(m => m.Id != $"test-{o.QueryIndex}").Take(9).ToList();
-var tiles = new List<(float[], string, string)> { (testRows[o.QueryIndex].Features, $"query test-{o.QueryIndex}", data.ClassName(testLabels[o.QueryIndex])) };
-tiles.AddRange(matches.Select(m => (testRows[int.Parse(m.Id.AsSpan(5), CultureInfo.InvariantCulture)].Features, $"{m.Id} d={m.Distance:F4}", data.ClassName(m.Label))));
+var tiles = new List<(float[], string, string, string)> { (testRows[o.QueryIndex].Features, "QUERY", $"test-{o.QueryIndex}", data.ClassName(testLabels[o.QueryIndex])) };
+tiles.AddRange(matches.Select((m, rank) => (testRows[int.Parse(m.Id.AsSpan(5), CultureInfo.InvariantCulture)].Features,
+    $"#{rank + 1} d={m.Distance:F4}", m.Id, data.ClassName(m.Label))));
 string tilePng = Path.Combine(o.OutputDirectory, $"nearest-to-test-{o.QueryIndex}.png");
 ImageTiles.Save(tilePng, tiles, 28, 28);
 Console.WriteLine($"Nine nearest to test-{o.QueryIndex} ({data.ClassName(testLabels[o.QueryIndex])}): " +
