@@ -10,7 +10,7 @@ public static class TrainDefaults
     public const string Network = "compact";
 
     /// <summary>Loss name (see <see cref="LossNames"/>).</summary>
-    public const string Loss = "contrastive";
+    public const string Loss = "prototypical";
 
     /// <summary>Embedding size, for presets with a free one.</summary>
     public const int EmbeddingDimension = 64;
@@ -25,7 +25,7 @@ public static class TrainDefaults
     public const int ImageSize = 28;
 
     /// <summary>Training iterations (optimizer steps).</summary>
-    public const int Iterations = 2000;
+    public const int Iterations = 3000;
 
     /// <summary>Pairs (or triplets, or items) per iteration.</summary>
     public const int BatchSize = 128;

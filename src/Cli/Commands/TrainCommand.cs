@@ -108,7 +108,16 @@ internal static class TrainCommand
             ProgressInterval = Math.Max(1, s.Iterations / TrainDefaults.ProgressReports),
         };
         if (lossKind == SiameseLoss.Prototypical)
+        {
             options.Ways = s.Ways ?? Math.Min(options.Ways, items.ClassCount);
+            // Deeper labels (alphabet/character) have meaningful groups: draw each episode from one group, the harder
+            // within-alphabet task the one-shot test poses, when some group has enough classes with enough items.
+            int need = options.Shots + options.Queries;
+            var eligible = items.Labels.Select((label, i) => (label, group: items.Groups[i]))
+                .GroupBy(x => x.label).Where(g => g.Count() >= need).GroupBy(g => g.First().group)
+                .Select(g => g.Count()).DefaultIfEmpty(0).Max();
+            options.WithinGroup = s.LabelDepth >= 2 && eligible >= 2;
+        }
 
         bool invert = false;
         double meanPixel = double.NaN;
