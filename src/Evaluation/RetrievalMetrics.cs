@@ -82,14 +82,17 @@ public sealed class RetrievalMetrics
         var evaluated = new bool[n];
 
         Parallel.For(0, n,
-            () => (Distances: new float[n], Neighbours: new int[Math.Max(k, 1)], Selector: new NearestNeighbours(k)),
+            () => (Distances: new float[n], Neighbours: new int[Math.Max(k, 1)], NeighbourDistances: new float[Math.Max(k, 1)], Selector: new MLNet.Siamese.Index.TopK(k)),
             (q, _, buffers) =>
             {
                 int label = classes.Ids[q];
                 int r = classSize[label] - 1;
                 if (r == 0) return buffers;
                 matrix.DistancesTo(matrix.Row(q), buffers.Distances);
-                buffers.Selector.Select(buffers.Distances, q, buffers.Neighbours);
+                // The k nearest other items (the query itself excluded), nearest first; ties go to the lower index.
+                buffers.Selector.Offer(buffers.Distances.AsSpan(0, q), 0);
+                buffers.Selector.Offer(buffers.Distances.AsSpan(q + 1), q + 1);
+                buffers.Selector.Drain(buffers.Neighbours, buffers.NeighbourDistances);
                 int hits = 0;
                 double precisionSum = 0;
                 for (int i = 0; i < r; i++)
