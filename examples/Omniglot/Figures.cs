@@ -33,7 +33,7 @@ internal static class Figures
         for (int k = 0; k <= 5; k++)
         {
             int i = (loss.Count - 1) * k / 5;
-            canvas.DrawText((i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), X(i) - 10, height - bottom + 20, font, text);
+            canvas.DrawText((i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), X(i) - (k == 5 ? 30 : 10), height - bottom + 20, font, text);
         }
         canvas.DrawLine(left, top, left, height - bottom, axis);
         canvas.DrawLine(left, height - bottom, width - right, height - bottom, axis);
