@@ -85,7 +85,11 @@ internal sealed class TrainingRun : IDisposable
             float loss = Step();
             // A finite loss can still come with an update that blows the weights up; such weights must never reach a
             // checkpoint, or the "last good checkpoint" would diverge at once when resumed.
-            bool weightsFinite = float.IsFinite(loss) && ParametersFinite();
+            // Checked only where weights leave the loop (a checkpoint, the end of training): a non-finite weight gives a
+            // non-finite loss at the next step anyway, so a per-step scan of every parameter would only cost time.
+            int next = Iteration + 1;
+            bool weightsLeave = next == _options.Iterations || (_options.CheckpointDirectory is not null && _options.CheckpointInterval > 0 && next % _options.CheckpointInterval == 0);
+            bool weightsFinite = float.IsFinite(loss) && (!weightsLeave || ParametersFinite());
             if (!weightsFinite)
             {
                 string? good = SetAsideCheckpointOfTheseWeights(float.IsFinite(loss));
