@@ -179,6 +179,7 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
             throw new ArgumentOutOfRangeException(nameof(SiameseTrainerOptions.Ways), "Prototypical episodes need Ways >= 2, Shots >= 1 and Queries >= 1.");
         if (_options.WithinGroup && _options.GroupColumnName is null && _options.LeftFeatureColumnName is null)
             throw new ArgumentException("WithinGroup sampling needs GroupColumnName.", nameof(SiameseTrainerOptions.WithinGroup));
+        if (!Enum.IsDefined(_options.LearningRateSchedule)) throw new ArgumentOutOfRangeException(nameof(SiameseTrainerOptions.LearningRateSchedule), _options.LearningRateSchedule, "Unknown learning-rate schedule.");
         _options.Augmentation?.Validate();
     }
 

@@ -72,6 +72,9 @@ public sealed class SiameseTrainerOptions
     /// <summary>Adam learning rate. Default 6e-5 (the Omniglot seed).</summary>
     public float LearningRate { get; set; } = 6e-5f;
 
+    /// <summary>How the learning rate changes over the run. Default <see cref="Trainers.LearningRateSchedule.Constant"/>.</summary>
+    public LearningRateSchedule LearningRateSchedule { get; set; } = LearningRateSchedule.Constant;
+
     /// <summary>Adam gradient decay (beta1). Default 0.9.</summary>
     public float Beta1 { get; set; } = 0.9f;
 

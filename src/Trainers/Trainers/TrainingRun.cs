@@ -175,6 +175,11 @@ internal sealed class TrainingRun : IDisposable
     private float Step()
     {
         using var scope = NewDisposeScope();
+        if (_options.LearningRateSchedule != LearningRateSchedule.Constant)
+        {
+            double rate = LearningRateSchedules.At(_options.LearningRateSchedule, _options.LearningRate, Iteration, _options.Iterations);
+            foreach (var group in _optimizer.ParamGroups) group.LearningRate = rate;
+        }
         _optimizer.zero_grad();
         var loss = _options.Loss switch
         {
