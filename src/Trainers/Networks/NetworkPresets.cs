@@ -4,17 +4,18 @@ namespace MLNet.Siamese.Networks;
 public static class NetworkPresets
 {
     /// <summary>Names accepted by <see cref="Create"/>.</summary>
-    public static IReadOnlyList<string> Names { get; } = new[] { "compact", "koch", "mlp", "keras" };
+    public static IReadOnlyList<string> Names { get; } = new[] { "compact", "conv4", "koch", "mlp", "keras" };
 
-    /// <summary>Builds a preset by name (case-insensitive): compact, koch, mlp or keras.</summary>
+    /// <summary>Builds a preset by name (case-insensitive): compact, conv4, koch, mlp or keras.</summary>
     /// <param name="name">The preset name.</param>
-    /// <param name="imageSize">Input height and width; 0 takes the preset's own (compact 28, koch 105, mlp 28, keras 28).</param>
+    /// <param name="imageSize">Input height and width; 0 takes the preset's own (compact 28, conv4 28, koch 105, mlp 28, keras 28).</param>
     /// <param name="embeddingDimension">Embedding size for presets that have a free one (compact, mlp); 0 takes the preset's own.</param>
     /// <returns>The specification.</returns>
     /// <exception cref="ArgumentException">Unknown name.</exception>
     public static NetworkSpec Create(string name, int imageSize = 0, int embeddingDimension = 0) => name.ToLowerInvariant() switch
     {
         "compact" => Compact(imageSize == 0 ? 28 : imageSize, embeddingDimension == 0 ? 64 : embeddingDimension),
+        "conv4" => Conv4(imageSize == 0 ? 28 : imageSize),
         "koch" => Koch(imageSize == 0 ? 105 : imageSize),
         "mlp" => SeedMlp(imageSize == 0 ? 28 : imageSize, embeddingDimension == 0 ? 2 : embeddingDimension),
         "keras" => KerasSmallConv(imageSize == 0 ? 28 : imageSize),
@@ -65,6 +66,15 @@ public static class NetworkPresets
     });
 
     /// <summary>
+    /// The embedding network of prototypical networks (Snell et al. 2017; "Conv-4"): the four blocks of <see cref="Compact"/>
+    /// flattened, with no projection, so the embedding is the last feature map itself: 64 x (size/16)^2 values (28 px: 64,
+    /// 48 px: 576). No linear layer to overfit the training classes, which helps on classes never seen in training.
+    /// </summary>
+    /// <param name="imageSize">Input height and width (at least 16).</param>
+    /// <returns>The specification.</returns>
+    public static NetworkSpec Conv4(int imageSize = 28) => new("conv4", 1, imageSize, imageSize, ConvBlocks().Append(new FlattenLayer()).ToList());
+
+    /// <summary>
     /// The CPU default: four blocks of 3x3 convolution (64 filters, padding 1), batch normalization, ReLU and 2x2 max
     /// pooling (28 -> 14 -> 7 -> 3 -> 1), flattened and projected by a linear layer to the embedding.
     /// </summary>
@@ -73,16 +83,20 @@ public static class NetworkPresets
     /// <returns>The specification.</returns>
     public static NetworkSpec Compact(int imageSize = 28, int embeddingDimension = 64)
     {
-        var layers = new List<LayerSpec>();
-        for (int block = 0; block < 4; block++)
-        {
-            layers.Add(new Conv2dLayer(64, 3, Padding: 1, Init: WeightInit.He));
-            layers.Add(new BatchNorm2dLayer());
-            layers.Add(new ReluLayer());
-            layers.Add(new MaxPool2dLayer(2, 2));
-        }
+        var layers = ConvBlocks().ToList();
         layers.Add(new FlattenLayer());
         layers.Add(new LinearLayer(embeddingDimension, WeightInit.Glorot));
         return new NetworkSpec("compact", 1, imageSize, imageSize, layers);
+    }
+
+    private static IEnumerable<LayerSpec> ConvBlocks()
+    {
+        for (int block = 0; block < 4; block++)
+        {
+            yield return new Conv2dLayer(64, 3, Padding: 1, Init: WeightInit.He);
+            yield return new BatchNorm2dLayer();
+            yield return new ReluLayer();
+            yield return new MaxPool2dLayer(2, 2);
+        }
     }
 }
