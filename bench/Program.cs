@@ -7,7 +7,7 @@ using MLNet.Siamese.Runtime;
 using TorchSharp;
 
 // MLNet.Siamese performance benchmark. Every ratio compares two figures measured side by side in this run.
-//   dotnet run -c Release --project bench [-- --out results.json] [--quick]
+//   dotnet run -c Release --project bench [-- --out results.json] [--only training] [--mlp-interval K] [--koch-interval K]
 // Internal: --child-step-time default|tuned (run by the allocator comparison in a child process).
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 int childIndex = Array.IndexOf(args, "--child-step-time");
@@ -18,6 +18,9 @@ if (childIndex >= 0)
     return AllocatorBench.RunChild(args[childIndex + 1]);
 }
 int outIndex = Array.IndexOf(args, "--out");
+int onlyIndex = Array.IndexOf(args, "--only");
+string? only = onlyIndex >= 0 && onlyIndex + 1 < args.Length ? args[onlyIndex + 1] : null;
+if (only is not null and not "training") throw new ArgumentException($"--only takes 'training' (data path, matmul and the trainer-vs-loop section), not '{only}'.");
 string outPath = outIndex >= 0 && outIndex + 1 < args.Length ? args[outIndex + 1] : Path.Combine(FindBenchFolder(), "results.json");
 
 var total = Stopwatch.StartNew();
@@ -27,11 +30,14 @@ Directory.CreateDirectory(scratch);
 try
 {
     TorchRuntime.EnsureAvailable();
-    Console.WriteLine("Allocator: compact step (batch 128 pairs) in child processes, glibc defaults vs NativeMemoryTuning...");
-    double defaultMs = AllocatorBench.LaunchChild("default");
-    double tunedMs = AllocatorBench.LaunchChild("tuned");
-    results.Add(new Figure("allocator", "compact b128: ms/step, mallopt tuning vs glibc defaults", tunedMs, "ms/step", defaultMs, "glibc default ms/step", 1.0,
-        $"speed-up {defaultMs / tunedMs:F1}x; minimal loop, synthetic 28x28, each case in its own child process", AtMost: true));
+    if (only is null)
+    {
+        Console.WriteLine("Allocator: compact step (batch 128 pairs) in child processes, glibc defaults vs NativeMemoryTuning...");
+        double defaultMs = AllocatorBench.LaunchChild("default");
+        double tunedMs = AllocatorBench.LaunchChild("tuned");
+        results.Add(new Figure("allocator", "compact b128: ms/step, mallopt tuning vs glibc defaults", tunedMs, "ms/step", defaultMs, "glibc default ms/step", 1.0,
+            $"speed-up {defaultMs / tunedMs:F1}x; minimal loop, synthetic 28x28, each case in its own child process", AtMost: true));
+    }
 
     // Same allocator settings for everything below (the trainer applies them on its first Fit anyway).
     bool tuned = NativeMemoryTuning.Apply();
@@ -53,22 +59,26 @@ try
     double matmul = TrainingBench.MatmulGflops(results);
 
     Console.WriteLine("Training overhead: trainer vs minimal loop...");
+    int mlpInterval = IntArg("--mlp-interval", 5);
     var (compact, _) = TrainingBench.Run(ml, results, new TrainingBench.Preset("compact 28x28", NetworkPresets.Compact(28, 64), 64, 3, 4, decoded.Features, decoded.Labels), matmul);
-    var (_, mlpRate) = TrainingBench.Run(ml, results, new TrainingBench.Preset("seed mlp 784-1024-1024-2", NetworkPresets.SeedMlp(28, 2), 180, 5, 4, decoded.Features, decoded.Labels), matmul);
+    var (_, mlpRate) = TrainingBench.Run(ml, results, new TrainingBench.Preset("seed mlp 784-1024-1024-2", NetworkPresets.SeedMlp(28, 2), 180, mlpInterval, 4, decoded.Features, decoded.Labels), matmul);
     const int kochItems = 40;
-    TrainingBench.Run(ml, results, new TrainingBench.Preset("koch 105x105", NetworkPresets.Koch(105), 4, 1, 4,
+    TrainingBench.Run(ml, results, new TrainingBench.Preset("koch 105x105", NetworkPresets.Koch(105), 4, IntArg("--koch-interval", 1), 4,
         SyntheticData.Random(kochItems, 105 * 105, 5), SyntheticData.Labels(kochItems, 10)), matmul);
 
-    Console.WriteLine("Scoring: saved model vs TorchSharp forward...");
-    ScoringBench.Run(ml, results, compact, decoded.Features, decoded.Count, scratch);
+    if (only is null)
+    {
+        Console.WriteLine("Scoring: saved model vs TorchSharp forward...");
+        ScoringBench.Run(ml, results, compact, decoded.Features, decoded.Count, scratch);
 
-    int memoryIterations = MemoryBench.PlannedIterations(mlpRate);
-    Console.WriteLine($"Memory: {memoryIterations} seed-MLP iterations at batch 180...");
-    MemoryBench.Run(ml, results, decoded.Features, decoded.Labels, memoryIterations);
+        int memoryIterations = MemoryBench.PlannedIterations(mlpRate);
+        Console.WriteLine($"Memory: {memoryIterations} seed-MLP iterations at batch 180...");
+        MemoryBench.Run(ml, results, decoded.Features, decoded.Labels, memoryIterations);
 
-    Console.WriteLine("Scale: batch size and data set size...");
-    ScaleBench.BatchSweep(ml, results, decoded.Features, decoded.Labels, matmul);
-    ScaleBench.DataSizeSweep(ml, results);
+        Console.WriteLine("Scale: batch size and data set size...");
+        ScaleBench.BatchSweep(ml, results, decoded.Features, decoded.Labels, matmul);
+        ScaleBench.DataSizeSweep(ml, results);
+    }
 }
 finally
 {
@@ -85,6 +95,12 @@ foreach (var m in results.Methods) Console.WriteLine(" - " + m);
 results.WriteJson(outPath);
 Console.WriteLine($"Wrote {outPath}; total {total.Elapsed.TotalSeconds:F0} s.");
 return 0;
+
+int IntArg(string name, int fallback)
+{
+    int i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+}
 
 static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
 
