@@ -8,6 +8,9 @@ using TorchSharp;
 
 // MLNet.Siamese performance benchmark. Every ratio compares two figures measured side by side in this run.
 //   dotnet run -c Release --project bench [-- --out results.json] [--only training] [--mlp-interval K] [--koch-interval K]
+//   dotnet run -c Release --project bench -- --long-memory [--iterations N] [--out FILE]
+//       Only the memory figure, over the full long run (5,000 seed-MLP iterations unless N is given, never shortened);
+//       writes bench/results-long-memory.json by default.
 // Internal: --child-step-time default|tuned (run by the allocator comparison in a child process).
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 int childIndex = Array.IndexOf(args, "--child-step-time");
@@ -17,11 +20,18 @@ if (childIndex >= 0)
     TorchRuntime.EnsureAvailable();
     return AllocatorBench.RunChild(args[childIndex + 1]);
 }
+bool longMemory = args.Contains("--long-memory");
 int outIndex = Array.IndexOf(args, "--out");
+string outPath = outIndex >= 0 && outIndex + 1 < args.Length ? args[outIndex + 1]
+    : Path.Combine(FindBenchFolder(), longMemory ? "results-long-memory.json" : "results.json");
+int iterationsIndex = Array.IndexOf(args, "--iterations");
+int longIterations = iterationsIndex >= 0 && iterationsIndex + 1 < args.Length
+    ? int.Parse(args[iterationsIndex + 1], CultureInfo.InvariantCulture) : MemoryBench.LongRunIterations;
 int onlyIndex = Array.IndexOf(args, "--only");
 string? only = onlyIndex >= 0 && onlyIndex + 1 < args.Length ? args[onlyIndex + 1] : null;
 if (only is not null and not "training") throw new ArgumentException($"--only takes 'training' (data path, matmul and the trainer-vs-loop section), not '{only}'.");
-string outPath = outIndex >= 0 && outIndex + 1 < args.Length ? args[outIndex + 1] : Path.Combine(FindBenchFolder(), "results.json");
+if (longIterations < 400 || longIterations % 100 != 0)
+    throw new ArgumentException($"--iterations must be a multiple of 100, at least 400 (got {longIterations}).");
 
 var total = Stopwatch.StartNew();
 var results = new Results();
@@ -30,6 +40,15 @@ Directory.CreateDirectory(scratch);
 try
 {
     TorchRuntime.EnsureAvailable();
+    if (longMemory)
+    {
+        var longMl = new MLContext(seed: 1);
+        DescribeEnvironment(results, NativeMemoryTuning.Apply());
+        var items = MemoryBench.DecodeSmall1(longMl, scratch);
+        Console.WriteLine($"Memory, long run: {longIterations} seed-MLP iterations at batch 180 on {items.Count} Omniglot images...");
+        MemoryBench.Run(longMl, results, items.Features, items.Labels, longIterations, longRun: true);
+        return Finish();
+    }
     if (only is null)
     {
         Console.WriteLine("Allocator: compact step (batch 128 pairs) in child processes, glibc defaults vs NativeMemoryTuning...");
@@ -42,10 +61,7 @@ try
     // Same allocator settings for everything below (the trainer applies them on its first Fit anyway).
     bool tuned = NativeMemoryTuning.Apply();
     var ml = new MLContext(seed: 1);
-    results.Environment["machine"] = $"{Environment.ProcessorCount} logical CPUs, {Environment.OSVersion}, .NET {Environment.Version}";
-    results.Environment["torch"] = $"TorchSharp 0.107 / libtorch {torch.__version__}, {torch.get_num_threads()} intra-op threads, CUDA available: {torch.cuda.is_available()}";
-    results.Environment["load_average_at_start"] = LoadAverage();
-    results.Environment["allocator"] = tuned ? "NativeMemoryTuning applied (M_MMAP_MAX=0, M_TRIM_THRESHOLD=max)" : "NativeMemoryTuning not applied";
+    DescribeEnvironment(results, tuned);
     results.Methods.Add("Trainer steps/s: a synchronous IProgress stamps the clock at every report (ProgressInterval = k); steps/s = k / time between consecutive reports, the first interval (warm-up) discarded, so data reading, calibration and ONNX export are excluded. Median over the intervals of one Fit call.");
     results.Methods.Add("Minimal loop: new EmbeddingNetwork(spec), Adam(1e-3, 0.9, 0.99), index_select of random pairs from a resident tensor, contrastive loss, backward, step, one dispose scope per step; k warm-up steps. Its intervals of k steps run inside the trainer's progress reports, so trainer and loop alternate interval by interval (robust to load changes on a shared machine); the trainer's clock restarts after each loop interval.");
     results.Methods.Add("FLOPs: conv 2*Cin*k*k*Cout*Hout*Wout, linear 2*in*out per item; a training step = 3 x forward x 2 x pairs. Reference: median time of torch.matmul of two 2048x2048 float32 matrices.");
@@ -84,22 +100,35 @@ finally
 {
     try { Directory.Delete(scratch, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
 }
-results.Environment["load_average_at_end"] = LoadAverage();
-results.Environment["total_seconds"] = total.Elapsed.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture);
-Console.WriteLine();
-foreach (var (key, value) in results.Environment) Console.WriteLine($"{key}: {value}");
-Console.WriteLine();
-Console.WriteLine(results.Table());
-Console.WriteLine("Method:");
-foreach (var m in results.Methods) Console.WriteLine(" - " + m);
-results.WriteJson(outPath);
-Console.WriteLine($"Wrote {outPath}; total {total.Elapsed.TotalSeconds:F0} s.");
-return 0;
+return Finish();
+
+int Finish()
+{
+    results.Environment["load_average_at_end"] = LoadAverage();
+    results.Environment["total_seconds"] = total.Elapsed.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture);
+    Console.WriteLine();
+    foreach (var (key, value) in results.Environment) Console.WriteLine($"{key}: {value}");
+    Console.WriteLine();
+    Console.WriteLine(results.Table());
+    Console.WriteLine("Method:");
+    foreach (var m in results.Methods) Console.WriteLine(" - " + m);
+    results.WriteJson(outPath);
+    Console.WriteLine($"Wrote {outPath}; total {total.Elapsed.TotalSeconds:F0} s.");
+    return 0;
+}
 
 int IntArg(string name, int fallback)
 {
     int i = Array.IndexOf(args, name);
     return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+}
+
+static void DescribeEnvironment(Results results, bool tuned)
+{
+    results.Environment["machine"] = $"{Environment.ProcessorCount} logical CPUs, {Environment.OSVersion}, .NET {Environment.Version}";
+    results.Environment["torch"] = $"TorchSharp 0.107 / libtorch {torch.__version__}, {torch.get_num_threads()} intra-op threads, CUDA available: {torch.cuda.is_available()}";
+    results.Environment["load_average_at_start"] = LoadAverage();
+    results.Environment["allocator"] = tuned ? "NativeMemoryTuning applied (M_MMAP_MAX=0, M_TRIM_THRESHOLD=max)" : "NativeMemoryTuning not applied";
 }
 
 static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";

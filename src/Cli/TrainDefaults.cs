@@ -30,6 +30,9 @@ public static class TrainDefaults
     /// <summary>Pairs (or triplets, or items) per iteration.</summary>
     public const int BatchSize = 128;
 
+    /// <summary>Training iterations between checkpoints (with <c>--checkpoint</c>; one is also written at the end).</summary>
+    public const int CheckpointInterval = 500;
+
     /// <summary>Random seed.</summary>
     public const int Seed = 1;
 

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using MLNet.Siamese.Augmentation;
+using MLNet.Siamese.Checkpoints;
 using MLNet.Siamese.Data;
 using MLNet.Siamese.Losses;
 using MLNet.Siamese.Networks;
@@ -30,13 +31,14 @@ internal static class TrainCommand
         var batch = new Option<int>("--batch") { Description = $"Pairs per step (default {TrainDefaults.BatchSize}).", DefaultValueFactory = _ => TrainDefaults.BatchSize };
         var ways = new Option<int?>("--ways") { Description = "Prototypical loss: classes per episode (default 20, or the class count when smaller)." };
         var seed = CommonOptions.Seed();
-        var checkpoint = new Option<string?>("--checkpoint") { Description = "Folder to write checkpoints to (every 500 steps and at the end)." };
-        var resume = new Option<string?>("--resume") { Description = "Checkpoint file to resume from." };
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "Folder to write checkpoints to (every --checkpoint-interval steps and at the end); the two newest are kept." };
+        var checkpointInterval = new Option<int?>("--checkpoint-interval") { Description = $"Steps between checkpoints (default {TrainDefaults.CheckpointInterval}); needs --checkpoint." };
+        var resume = new Option<string?>("--resume") { Description = "Checkpoint file to resume from, or a checkpoint folder: resume from the newest checkpoint in it that reads back intact." };
         var output = new Option<string>("--out") { Description = "Model zip to write.", Required = true };
         var json = CommonOptions.Json();
 
         var command = new Command("train", "Train a Siamese network; the zip holds the whole pipeline from image path (or IDX features) to pair score.")
-            .With(data, labelDepth, network, loss, embeddingDim, margin, learningRate, augment, imageSize, iterations, batch, ways, seed, checkpoint, resume, output, json);
+            .With(data, labelDepth, network, loss, embeddingDim, margin, learningRate, augment, imageSize, iterations, batch, ways, seed, checkpoint, checkpointInterval, resume, output, json);
 
         command.SetGuardedAction(stderr, (parse, token) =>
         {
@@ -57,6 +59,7 @@ internal static class TrainCommand
                 Ways = parse.GetValue(ways),
                 Seed = parse.GetValue(seed),
                 Checkpoint = parse.GetValue(checkpoint),
+                CheckpointInterval = parse.GetValue(checkpointInterval),
                 Resume = parse.GetValue(resume),
                 Output = parse.GetValue(output)!,
             };
@@ -80,8 +83,16 @@ internal static class TrainCommand
             throw new CliUsageException($"--image-size must be a positive integer (got {size}).");
         if (s.Ways is { } w && w < 2)
             throw new CliUsageException($"--ways must be at least 2 (got {w}).");
-        if (s.Resume is not null && !File.Exists(s.Resume))
-            throw new CliUsageException($"--resume '{s.Resume}' does not exist.");
+        if (s.CheckpointInterval is { } interval)
+        {
+            CommonOptions.Positive("--checkpoint-interval", interval);
+            if (s.Checkpoint is null)
+                throw new CliUsageException("--checkpoint-interval needs --checkpoint FOLDER to write the checkpoints to.");
+        }
+        string? resumeFrom = ResolveResume(s.Resume, s.Seed);
+        if (resumeFrom is null && s.Checkpoint is not null && ExistingCheckpoints(s.Checkpoint) is { } earlier)
+            throw new CliUsageException($"--checkpoint '{s.Checkpoint}' already holds checkpoints of an earlier run ({earlier}); "
+                + $"continue that run with --resume '{s.Checkpoint}', or give an empty folder.");
         string outPath = Path.GetFullPath(s.Output);
         if (Directory.Exists(outPath))
             throw new CliUsageException($"--out '{s.Output}' is a folder; give a file name such as model.zip.");
@@ -103,7 +114,8 @@ internal static class TrainCommand
             Seed = s.Seed,
             Augmentation = s.Augment ? new AffineAugmentation() : null,
             CheckpointDirectory = s.Checkpoint,
-            ResumeFrom = s.Resume,
+            CheckpointInterval = s.CheckpointInterval ?? TrainDefaults.CheckpointInterval,
+            ResumeFrom = resumeFrom,
             CancellationToken = token,
             ProgressInterval = Math.Max(1, s.Iterations / TrainDefaults.ProgressReports),
         };
@@ -149,6 +161,8 @@ internal static class TrainCommand
             throw new CliUsageException($"--network '{s.Network}' cannot be built for {side}x{side} images: {e.Message}");
         }
 
+        if (resumeFrom is not null)
+            io.Info($"Resuming from {resumeFrom}.");
         var watch = Stopwatch.StartNew();
         SiameseModel model = TrainWithProgress(io, ml, options, items.ToDataView(ml));
         watch.Stop();
@@ -181,6 +195,7 @@ internal static class TrainCommand
                 ["embeddingDimension"] = model.EmbeddingDimension,
                 ["imageSize"] = side,
                 ["invert"] = invert,
+                ["resumedFrom"] = resumeFrom,
                 ["lastCheckpoint"] = model.Summary.LastCheckpoint,
             });
         }
@@ -192,6 +207,43 @@ internal static class TrainCommand
         }
         return ExitCodes.Success;
     }
+
+    /// <summary>
+    /// The checkpoint file <c>--resume</c> names: the file itself, or for a folder the newest checkpoint in it that reads
+    /// back intact (partial or corrupt newer files, such as a kill mid-write can leave, are skipped). The checkpoint must
+    /// come from a run with the same seed, or the resumed run would be neither the old run nor a new one.
+    /// </summary>
+    private static string? ResolveResume(string? resume, int seed)
+    {
+        if (resume is null)
+            return null;
+        string path;
+        if (Directory.Exists(resume))
+        {
+            path = TrainingCheckpoint.FindLatestValid(resume)
+                ?? throw new CliUsageException($"--resume '{resume}' holds no intact checkpoint (checkpoint-NNNNNN.mlnsckpt); "
+                    + "leave --resume out to start from the beginning.");
+        }
+        else if (File.Exists(resume))
+        {
+            path = resume;
+        }
+        else
+        {
+            throw new CliUsageException($"--resume '{resume}' does not exist.");
+        }
+        // Load verifies the whole file (InvalidDataException naming it: exit code 2).
+        int saved = TrainingCheckpoint.Load(path).Header.Seed;
+        if (saved != seed)
+            throw new CliUsageException($"--resume '{path}' was written by a run with --seed {saved}; pass --seed {saved} to continue it (now {seed}).");
+        return Path.GetFullPath(path);
+    }
+
+    /// <summary>The name of the newest checkpoint file in <paramref name="folder"/>, or null when it holds none.</summary>
+    private static string? ExistingCheckpoints(string folder) =>
+        Directory.Exists(folder)
+            ? Directory.GetFiles(folder, "checkpoint-*.mlnsckpt").Select(Path.GetFileName).Max(StringComparer.Ordinal)
+            : null;
 
     private static SiameseModel TrainWithProgress(CliIO io, MLContext ml, SiameseTrainerOptions options, IDataView data)
     {
@@ -262,6 +314,7 @@ internal static class TrainCommand
         public int? Ways { get; init; }
         public int Seed { get; init; }
         public string? Checkpoint { get; init; }
+        public int? CheckpointInterval { get; init; }
         public string? Resume { get; init; }
         public required string Output { get; init; }
     }
