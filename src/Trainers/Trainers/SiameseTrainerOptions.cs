@@ -134,7 +134,11 @@ public sealed class SiameseTrainerOptions
     /// <summary>Iterations between checkpoints (one is also written at the end). Default 500.</summary>
     public int CheckpointInterval { get; set; } = 500;
 
-    /// <summary>A checkpoint file to resume from; training continues at its iteration with its optimizer and random state. Default null.</summary>
+    /// <summary>
+    /// A checkpoint file to resume from; training continues at its iteration with its optimizer and random state, at the
+    /// configured <see cref="LearningRate"/> and <see cref="LearningRateSchedule"/> (not the rate the checkpoint was
+    /// written with). Default null.
+    /// </summary>
     public string? ResumeFrom { get; set; }
 
     /// <summary>Number of pairs drawn from the training data to calibrate the threshold when there is no validation data. Default 2000.</summary>

@@ -175,11 +175,7 @@ internal sealed class TrainingRun : IDisposable
     private float Step()
     {
         using var scope = NewDisposeScope();
-        if (_options.LearningRateSchedule != LearningRateSchedule.Constant)
-        {
-            double rate = LearningRateSchedules.At(_options.LearningRateSchedule, _options.LearningRate, Iteration, _options.Iterations);
-            foreach (var group in _optimizer.ParamGroups) group.LearningRate = rate;
-        }
+        if (_options.LearningRateSchedule != LearningRateSchedule.Constant) ApplyLearningRate();
         _optimizer.zero_grad();
         var loss = _options.Loss switch
         {
@@ -193,6 +189,13 @@ internal sealed class TrainingRun : IDisposable
         loss.backward();
         _optimizer.step();
         return value;
+    }
+
+    /// <summary>Sets the optimizer's rate to the configured schedule's rate for the next step.</summary>
+    private void ApplyLearningRate()
+    {
+        double rate = LearningRateSchedules.At(_options.LearningRateSchedule, _options.LearningRate, Iteration, _options.Iterations);
+        foreach (var group in _optimizer.ParamGroups) group.LearningRate = rate;
     }
 
     private Tensor Embed(long[] indices)
@@ -350,6 +353,9 @@ internal sealed class TrainingRun : IDisposable
         }
         Random.State = h.RandomState;
         Iteration = h.Iteration;
+        // The optimizer state carries the rate it was saved with; the configured rate (and schedule) wins, so a run
+        // resumed with another learning rate really uses it.
+        ApplyLearningRate();
         LossHistory.Clear();
         LossHistory.AddRange(h.LossHistory);
         Validation.Clear();

@@ -70,4 +70,40 @@ public sealed class NumericFaultTests
         var again = Assert.ThrowsExactly<InvalidOperationException>(() => ml.Siamese().Train(Options(folder.Combine("again"), reported + 2, 1e-6f, copy)).Fit(data));
         StringAssert.Contains(again.Message, $"at iteration {reported}");
     }
+
+    [TestMethod]
+    public void DivergenceLateInARun_KeepsTheLastGoodCheckpointAndNamesIt()
+    {
+        using var folder = new ReliabilityFolder();
+        var ml = new MLContext(1);
+        var data = SyntheticGlyphs.Load(ml, SyntheticGlyphs.Make(5, 4, 1));
+        // Six good steps with a normal learning rate, a checkpoint after each.
+        ml.Siamese().Train(Options(folder.Path, 6, 1e-3f)).Fit(data);
+        string good = folder.Combine(TrainingCheckpoint.FileName(6));
+        Assert.IsTrue(File.Exists(good));
+        byte[] goodBytes = File.ReadAllBytes(good);
+
+        // The same run continued with an exploding learning rate: it diverges after the good checkpoints.
+        var error = Assert.ThrowsExactly<InvalidOperationException>(() => ml.Siamese().Train(Options(folder.Path, 50, 1e12f, resume: good)).Fit(data));
+        TestContext.WriteLine(error.Message);
+        int reported = int.Parse(Regex.Match(error.Message, @"iteration (\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.IsGreaterThan(6, reported, "the divergence comes after the good checkpoint");
+
+        // The newest valid checkpoint is one of finite weights, named in the message; the good one of iteration 6 is
+        // intact byte for byte, and the checkpoint of the weights that gave the non-finite loss is set aside.
+        string? kept = TrainingCheckpoint.FindLatestValid(folder.Path);
+        Assert.IsNotNull(kept);
+        StringAssert.Contains(error.Message, kept);
+        int keptIteration = TrainingCheckpoint.Load(kept).Header.Iteration;
+        Assert.IsLessThan(reported, keptIteration);
+        Assert.IsGreaterThanOrEqualTo(6, keptIteration);
+        if (File.Exists(good)) CollectionAssert.AreEqual(goodBytes, File.ReadAllBytes(good));
+        // A checkpoint was written after every step; one newer than the kept one can only be the set-aside one.
+        if (reported - 1 > keptIteration)
+            Assert.IsTrue(File.Exists(folder.Combine(TrainingCheckpoint.FileName(reported - 1) + ".diverged")));
+
+        // The kept checkpoint resumes and trains on with a sane learning rate.
+        var resumed = ml.Siamese().Train(Options(folder.Combine("resumed"), keptIteration + 3, 1e-3f, resume: kept)).Fit(data);
+        Assert.IsTrue(resumed.Summary.LossHistory.All(float.IsFinite));
+    }
 }
