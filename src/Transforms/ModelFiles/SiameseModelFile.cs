@@ -10,7 +10,10 @@ namespace MLNet.Siamese.ModelFiles;
 /// checksum: a zip damaged in transit can load and score differently without any error (measured: 32 of 200 random
 /// byte mutations of a saved pair scorer did). This loader first verifies every entry's CRC-32 and, when given, the
 /// SHA-256 of the whole file published alongside it (a hash stored inside the zip could not stop deliberate
-/// tampering, since whoever edits the zip could update it too).
+/// tampering, since whoever edits the zip could update it too). A zip that is intact but that this ML.NET cannot read
+/// (written by a newer or different version: a component or header version it does not support, an unknown loader
+/// name or loader assembly) is refused with an <see cref="InvalidDataException"/> naming the file and ML.NET's reason,
+/// instead of ML.NET's own "Error during class instantiation" around nested TargetInvocationExceptions.
 /// </summary>
 public static class SiameseModelFile
 {
@@ -21,12 +24,22 @@ public static class SiameseModelFile
     /// <param name="expectedSha256">Optional hex SHA-256 of the whole file, as published by whoever trained it.</param>
     /// <returns>The loaded transformer.</returns>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is not a zip, an entry is damaged, or the SHA-256 differs; the message names the file and entry.</exception>
+    /// <exception cref="InvalidDataException">The file is not a zip, an entry is damaged, or the SHA-256 differs (the message
+    /// names the file and entry); or ML.NET cannot load the verified zip, e.g. because it was written by a newer or different
+    /// version of ML.NET (the message names the file, the ML.NET version running and ML.NET's reason on one line, and
+    /// <see cref="Exception.InnerException"/> is ML.NET's exception).</exception>
     public static ITransformer Load(MLContext mlContext, string path, out DataViewSchema inputSchema, string? expectedSha256 = null)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
         Verify(path, expectedSha256);
-        return mlContext.Model.Load(path, out inputSchema);
+        try
+        {
+            return mlContext.Model.Load(path, out inputSchema);
+        }
+        catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
+        {
+            throw ModelLoadFailure.Describe(path, e);
+        }
     }
 
     /// <summary>Checks that <paramref name="path"/> is a zip whose every entry matches its CRC-32, and optionally its SHA-256.</summary>
