@@ -7,7 +7,7 @@ using MLNet.Siamese.Runtime;
 using TorchSharp;
 
 // MLNet.Siamese performance benchmark. Every ratio compares two figures measured side by side in this run.
-//   dotnet run -c Release --project bench [-- --out results.json] [--only training] [--mlp-interval K] [--koch-interval K]
+//   dotnet run -c Release --project bench [-- --out results.json] [--only training] [--compact-interval K] [--mlp-interval K] [--koch-interval K]
 //   dotnet run -c Release --project bench -- --long-memory [--iterations N] [--out FILE]
 //       Only the memory figure, over the full long run (5,000 seed-MLP iterations unless N is given, never shortened);
 //       writes bench/results-long-memory.json by default.
@@ -75,11 +75,11 @@ try
     double matmul = TrainingBench.MatmulGflops(results);
 
     Console.WriteLine("Training overhead: trainer vs minimal loop...");
-    int mlpInterval = IntArg("--mlp-interval", 5);
-    var (compact, _) = TrainingBench.Run(ml, results, new TrainingBench.Preset("compact 28x28", NetworkPresets.Compact(28, 64), 64, 3, 4, decoded.Features, decoded.Labels), matmul);
+    int mlpInterval = IntArg("--mlp-interval", 25);
+    var (compact, _) = TrainingBench.Run(ml, results, new TrainingBench.Preset("compact 28x28", NetworkPresets.Compact(28, 64), 64, IntArg("--compact-interval", 10), 4, decoded.Features, decoded.Labels), matmul);
     var (_, mlpRate) = TrainingBench.Run(ml, results, new TrainingBench.Preset("seed mlp 784-1024-1024-2", NetworkPresets.SeedMlp(28, 2), 180, mlpInterval, 4, decoded.Features, decoded.Labels), matmul);
     const int kochItems = 40;
-    TrainingBench.Run(ml, results, new TrainingBench.Preset("koch 105x105", NetworkPresets.Koch(105), 4, IntArg("--koch-interval", 1), 4,
+    TrainingBench.Run(ml, results, new TrainingBench.Preset("koch 105x105", NetworkPresets.Koch(105), 4, IntArg("--koch-interval", 3), 4,
         SyntheticData.Random(kochItems, 105 * 105, 5), SyntheticData.Labels(kochItems, 10)), matmul);
 
     if (only is null)
