@@ -1,5 +1,6 @@
 using System.Globalization;
 using MLNet.Siamese.Losses;
+using MLNet.Siamese.Trainers;
 
 namespace MLNet.Siamese.Examples.Omniglot;
 
@@ -20,7 +21,8 @@ internal sealed record ExampleSettings
     public int EmbeddingDimension { get; init; } = 64;
     public SiameseLoss Loss { get; init; } = SiameseLoss.Prototypical;
     public float Margin { get; init; } = 1.0f;
-    public float LearningRate { get; init; } = 1e-3f;
+    public float LearningRate { get; init; } = 2e-3f;
+    public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Constant;
     public int Ways { get; init; } = 30;
     public int Queries { get; init; } = 3;
     public bool WithinGroup { get; init; } = true;
@@ -49,6 +51,7 @@ internal sealed record ExampleSettings
                 "--loss" => s with { Loss = Enum.Parse<SiameseLoss>(Next(), ignoreCase: true) },
                 "--margin" => s with { Margin = Float() },
                 "--learning-rate" => s with { LearningRate = Float() },
+                "--schedule" => s with { Schedule = Enum.Parse<LearningRateSchedule>(Next(), ignoreCase: true) },
                 "--ways" => s with { Ways = Int() },
                 "--queries" => s with { Queries = Int() },
                 "--any-group" => s with { WithinGroup = false },
@@ -58,7 +61,7 @@ internal sealed record ExampleSettings
                 "--pairs" => s with { EvaluationPairs = Int() },
                 "--episodes" => s with { Episodes = Int() },
                 "--out" => s with { OutputDirectory = Next() },
-                _ => throw new ArgumentException($"Unknown argument '{args[i]}'. Known: --iterations --batch --network --image-size --embedding-dim --loss --margin --learning-rate --ways --queries --any-group --no-rotations --no-augment --seed --pairs --episodes --out"),
+                _ => throw new ArgumentException($"Unknown argument '{args[i]}'. Known: --iterations --batch --network --image-size --embedding-dim --loss --margin --learning-rate --schedule --ways --queries --any-group --no-rotations --no-augment --seed --pairs --episodes --out"),
             };
         }
         return s;

@@ -10,6 +10,7 @@ using MLNet.Siamese.Examples.Omniglot;
 using MLNet.Siamese.Losses;
 using MLNet.Siamese.Networks;
 using MLNet.Siamese.Trainers;
+using MLNet.Siamese.Transforms;
 using Microsoft.ML;
 
 var settings = ExampleSettings.Parse(args);
@@ -50,6 +51,7 @@ var options = new SiameseTrainerOptions
     WithinGroup = settings.WithinGroup,
     RotatedClasses = settings.RotatedClasses,
     LearningRate = settings.LearningRate,
+    LearningRateSchedule = settings.Schedule,
     Iterations = settings.Iterations,
     BatchSize = settings.BatchSize,
     Seed = settings.Seed,
@@ -71,8 +73,12 @@ var loaded = ml.Model.Load(zip, out _);
 Console.WriteLine($"Saved {zip} ({new FileInfo(zip).Length / 1024} KiB) and loaded it back.");
 
 // 4. Pair accuracy on balanced pairs of unseen alphabets, at the calibrated threshold.
-var pairs = HeldOutPairs.Draw(unseen, settings.EvaluationPairs, settings.Seed + 100);
-var scored = loaded.Transform(ml.Data.LoadFromEnumerable(pairs));
+// Balanced random pairs (half of one character, half of two different characters), drawn by the library's own pair generator.
+var unseenView = ml.Data.LoadFromEnumerable(unseen);
+var pairsView = ml.Siamese().GeneratePairs(new PairGeneratorOptions { ColumnsToPair = [ImageFolder.ImagePathColumnName], PairCount = settings.EvaluationPairs, Seed = settings.Seed + 100 })
+    .Fit(unseenView).Transform(unseenView);
+var pairs = ml.Data.CreateEnumerable<LabelledImagePair>(pairsView, reuseRowObject: false).ToList();
+var scored = loaded.Transform(pairsView);
 var metrics = ml.Siamese().Evaluate(scored, "Label", "Score", "PredictedLabel");
 Console.WriteLine();
 Console.WriteLine($"Unseen alphabets, {pairs.Count} balanced pairs: pair accuracy {metrics.Accuracy:P2} at the fixed threshold; AUC {metrics.AreaUnderRocCurve:F4}; EER {metrics.EqualErrorRate:P2}; best-threshold accuracy {metrics.BestThresholdAccuracy:P2}");
@@ -80,10 +86,13 @@ Console.WriteLine($"Unseen alphabets, {pairs.Count} balanced pairs: pair accurac
 // 5. 20-way within-alphabet one-shot accuracy by embedding distance.
 var embedder = ml.Model.CreatePredictionEngine<ImageItem, EmbeddingPrediction>(model.Embedder);
 var embeddings = unseen.Select(e => embedder.Predict(new ImageItem { ImagePath = e.ImagePath }).Embedding).ToList();
-var oneShot = OneShotEvaluator.Evaluate(new EmbeddingMatcher(embeddings), unseen.Select(e => e.Label).ToList(),
-    new OneShotEpisodeOptions { Ways = 20, Shots = 1, Episodes = settings.Episodes, Seed = settings.Seed, SameGroup = true },
-    unseen.Select(e => e.Group).ToList());
-Console.WriteLine($"Unseen alphabets, 20-way 1-shot within-alphabet: accuracy {oneShot.Accuracy:P2} over {oneShot.Episodes} episodes (±{oneShot.ConfidenceInterval95:P2})");
+var labels = unseen.Select(e => e.Label).ToList();
+var alphabets = unseen.Select(e => e.Group).ToList();
+var episodes = new OneShotEpisodeOptions { Ways = 20, Shots = 1, Episodes = settings.Episodes, Seed = settings.Seed, SameGroup = true };
+var oneShot = OneShotEvaluator.Evaluate(new EmbeddingMatcher(embeddings), labels, episodes, alphabets);
+Console.WriteLine($"Unseen alphabets, 20-way 1-shot within-alphabet: accuracy {oneShot.Accuracy:P2} over {oneShot.Episodes} episodes (±{oneShot.ConfidenceInterval95:P2}), Euclidean distance as in training");
+var oneShotCosine = OneShotEvaluator.Evaluate(new EmbeddingMatcher(embeddings, EmbeddingDistance.Cosine), labels, episodes, alphabets);
+Console.WriteLine($"  the same episodes by cosine distance: {oneShotCosine.Accuracy:P2}");
 
 // 6. Pictures.
 string lossPng = Path.Combine(settings.OutputDirectory, "loss.png");
