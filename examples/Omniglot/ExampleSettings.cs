@@ -32,6 +32,7 @@ internal sealed record ExampleSettings
     public int Queries { get; init; } = 3;
     public bool WithinGroup { get; init; } = true;
     public bool RotatedClasses { get; init; } = true;
+    public bool MirroredClasses { get; init; }
     public bool Augment { get; init; } = true;
     public int Seed { get; init; } = 1;
     public int EvaluationPairs { get; init; } = 2000;
@@ -61,12 +62,13 @@ internal sealed record ExampleSettings
                 "--queries" => s with { Queries = Int() },
                 "--any-group" => s with { WithinGroup = false },
                 "--no-rotations" => s with { RotatedClasses = false },
+                "--mirrored" => s with { MirroredClasses = true },
                 "--no-augment" => s with { Augment = false },
                 "--seed" => s with { Seed = Int() },
                 "--pairs" => s with { EvaluationPairs = Int() },
                 "--episodes" => s with { Episodes = Int() },
                 "--out" => s with { OutputDirectory = Next() },
-                _ => throw new ArgumentException($"Unknown argument '{args[i]}'. Known: --iterations --batch --network --image-size --embedding-dim --loss --margin --learning-rate --schedule --ways --queries --any-group --no-rotations --no-augment --seed --pairs --episodes --out"),
+                _ => throw new ArgumentException($"Unknown argument '{args[i]}'. Known: --iterations --batch --network --image-size --embedding-dim --loss --margin --learning-rate --schedule --ways --queries --any-group --no-rotations --mirrored --no-augment --seed --pairs --episodes --out"),
             };
         }
         return s;

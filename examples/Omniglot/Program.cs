@@ -50,6 +50,7 @@ var options = new SiameseTrainerOptions
     Queries = settings.Queries,
     WithinGroup = settings.WithinGroup,
     RotatedClasses = settings.RotatedClasses,
+    MirroredClasses = settings.MirroredClasses,
     LearningRate = settings.LearningRate,
     LearningRateSchedule = settings.Schedule,
     Iterations = settings.Iterations,

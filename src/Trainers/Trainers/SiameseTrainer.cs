@@ -82,6 +82,8 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
             items = _options.ImageColumnName is null
                 ? TrainingData.ReadItems(input, _options.FeatureColumnName, _options.LabelColumnName, _options.GroupColumnName, spec.InputSize, what)
                 : TrainingData.ReadImages(_context, input, _options.ImageColumnName, _options.LabelColumnName, _options.GroupColumnName, _options.ResolvePreprocessing(), spec.InputSize, what);
+            if (_options.MirroredClasses)
+                items = items.WithMirroredClasses(spec.Channels, spec.Height, spec.Width);
             if (_options.RotatedClasses)
             {
                 if (spec.Height != spec.Width)

@@ -103,6 +103,14 @@ public sealed class SiameseTrainerOptions
     /// </summary>
     public bool RotatedClasses { get; set; }
 
+    /// <summary>
+    /// Treat each item mirrored left to right as an item of a new class (of the same group): twice as many classes to
+    /// learn from; with <see cref="RotatedClasses"/>, eight times. For data whose mirror image is a different but
+    /// plausible class (characters, symbols); not for data where mirroring keeps the class (faces, most products).
+    /// Default false.
+    /// </summary>
+    public bool MirroredClasses { get; set; }
+
     /// <summary>Iterations between progress reports and log lines. Default 100.</summary>
     public int ProgressInterval { get; set; } = 100;
 

@@ -156,6 +156,42 @@ internal sealed class TrainingData
         return new TrainingData { Features = features, FeatureSize = FeatureSize, ClassOfItem = classOfItem, ClassNames = names, GroupOfClass = groups };
     }
 
+    /// <summary>
+    /// Adds a left-right mirrored copy of every item, the mirror of a class being a new class of the same group: twice
+    /// the classes to learn from (a mirrored character is another plausible character). Items are images of
+    /// <paramref name="channels"/> x <paramref name="height"/> x <paramref name="width"/>.
+    /// </summary>
+    public TrainingData WithMirroredClasses(int channels, int height, int width)
+    {
+        if (channels * height * width != FeatureSize)
+            throw new InvalidOperationException($"Mirrored classes need images; the network input is {FeatureSize} values, not {channels}x{height}x{width}.");
+        int n = Count;
+        var features = new float[(long)n * 2 * FeatureSize];
+        Array.Copy(Features, features, Features.Length);
+        var classOfItem = new int[n * 2];
+        int classes = ClassNames.Length;
+        for (int i = 0; i < n; i++)
+        {
+            classOfItem[i] = ClassOfItem[i];
+            classOfItem[n + i] = classes + ClassOfItem[i];
+            var src = Features.AsSpan(i * FeatureSize, FeatureSize);
+            var dst = features.AsSpan((n + i) * FeatureSize, FeatureSize);
+            for (int row = 0; row < channels * height; row++)
+            {
+                src.Slice(row * width, width).CopyTo(dst.Slice(row * width, width));
+                dst.Slice(row * width, width).Reverse();
+            }
+        }
+        var names = new string[classes * 2];
+        var groups = new int[classes * 2];
+        for (int c = 0; c < classes; c++)
+        {
+            (names[c], names[classes + c]) = (ClassNames[c], ClassNames[c] + "@mirrored");
+            (groups[c], groups[classes + c]) = (GroupOfClass[c], GroupOfClass[c]);
+        }
+        return new TrainingData { Features = features, FeatureSize = FeatureSize, ClassOfItem = classOfItem, ClassNames = names, GroupOfClass = groups };
+    }
+
     /// <summary>Reads explicit pairs: two feature columns and a boolean label.</summary>
     public static (float[] Left, float[] Right, float[] Similar) ReadPairs(IDataView data, string leftColumn, string rightColumn, string labelColumn, int expectedSize, string what)
     {
