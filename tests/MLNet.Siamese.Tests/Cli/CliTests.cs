@@ -30,7 +30,7 @@ public sealed class CliTests
         _runs = _temp.Combine("runs");
         CliData.WriteRuns(_runs, _characters, runs: 2, ways: 5);
         _model = _temp.Combine("out", "model.zip");
-        _train = Cli("train", "--data", _data, "--label-depth", "2", "--iterations", "20", "--batch", "16", "--embedding-dim", "16",
+        _train = CliRunner.Run("train", "--data", _data, "--label-depth", "2", "--iterations", "20", "--batch", "16", "--embedding-dim", "16",
             "--image-size", "28", "--seed", "3", "--json", "--out", _model);
     }
 
@@ -60,12 +60,12 @@ public sealed class CliTests
     [TestMethod]
     public void EvaluatePrintsATableAndJson()
     {
-        var table = Cli("evaluate", "--model", _model, "--data", _data, "--label-depth", "2", "--pairs", "100");
+        var table = CliRunner.Run("evaluate", "--model", _model, "--data", _data, "--label-depth", "2", "--pairs", "100");
         table.AssertSuccess();
         foreach (string row in new[] { "Accuracy at the model threshold", "Best-threshold accuracy", "AUC", "EER", "Precision", "Recall", "F1" })
             StringAssert.Contains(table.Out, row);
 
-        var json = Cli("evaluate", "--model", _model, "--data", _data, "--label-depth", "2", "--pairs", "100", "--within-group", "--json");
+        var json = CliRunner.Run("evaluate", "--model", _model, "--data", _data, "--label-depth", "2", "--pairs", "100", "--within-group", "--json");
         json.AssertSuccess();
         using var doc = JsonDocument.Parse(json.Out);
         var root = doc.RootElement;
@@ -85,7 +85,7 @@ public sealed class CliTests
     {
         foreach (string match in new[] { "score", "distance" })
         {
-            var result = Cli("oneshot", "--model", _model, "--data", _data, "--label-depth", "2", "--ways", "5", "--shots", "1",
+            var result = CliRunner.Run("oneshot", "--model", _model, "--data", _data, "--label-depth", "2", "--ways", "5", "--shots", "1",
                 "--episodes", "10", "--match", match, "--json");
             result.AssertSuccess();
             using var doc = JsonDocument.Parse(result.Out);
@@ -105,7 +105,7 @@ public sealed class CliTests
     [TestMethod]
     public void OneShotOnLakeRuns()
     {
-        var json = Cli("oneshot", "--model", _model, "--runs", _runs, "--json");
+        var json = CliRunner.Run("oneshot", "--model", _model, "--runs", _runs, "--json");
         json.AssertSuccess();
         using var doc = JsonDocument.Parse(json.Out);
         var runs = doc.RootElement.GetProperty("runs").EnumerateArray().ToList();
@@ -113,7 +113,7 @@ public sealed class CliTests
         Assert.AreEqual(10, doc.RootElement.GetProperty("queries").GetInt32());
         Assert.IsTrue(doc.RootElement.GetProperty("accuracy").GetDouble() is >= 0 and <= 1);
 
-        var table = Cli("oneshot", "--model", _model, "--runs", _runs, "--match", "distance");
+        var table = CliRunner.Run("oneshot", "--model", _model, "--runs", _runs, "--match", "distance");
         table.AssertSuccess();
         StringAssert.Contains(table.Out, "run02");
         StringAssert.Contains(table.Out, "matching by distance");
@@ -123,7 +123,7 @@ public sealed class CliTests
     public void EmbedWritesInvariantCsv()
     {
         string csv = _temp.Combine("out", "embeddings.csv");
-        var result = Cli("embed", "--model", _model, "--data", _data, "--label-depth", "2", "--out", csv);
+        var result = CliRunner.Run("embed", "--model", _model, "--data", _data, "--label-depth", "2", "--out", csv);
         result.AssertSuccess();
         string[] lines = File.ReadAllLines(csv);
         Assert.HasCount(1 + CliData.Classes * CliData.PerClass, lines);
@@ -141,7 +141,7 @@ public sealed class CliTests
     {
         string query = _characters[2][0];
         string tiles = _temp.Combine("out", "tiles.png");
-        var table = Cli("search", "--model", _model, "--gallery", _data, "--label-depth", "2", "--query", query, "--k", "4", "--out", tiles);
+        var table = CliRunner.Run("search", "--model", _model, "--gallery", _data, "--label-depth", "2", "--query", query, "--k", "4", "--out", tiles);
         table.AssertSuccess();
         StringAssert.Contains(table.Out, query);
         byte[] png = File.ReadAllBytes(tiles);
@@ -152,7 +152,7 @@ public sealed class CliTests
             Assert.IsGreaterThan(0, CountDarkPixels(bitmap), "images and captions are drawn");
         }
 
-        var json = Cli("search", "--model", _model, "--gallery", _data, "--label-depth", "2", "--query", query, "--k", "3", "--json");
+        var json = CliRunner.Run("search", "--model", _model, "--gallery", _data, "--label-depth", "2", "--query", query, "--k", "3", "--json");
         json.AssertSuccess();
         using var doc = JsonDocument.Parse(json.Out);
         var results = doc.RootElement.GetProperty("results").EnumerateArray().ToList();
@@ -164,7 +164,7 @@ public sealed class CliTests
 
         // The distances agree with the embeddings that 'embed' writes.
         string csv = _temp.Combine("out", "search-check.csv");
-        Cli("embed", "--model", _model, "--data", _data, "--label-depth", "2", "--out", csv).AssertSuccess();
+        CliRunner.Run("embed", "--model", _model, "--data", _data, "--label-depth", "2", "--out", csv).AssertSuccess();
         var vectors = File.ReadLines(csv).Skip(1).Select(l => l.Split(','))
             .ToDictionary(f => f[0], f => f.Skip(2).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray());
         double[] q = vectors[query], second = vectors[results[1].GetProperty("path").GetString()!];
@@ -179,52 +179,52 @@ public sealed class CliTests
         Directory.CreateDirectory(folder);
         string images = CliData.WriteIdx(folder, _characters, perClass: 8);
         string model = _temp.Combine("out", "idx-model.zip");
-        var train = Cli("train", "--data", images, "--iterations", "3", "--batch", "8", "--embedding-dim", "8", "--out", model);
+        var train = CliRunner.Run("train", "--data", images, "--iterations", "3", "--batch", "8", "--embedding-dim", "8", "--out", model);
         train.AssertSuccess();
         StringAssert.Contains(train.Out, "IDX items: 48 in 6 classes, 28x28");
 
         string csv = _temp.Combine("out", "idx.csv");
-        Cli("embed", "--model", model, "--data", images, "--out", csv).AssertSuccess();
+        CliRunner.Run("embed", "--model", model, "--data", images, "--out", csv).AssertSuccess();
         string[] lines = File.ReadAllLines(csv);
         Assert.HasCount(49, lines);
         StringAssert.StartsWith(lines[1], images + "#0,0,");
 
-        var search = Cli("search", "--model", model, "--gallery", images, "--query", images + "#9", "--k", "2", "--json");
+        var search = CliRunner.Run("search", "--model", model, "--gallery", images, "--query", images + "#9", "--k", "2", "--json");
         search.AssertSuccess();
         using var doc = JsonDocument.Parse(search.Out);
         Assert.AreEqual(images + "#9", doc.RootElement.GetProperty("results")[0].GetProperty("path").GetString());
 
         // An image model cannot read IDX data, and the other way round.
-        Cli("embed", "--model", _model, "--data", images, "--out", csv).AssertUsageError("IDX feature vectors");
-        Cli("embed", "--model", model, "--data", _data, "--out", csv).AssertUsageError("image files");
+        CliRunner.Run("embed", "--model", _model, "--data", images, "--out", csv).AssertUsageError("IDX feature vectors");
+        CliRunner.Run("embed", "--model", model, "--data", _data, "--out", csv).AssertUsageError("image files");
     }
 
     [TestMethod]
     public void BadInputExitsWithCodeTwoAndOneLine()
     {
         string missing = _temp.Combine("no-such-folder");
-        Cli("train", "--data", missing, "--out", _temp.Combine("x.zip")).AssertUsageError(missing);
-        Cli("train", "--data", _data, "--network", "resnet9000", "--out", _temp.Combine("x.zip")).AssertUsageError("resnet9000");
-        Cli("train", "--data", _data, "--loss", "hinge", "--out", _temp.Combine("x.zip")).AssertUsageError("hinge");
-        Cli("train", "--data", _data, "--iterations", "-5", "--out", _temp.Combine("x.zip")).AssertUsageError("--iterations");
-        Cli("train", "--data", _data, "--out").AssertUsageError("--out");
-        Cli("train", "--out", _temp.Combine("x.zip")).AssertUsageError("--data");
+        CliRunner.Run("train", "--data", missing, "--out", _temp.Combine("x.zip")).AssertUsageError(missing);
+        CliRunner.Run("train", "--data", _data, "--network", "resnet9000", "--out", _temp.Combine("x.zip")).AssertUsageError("resnet9000");
+        CliRunner.Run("train", "--data", _data, "--loss", "hinge", "--out", _temp.Combine("x.zip")).AssertUsageError("hinge");
+        CliRunner.Run("train", "--data", _data, "--iterations", "-5", "--out", _temp.Combine("x.zip")).AssertUsageError("--iterations");
+        CliRunner.Run("train", "--data", _data, "--out").AssertUsageError("--out");
+        CliRunner.Run("train", "--out", _temp.Combine("x.zip")).AssertUsageError("--data");
 
         string corrupt = _temp.Combine("corrupt.zip");
         File.WriteAllBytes(corrupt, [0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4, 5]);
-        Cli("evaluate", "--model", corrupt, "--data", _data).AssertUsageError(corrupt);
-        Cli("embed", "--model", _temp.Combine("absent.zip"), "--data", _data, "--out", _temp.Combine("e.csv")).AssertUsageError("absent.zip");
-        Cli("oneshot", "--model", _model, "--runs", _runs, "--data", _data).AssertUsageError("either --runs");
-        Cli("oneshot", "--model", _model, "--data", _data, "--label-depth", "2", "--ways", "50").AssertUsageError("50-way");
-        Cli("search", "--model", _model, "--gallery", _data, "--query", _temp.Combine("nope.png")).AssertUsageError("nope.png");
-        Cli("frobnicate").AssertUsageError("frobnicate");
+        CliRunner.Run("evaluate", "--model", corrupt, "--data", _data).AssertUsageError(corrupt);
+        CliRunner.Run("embed", "--model", _temp.Combine("absent.zip"), "--data", _data, "--out", _temp.Combine("e.csv")).AssertUsageError("absent.zip");
+        CliRunner.Run("oneshot", "--model", _model, "--runs", _runs, "--data", _data).AssertUsageError("either --runs");
+        CliRunner.Run("oneshot", "--model", _model, "--data", _data, "--label-depth", "2", "--ways", "50").AssertUsageError("50-way");
+        CliRunner.Run("search", "--model", _model, "--gallery", _data, "--query", _temp.Combine("nope.png")).AssertUsageError("nope.png");
+        CliRunner.Run("frobnicate").AssertUsageError("frobnicate");
         Assert.IsFalse(File.Exists(_temp.Combine("x.zip")));
     }
 
     [TestMethod]
     public void HelpListsTheCommands()
     {
-        var help = Cli("--help");
+        var help = CliRunner.Run("--help");
         help.AssertSuccess();
         foreach (string command in new[] { "train", "evaluate", "oneshot", "embed", "search" })
             StringAssert.Contains(help.Out, command);
@@ -242,28 +242,5 @@ public sealed class CliTests
             }
         }
         return dark;
-    }
-
-    private static CliResult Cli(params string[] args)
-    {
-        var stdout = new StringWriter(CultureInfo.InvariantCulture);
-        var stderr = new StringWriter(CultureInfo.InvariantCulture);
-        int code = SiameseCli.Run(args, stdout, stderr);
-        return new CliResult(code, stdout.ToString(), stderr.ToString(), string.Join(' ', args));
-    }
-
-    private sealed record CliResult(int ExitCode, string Out, string Error, string CommandLine)
-    {
-        public void AssertSuccess() =>
-            Assert.AreEqual(0, ExitCode, $"'siamese {CommandLine}' failed:\n{Error}\n{Out}");
-
-        public void AssertUsageError(string mention)
-        {
-            Assert.AreEqual(2, ExitCode, $"'siamese {CommandLine}' should fail with 2:\n{Error}\n{Out}");
-            string[] lines = Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            Assert.HasCount(1, lines, $"one line on stderr expected: {Error}");
-            StringAssert.Contains(lines[0], mention);
-            Assert.DoesNotContain(" at ", lines[0].Replace("at least", "", StringComparison.Ordinal), "no stack trace");
-        }
     }
 }

@@ -8,6 +8,8 @@ using MLNet.Siamese.Networks;
 using MLNet.Siamese.Tests.Data;
 using MLNet.Siamese.Trainers;
 
+using MLNet.Siamese.Tests.Cli;
+
 namespace MLNet.Siamese.Tests.Reliability;
 
 /// <summary>
@@ -228,10 +230,10 @@ public sealed class ModelVersionTests
     [DataRow("TransformerChain", "loader-unknown")]
     public void SiameseEvaluateRefusesAWrongVersionModelInOneLine(string loader, string edit)
     {
-        Cli("evaluate", "--model", _folder.Combine("model.zip"), "--data", _images, "--pairs", "6").AssertExitCode(0);
+        CliRunner.Run("evaluate", "--model", _folder.Combine("model.zip"), "--data", _images, "--pairs", "6").AssertExitCode(0);
 
         string path = WriteEdited(loader, edit);
-        var result = Cli("evaluate", "--model", path, "--data", _images, "--pairs", "6");
+        var result = CliRunner.Run("evaluate", "--model", path, "--data", _images, "--pairs", "6");
         TestContext.WriteLine($"exit {result.ExitCode}: {result.Error}");
         result.AssertExitCode(2);
         string[] lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -256,20 +258,6 @@ public sealed class ModelVersionTests
             .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
             .Cast<System.Reflection.AssemblyInformationalVersionAttribute>().Single().InformationalVersion;
         return version.Split('+')[0];
-    }
-
-    private static CliResult Cli(params string[] args)
-    {
-        var stdout = new StringWriter(CultureInfo.InvariantCulture);
-        var stderr = new StringWriter(CultureInfo.InvariantCulture);
-        int code = SiameseCli.Run(args, stdout, stderr);
-        return new CliResult(code, stdout.ToString(), stderr.ToString(), string.Join(' ', args));
-    }
-
-    private sealed record CliResult(int ExitCode, string Out, string Error, string CommandLine)
-    {
-        public void AssertExitCode(int expected) =>
-            Assert.AreEqual(expected, ExitCode, $"'siamese {CommandLine}' exited {ExitCode}:\n{Error}\n{Out}");
     }
 
     private sealed class ImageRow
