@@ -4,6 +4,7 @@
 // Writes the model zip, the loss curve and a grid of ten held-out pairs (the seed's final figure) to ./omniglot-output.
 using System.Diagnostics;
 using MLNet.Siamese;
+using MLNet.Siamese.Augmentation;
 using MLNet.Siamese.Data;
 using MLNet.Siamese.Evaluation;
 using MLNet.Siamese.Examples.Omniglot;
@@ -56,7 +57,7 @@ var options = new SiameseTrainerOptions
     Iterations = settings.Iterations,
     BatchSize = settings.BatchSize,
     Seed = settings.Seed,
-    Augmentation = settings.Augment ? new MLNet.Siamese.Augmentation.AffineAugmentation() : null,
+    Augmentation = settings.Augment ? Augmentation(settings.AugmentStrength, settings.AugmentProbability) : null,
     ValidationData = ml.Data.LoadFromEnumerable(calibration),
     ValidationPairs = 2000,
     ValidationInterval = Math.Max(1, settings.Iterations / 5),
@@ -102,3 +103,17 @@ string gridPng = Path.Combine(settings.OutputDirectory, "pairs.png");
 var engine = ml.Model.CreatePredictionEngine<ImagePair, PairPrediction>(loaded);
 Figures.PairGrid(pairs.Take(10).Select(p => (p, engine.Predict(new ImagePair { LeftImagePath = p.LeftImagePath, RightImagePath = p.RightImagePath }))).ToList(), gridPng);
 Console.WriteLine($"Wrote {lossPng} and {gridPng}. Total time {clock.Elapsed.TotalSeconds:F0} s.");
+
+// The library's default distortions (rotation 10 degrees, scale 15 %, shear 0.2, translation 8 %, 80 % of the images), scaled.
+static AffineAugmentation Augmentation(double strength, double probability)
+{
+    var d = new AffineAugmentation();
+    return d with
+    {
+        MaxRotationDegrees = d.MaxRotationDegrees * strength,
+        MaxScaleChange = Math.Min(0.5, d.MaxScaleChange * strength),
+        MaxShear = d.MaxShear * strength,
+        MaxTranslation = d.MaxTranslation * strength,
+        Probability = probability,
+    };
+}
