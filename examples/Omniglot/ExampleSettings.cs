@@ -10,7 +10,9 @@ namespace MLNet.Siamese.Examples.Omniglot;
 /// 28 px, 3000 iterations, 20-way x 5 queries: pair accuracy 91.50 %, one-shot 65.2 %;
 /// 40 px, 2000 iterations, 20-way x 5 queries: 92.30 %, 69.4 % (238 s in all);
 /// 48 px, 2500 iterations, 30-way x 3 queries, learning rate 1e-3: 92.25 %, 73.5 % (435 s in all);
-/// 48 px, 2500 iterations, 30-way x 3 queries, learning rate 2e-3: 92.90 %, 73.9 % (416 s in all) - the default;
+/// 48 px, 2500 iterations, 30-way x 3 queries, learning rate 2e-3: 92.90 %, 73.9 % (416 s in all);
+/// 48 px, 48 channels instead of 64 (1.5x faster steps), 4000 iterations, lr 2e-3: 92.45 %, 75.0 %, AUC 0.984 (474 s in
+/// all) - the default;
 /// 56 px, 2000 iterations, 20-way x 5 queries: 92.15 %, 70.6 % (about 480 s idle).
 /// Screened at 40 px and 1200 iterations (30-way x 3 queries unless named; one-shot accuracy, seed 1 / seed 2):
 /// learning rate 1e-3 68.2 / 67.0 %, 2e-3 69.8 / 67.8 %, 3e-3 67.2 %; cosine schedule 65.3 %; conv4 (no projection)
@@ -20,11 +22,12 @@ namespace MLNet.Siamese.Examples.Omniglot;
 /// </summary>
 internal sealed record ExampleSettings
 {
-    public int Iterations { get; init; } = 2500;
+    public int Iterations { get; init; } = 4000;
     public int BatchSize { get; init; } = 128;
     public string Network { get; init; } = "compact";
     public int ImageSize { get; init; } = 48;
     public int EmbeddingDimension { get; init; } = 64;
+    public int Channels { get; init; } = 48;
     public SiameseLoss Loss { get; init; } = SiameseLoss.Prototypical;
     public float Margin { get; init; } = 1.0f;
     public float LearningRate { get; init; } = 2e-3f;
@@ -56,6 +59,7 @@ internal sealed record ExampleSettings
                 "--batch" => s with { BatchSize = Int() },
                 "--network" => s with { Network = Next() },
                 "--image-size" => s with { ImageSize = Int() },
+                "--channels" => s with { Channels = Int() },
                 "--embedding-dim" => s with { EmbeddingDimension = Int() },
                 "--loss" => s with { Loss = Enum.Parse<SiameseLoss>(Next(), ignoreCase: true) },
                 "--margin" => s with { Margin = Float() },
@@ -73,7 +77,7 @@ internal sealed record ExampleSettings
                 "--pairs" => s with { EvaluationPairs = Int() },
                 "--episodes" => s with { Episodes = Int() },
                 "--out" => s with { OutputDirectory = Next() },
-                _ => throw new ArgumentException($"Unknown argument '{args[i]}'. Known: --iterations --batch --network --image-size --embedding-dim --loss --margin --learning-rate --schedule --ways --queries --any-group --no-rotations --mirrored --no-augment --augment-strength --augment-probability --seed --pairs --episodes --out"),
+                _ => throw new ArgumentException($"Unknown argument '{args[i]}'. Known: --iterations --batch --network --image-size --embedding-dim --channels --loss --margin --learning-rate --schedule --ways --queries --any-group --no-rotations --mirrored --no-augment --augment-strength --augment-probability --seed --pairs --episodes --out"),
             };
         }
         return s;

@@ -43,7 +43,8 @@ var options = new SiameseTrainerOptions
     LabelColumnName = ImageFolder.LabelColumnName,
     GroupColumnName = ImageFolder.GroupColumnName,
     Preprocessing = preprocessing,
-    Network = NetworkPresets.Create(settings.Network, settings.ImageSize, settings.EmbeddingDimension),
+    Network = settings.Network == "compact" ? NetworkPresets.Compact(settings.ImageSize, settings.EmbeddingDimension, settings.Channels)
+        : NetworkPresets.Create(settings.Network, settings.ImageSize, settings.EmbeddingDimension),
     Loss = settings.Loss,
     Margin = settings.Margin,
     Ways = settings.Ways,

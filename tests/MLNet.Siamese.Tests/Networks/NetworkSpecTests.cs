@@ -8,6 +8,7 @@ public sealed class NetworkSpecTests
 {
     [TestMethod]
     [DataRow("compact", 28, 64)]
+    [DataRow("conv4", 28, 64)]
     [DataRow("mlp", 28, 2)]
     [DataRow("keras", 28, 10)]
     [DataRow("koch", 105, 4096)]
@@ -16,6 +17,25 @@ public sealed class NetworkSpecTests
         var spec = NetworkPresets.Create(name);
         Assert.AreEqual(size * size, spec.InputSize);
         Assert.AreEqual(dimension, spec.EmbeddingDimension);
+    }
+
+    [TestMethod]
+    public void Conv4IsCompactWithoutItsProjectionAndGrowsWithTheInput()
+    {
+        var conv4 = NetworkPresets.Conv4(48);
+        var compact = NetworkPresets.Compact(48, 64);
+        CollectionAssert.AreEqual(compact.Layers.Take(compact.Layers.Count - 1).ToArray(), conv4.Layers.ToArray());
+        Assert.AreEqual(64 * 3 * 3, conv4.EmbeddingDimension);
+    }
+
+    [TestMethod]
+    public void CompactTakesItsWidth()
+    {
+        var narrow = NetworkPresets.Compact(48, 32, channels: 48);
+        Assert.AreEqual(32, narrow.EmbeddingDimension);
+        Assert.IsTrue(narrow.Layers.OfType<Conv2dLayer>().All(c => c.OutChannels == 48));
+        Assert.AreEqual(4, narrow.Layers.OfType<Conv2dLayer>().Count());
+        Assert.AreNotEqual(NetworkPresets.Compact(48, 32), narrow, "the width is part of the specification (checkpoints check it)");
     }
 
     [TestMethod]
