@@ -19,13 +19,13 @@ public static class TrainDefaults
     public const float Margin = 1.0f;
 
     /// <summary>Adam learning rate.</summary>
-    public const float LearningRate = 1e-3f;
+    public const float LearningRate = 2e-3f;
 
     /// <summary>Image height and width after resizing (image folders; IDX data keeps its own size).</summary>
-    public const int ImageSize = 28;
+    public const int ImageSize = 48;
 
     /// <summary>Training iterations (optimizer steps).</summary>
-    public const int Iterations = 3000;
+    public const int Iterations = 2500;
 
     /// <summary>Pairs (or triplets, or items) per iteration.</summary>
     public const int BatchSize = 128;
