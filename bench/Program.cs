@@ -24,9 +24,7 @@ bool longMemory = args.Contains("--long-memory");
 int outIndex = Array.IndexOf(args, "--out");
 string outPath = outIndex >= 0 && outIndex + 1 < args.Length ? args[outIndex + 1]
     : Path.Combine(FindBenchFolder(), longMemory ? "results-long-memory.json" : "results.json");
-int iterationsIndex = Array.IndexOf(args, "--iterations");
-int longIterations = iterationsIndex >= 0 && iterationsIndex + 1 < args.Length
-    ? int.Parse(args[iterationsIndex + 1], CultureInfo.InvariantCulture) : MemoryBench.LongRunIterations;
+int longIterations = IntArg("--iterations", MemoryBench.LongRunIterations);
 int onlyIndex = Array.IndexOf(args, "--only");
 string? only = onlyIndex >= 0 && onlyIndex + 1 < args.Length ? args[onlyIndex + 1] : null;
 if (only is not null and not "training") throw new ArgumentException($"--only takes 'training' (data path, matmul and the trainer-vs-loop section), not '{only}'.");

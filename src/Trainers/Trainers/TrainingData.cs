@@ -122,38 +122,17 @@ internal sealed class TrainingData
     {
         if (channels * side * side != FeatureSize)
             throw new InvalidOperationException($"Rotated classes need square images; the network input is {FeatureSize} values, not {channels}x{side}x{side}.");
-        int n = Count;
-        var features = new float[(long)n * 4 * FeatureSize];
-        Array.Copy(Features, features, Features.Length);
-        var classOfItem = new int[n * 4];
-        int classes = ClassNames.Length;
-        for (int r = 0; r < 4; r++)
+        return WithTransformedCopies(["@90", "@180", "@270"], (r, src, dst) =>
         {
-            for (int i = 0; i < n; i++)
-            {
-                classOfItem[r * n + i] = r * classes + ClassOfItem[i];
-                if (r == 0) continue;
-                var src = Features.AsSpan(i * FeatureSize, FeatureSize);
-                var dst = features.AsSpan((r * n + i) * FeatureSize, FeatureSize);
-                for (int c = 0; c < channels; c++)
-                    for (int y = 0; y < side; y++)
-                        for (int x = 0; x < side; x++)
-                        {
-                            // rotate by r * 90 degrees counter-clockwise
-                            (int sy, int sx) = r switch { 1 => (x, side - 1 - y), 2 => (side - 1 - y, side - 1 - x), _ => (side - 1 - x, y) };
-                            dst[c * side * side + y * side + x] = src[c * side * side + sy * side + sx];
-                        }
-            }
-        }
-        var names = new string[classes * 4];
-        var groups = new int[classes * 4];
-        for (int r = 0; r < 4; r++)
-            for (int c = 0; c < classes; c++)
-            {
-                names[r * classes + c] = r == 0 ? ClassNames[c] : ClassNames[c] + "@" + (r * 90);
-                groups[r * classes + c] = GroupOfClass[c];
-            }
-        return new TrainingData { Features = features, FeatureSize = FeatureSize, ClassOfItem = classOfItem, ClassNames = names, GroupOfClass = groups };
+            for (int c = 0; c < channels; c++)
+                for (int y = 0; y < side; y++)
+                    for (int x = 0; x < side; x++)
+                    {
+                        // rotate by r * 90 degrees counter-clockwise
+                        (int sy, int sx) = r switch { 1 => (x, side - 1 - y), 2 => (side - 1 - y, side - 1 - x), _ => (side - 1 - x, y) };
+                        dst[c * side * side + y * side + x] = src[c * side * side + sy * side + sx];
+                    }
+        });
     }
 
     /// <summary>
@@ -165,29 +144,42 @@ internal sealed class TrainingData
     {
         if (channels * height * width != FeatureSize)
             throw new InvalidOperationException($"Mirrored classes need images; the network input is {FeatureSize} values, not {channels}x{height}x{width}.");
-        int n = Count;
-        var features = new float[(long)n * 2 * FeatureSize];
-        Array.Copy(Features, features, Features.Length);
-        var classOfItem = new int[n * 2];
-        int classes = ClassNames.Length;
-        for (int i = 0; i < n; i++)
+        return WithTransformedCopies(["@mirrored"], (_, src, dst) =>
         {
-            classOfItem[i] = ClassOfItem[i];
-            classOfItem[n + i] = classes + ClassOfItem[i];
-            var src = Features.AsSpan(i * FeatureSize, FeatureSize);
-            var dst = features.AsSpan((n + i) * FeatureSize, FeatureSize);
+            src.CopyTo(dst);
             for (int row = 0; row < channels * height; row++)
-            {
-                src.Slice(row * width, width).CopyTo(dst.Slice(row * width, width));
                 dst.Slice(row * width, width).Reverse();
-            }
-        }
-        var names = new string[classes * 2];
-        var groups = new int[classes * 2];
-        for (int c = 0; c < classes; c++)
+        });
+    }
+
+    /// <summary>A span transform of one item into its copy number <c>copy</c> (1-based).</summary>
+    private delegate void CopyTransform(int copy, ReadOnlySpan<float> source, Span<float> destination);
+
+    /// <summary>
+    /// The items followed by one transformed copy of every item per suffix; copy r of class c is the new class
+    /// r * classes + c, named with the r-th suffix, in the group of c.
+    /// </summary>
+    private TrainingData WithTransformedCopies(string[] suffixes, CopyTransform transform)
+    {
+        int n = Count, copies = suffixes.Length + 1, classes = ClassNames.Length;
+        var features = new float[(long)n * copies * FeatureSize];
+        Array.Copy(Features, features, Features.Length);
+        var classOfItem = new int[n * copies];
+        var names = new string[classes * copies];
+        var groups = new int[classes * copies];
+        for (int r = 0; r < copies; r++)
         {
-            (names[c], names[classes + c]) = (ClassNames[c], ClassNames[c] + "@mirrored");
-            (groups[c], groups[classes + c]) = (GroupOfClass[c], GroupOfClass[c]);
+            for (int i = 0; i < n; i++)
+            {
+                classOfItem[r * n + i] = r * classes + ClassOfItem[i];
+                if (r > 0)
+                    transform(r, Features.AsSpan(i * FeatureSize, FeatureSize), features.AsSpan((r * n + i) * FeatureSize, FeatureSize));
+            }
+            for (int c = 0; c < classes; c++)
+            {
+                names[r * classes + c] = r == 0 ? ClassNames[c] : ClassNames[c] + suffixes[r - 1];
+                groups[r * classes + c] = GroupOfClass[c];
+            }
         }
         return new TrainingData { Features = features, FeatureSize = FeatureSize, ClassOfItem = classOfItem, ClassNames = names, GroupOfClass = groups };
     }
