@@ -36,7 +36,19 @@ public sealed class EmbeddingNetwork : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var x = input.dim() == 2 ? input.view(input.shape[0], _imageShape[0], _imageShape[1], _imageShape[2]) : input;
-        return _layers.forward(x).MoveToOuterDisposeScope();
+        if (training || Spec.TestTimeViews is not { Count: > 0 } views)
+            return _layers.forward(x).MoveToOuterDisposeScope();
+        // Test-time augmentation: the mean of the outputs over the views, each resampled as the ONNX graph's GridSample does.
+        Tensor? sum = null;
+        foreach (var view in views)
+        {
+            var grid = tensor(view.SamplingGrid((int)_imageShape[1], (int)_imageShape[2]), new long[] { 1, _imageShape[1], _imageShape[2], 2 }, device: x.device)
+                .expand(x.shape[0], -1, -1, -1);
+            var resampled = nn.functional.grid_sample(x, grid, GridSampleMode.Bilinear, GridSamplePaddingMode.Border, align_corners: false);
+            var y = _layers.forward(resampled);
+            sum = sum is null ? y : sum + y;
+        }
+        return (sum! / views.Count).MoveToOuterDisposeScope();
     }
 
     /// <summary>

@@ -40,6 +40,14 @@ public sealed record NetworkSpec
     /// <summary>The layers, applied in order.</summary>
     public IReadOnlyList<LayerSpec> Layers { get; init; }
 
+    /// <summary>
+    /// Test-time augmentation: when set, an embedding in evaluation mode (scoring, calibration, the exported ONNX model)
+    /// is the mean of the network's outputs over these views of the image; training steps are not affected. Null (the
+    /// default) embeds the image once. <see cref="EmbeddingView.Standard"/> is a good set for handwriting.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<EmbeddingView>? TestTimeViews { get; init; }
+
     /// <summary>Length of the flat input vector the network expects: Channels * Height * Width.</summary>
     [JsonIgnore]
     public int InputSize => Channels * Height * Width;
@@ -57,6 +65,13 @@ public sealed record NetworkSpec
     {
         if (Channels <= 0 || Height <= 0 || Width <= 0)
             throw new InvalidOperationException($"Network '{Name}': input size {Channels}x{Height}x{Width} must be positive.");
+        if (TestTimeViews is { } views)
+        {
+            if (views.Count == 0)
+                throw new InvalidOperationException($"Network '{Name}': TestTimeViews is empty; leave it null to embed each image once.");
+            for (int v = 0; v < views.Count; v++)
+                (views[v] ?? throw new InvalidOperationException($"Network '{Name}': test-time view {v} is null.")).Validate(v);
+        }
         var shapes = new List<TensorShape> { TensorShape.Image(Channels, Height, Width) };
         for (int i = 0; i < Layers.Count; i++)
         {
@@ -143,11 +158,12 @@ public sealed record NetworkSpec
         return spec;
     }
 
-    /// <summary>Value equality including the layer list.</summary>
+    /// <summary>Value equality including the layer list and the test-time views.</summary>
     /// <param name="other">The other specification.</param>
-    /// <returns>True when name, input size and every layer are equal.</returns>
+    /// <returns>True when name, input size, every layer and every test-time view are equal.</returns>
     public bool Equals(NetworkSpec? other) => other is not null && Name == other.Name && Channels == other.Channels
-        && Height == other.Height && Width == other.Width && Layers.SequenceEqual(other.Layers);
+        && Height == other.Height && Width == other.Width && Layers.SequenceEqual(other.Layers)
+        && (TestTimeViews is null ? other.TestTimeViews is null : other.TestTimeViews is not null && TestTimeViews.SequenceEqual(other.TestTimeViews));
 
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(Name, Channels, Height, Width, Layers.Count);

@@ -61,12 +61,46 @@ internal sealed class NetworkGraphWriter
     {
         var shape = graph.Int64Initializer("image_shape", new long[] { 4 }, new long[] { -1, _spec.Channels, _spec.Height, _spec.Width });
         string x = graph.Node("Reshape", prefix + "image", new[] { input, shape });
+        var views = _spec.TestTimeViews;
+        if (views is { Count: > 0 }) x = WriteViews(graph, views, x, prefix);
         for (int i = 0; i < _spec.Layers.Count; i++)
         {
             var layer = _spec.Layers[i];
-            string y = i == _spec.Layers.Count - 1 ? output : prefix + Key(i, layer.GetType().Name.Replace("Layer", "", StringComparison.Ordinal).ToLowerInvariant());
+            bool last = i == _spec.Layers.Count - 1;
+            string y = last && views is not { Count: > 0 } ? output : prefix + Key(i, layer.GetType().Name.Replace("Layer", "", StringComparison.Ordinal).ToLowerInvariant());
             x = WriteLayer(graph, layer, i, x, y);
         }
+        if (views is { Count: > 0 })
+        {
+            // (V*N, D) -> (V, N, D) -> mean over the views.
+            var byView = graph.Int64Initializer("views_shape", new long[] { 3 }, new long[] { views.Count, -1, EmbeddingDimension });
+            string stacked = graph.Node("Reshape", prefix + "views/embeddings", new[] { x, byView });
+            graph.Node("ReduceMean", output, new[] { stacked }, OnnxProto.IntsAttribute("axes", 0), OnnxProto.IntAttribute("keepdims", 0));
+        }
+    }
+
+    /// <summary>
+    /// Writes the test-time views of an (N, C, H, W) image batch, stacked view after view into (V*N, C, H, W). The batch
+    /// is folded into channels, (1, N*C, H, W), so that each view's sampling grid is one constant (1, H, W, 2) tensor.
+    /// </summary>
+    private string WriteViews(OnnxGraphBuilder graph, IReadOnlyList<EmbeddingView> views, string image, string prefix)
+    {
+        int h = _spec.Height, w = _spec.Width;
+        var folded = graph.Int64Initializer("views_folded_shape", new long[] { 4 }, new long[] { 1, -1, h, w });
+        var unfolded = graph.Int64Initializer("views_unfolded_shape", new long[] { 4 }, new long[] { -1, _spec.Channels, h, w });
+        string x = graph.Node("Reshape", prefix + "views/folded", new[] { image, folded });
+        var outputs = new string[views.Count];
+        for (int v = 0; v < views.Count; v++)
+        {
+            string id = v.ToString(CultureInfo.InvariantCulture);
+            string grid = graph.FloatInitializer("view" + id + ".grid", new long[] { 1, h, w, 2 }, views[v].SamplingGrid(h, w));
+            string sampled = graph.Node("GridSample", prefix + "views/" + id + "/sampled", new[] { x, grid },
+                OnnxProto.StringAttribute("mode", "bilinear"),
+                OnnxProto.StringAttribute("padding_mode", "border"),
+                OnnxProto.IntAttribute("align_corners", 0));
+            outputs[v] = graph.Node("Reshape", prefix + "views/" + id + "/image", new[] { sampled, unfolded });
+        }
+        return views.Count == 1 ? outputs[0] : graph.Node("Concat", prefix + "views/images", outputs, OnnxProto.IntAttribute("axis", 0));
     }
 
     private string WriteLayer(OnnxGraphBuilder graph, LayerSpec layer, int i, string x, string y)

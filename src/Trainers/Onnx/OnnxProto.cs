@@ -74,6 +74,9 @@ internal static class OnnxProto
     /// <summary>AttributeProto of type FLOAT (1): name 1, f 2, type 20.</summary>
     public static ProtoMessage FloatAttribute(string name, float value) => new ProtoMessage().String(1, name).Float(2, value).Int64(20, 1);
 
+    /// <summary>AttributeProto of type STRING (3): name 1, s 4, type 20.</summary>
+    public static ProtoMessage StringAttribute(string name, string value) => new ProtoMessage().String(1, name).String(4, value).Int64(20, 3);
+
     /// <summary>AttributeProto of type INTS (7): name 1, ints 8, type 20.</summary>
     public static ProtoMessage IntsAttribute(string name, params long[] values) => new ProtoMessage().String(1, name).PackedInt64(8, values).Int64(20, 7);
 

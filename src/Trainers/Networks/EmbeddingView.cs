@@ -1,0 +1,79 @@
+namespace MLNet.Siamese.Networks;
+
+/// <summary>
+/// One fixed affine view of an input image, for test-time augmentation: with <see cref="NetworkSpec.TestTimeViews"/> set,
+/// the embedding of an image in evaluation mode (and in the exported ONNX model) is the mean of the network's outputs
+/// over these views of it. Each view resamples the image bilinearly (edge pixels repeat beyond the border), exactly as
+/// the training-time <c>AffineAugmentation</c> does, so the views are the kind of distortions the network trained on.
+/// </summary>
+/// <param name="ShiftX">Horizontal shift of the sampling window, as a fraction of the width (0.02: 2 % of the width).</param>
+/// <param name="ShiftY">Vertical shift of the sampling window, as a fraction of the height.</param>
+/// <param name="RotationDegrees">Rotation of the sampling window, in degrees.</param>
+/// <param name="Scale">Zoom: 1.1 shows the content 10 % larger, 0.9 10 % smaller; must be positive.</param>
+public sealed record EmbeddingView(double ShiftX = 0, double ShiftY = 0, double RotationDegrees = 0, double Scale = 1)
+{
+    /// <summary>The unchanged image.</summary>
+    public static EmbeddingView Identity { get; } = new();
+
+    /// <summary>
+    /// Nine views: the image itself, shifted by 2 % of its side left, right, up and down, rotated by 5 degrees either way,
+    /// and zoomed by 6 % in and out. On the Omniglot example's unseen alphabets they raised 20-way within-alphabet
+    /// one-shot accuracy from 75.1 % to 77.4 % (the 48 px model; docs/concepts.md).
+    /// </summary>
+    public static IReadOnlyList<EmbeddingView> Standard { get; } = new EmbeddingView[]
+    {
+        Identity,
+        new(ShiftX: 0.02), new(ShiftX: -0.02), new(ShiftY: 0.02), new(ShiftY: -0.02),
+        new(RotationDegrees: 5), new(RotationDegrees: -5),
+        new(Scale: 1.06), new(Scale: 1 / 1.06),
+    };
+
+    /// <summary>
+    /// The 2x3 matrix that maps output coordinates to input coordinates, both normalized to [-1, 1] (the convention of
+    /// <c>affine_grid</c>), row-major.
+    /// </summary>
+    /// <returns>Six values.</returns>
+    public float[] Theta()
+    {
+        double a = RotationDegrees * Math.PI / 180, c = Math.Cos(a), s = Math.Sin(a);
+        return new[]
+        {
+            (float)(c / Scale), (float)(-s / Scale), (float)(2 * ShiftX),
+            (float)(s / Scale), (float)(c / Scale), (float)(2 * ShiftY),
+        };
+    }
+
+    /// <summary>
+    /// The sampling grid of this view for an image of <paramref name="height"/> x <paramref name="width"/>, as
+    /// <c>affine_grid(theta, align_corners: false)</c> computes it: (height, width, 2) values, x then y per pixel.
+    /// </summary>
+    /// <param name="height">Image height.</param>
+    /// <param name="width">Image width.</param>
+    /// <returns>height * width * 2 values.</returns>
+    public float[] SamplingGrid(int height, int width)
+    {
+        var t = Theta();
+        var grid = new float[height * width * 2];
+        for (int i = 0; i < height; i++)
+        {
+            float y = (2f * i + 1) / height - 1;
+            for (int j = 0; j < width; j++)
+            {
+                float x = (2f * j + 1) / width - 1;
+                int o = (i * width + j) * 2;
+                grid[o] = t[0] * x + t[1] * y + t[2];
+                grid[o + 1] = t[3] * x + t[4] * y + t[5];
+            }
+        }
+        return grid;
+    }
+
+    /// <summary>Checks that every value is finite and the scale positive.</summary>
+    /// <param name="index">Position of the view in its list, for the message.</param>
+    /// <exception cref="InvalidOperationException">A value is out of range.</exception>
+    internal void Validate(int index)
+    {
+        if (!double.IsFinite(ShiftX) || !double.IsFinite(ShiftY) || !double.IsFinite(RotationDegrees) || !double.IsFinite(Scale) || Scale <= 0)
+            throw new InvalidOperationException($"Test-time view {index} ({this}) needs finite values and a positive scale.");
+    }
+}
