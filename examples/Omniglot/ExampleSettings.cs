@@ -39,6 +39,7 @@ internal sealed record ExampleSettings
     public bool RotatedClasses { get; init; } = true;
     public bool MirroredClasses { get; init; }
     public bool Augment { get; init; } = true;
+    public bool TestTimeViews { get; init; } = true;
     public double AugmentStrength { get; init; } = 1.0;
     public double AugmentProbability { get; init; } = 0.8;
     public int Seed { get; init; } = 1;
@@ -72,13 +73,14 @@ internal sealed record ExampleSettings
                 "--no-rotations" => s with { RotatedClasses = false },
                 "--mirrored" => s with { MirroredClasses = true },
                 "--no-augment" => s with { Augment = false },
+                "--no-test-time-views" => s with { TestTimeViews = false },
                 "--augment-strength" => s with { AugmentStrength = Float() },
                 "--augment-probability" => s with { AugmentProbability = Float() },
                 "--seed" => s with { Seed = Int() },
                 "--pairs" => s with { EvaluationPairs = Int() },
                 "--episodes" => s with { Episodes = Int() },
                 "--out" => s with { OutputDirectory = Next() },
-                _ => throw new ArgumentException($"Unknown argument '{args[i]}'. Known: --iterations --batch --network --image-size --embedding-dim --channels --loss --margin --learning-rate --schedule --ways --queries --any-group --no-rotations --mirrored --no-augment --augment-strength --augment-probability --seed --pairs --episodes --out"),
+                _ => throw new ArgumentException($"Unknown argument '{args[i]}'. Known: --iterations --batch --network --image-size --embedding-dim --channels --loss --margin --learning-rate --schedule --ways --queries --any-group --no-rotations --mirrored --no-augment --no-test-time-views --augment-strength --augment-probability --seed --pairs --episodes --out"),
             };
         }
         return s;

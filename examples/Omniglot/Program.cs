@@ -43,8 +43,9 @@ var options = new SiameseTrainerOptions
     LabelColumnName = ImageFolder.LabelColumnName,
     GroupColumnName = ImageFolder.GroupColumnName,
     Preprocessing = preprocessing,
-    Network = settings.Network == "compact" ? NetworkPresets.Compact(settings.ImageSize, settings.EmbeddingDimension, settings.Channels)
-        : NetworkPresets.Create(settings.Network, settings.ImageSize, settings.EmbeddingDimension),
+    Network = (settings.Network == "compact" ? NetworkPresets.Compact(settings.ImageSize, settings.EmbeddingDimension, settings.Channels)
+        : NetworkPresets.Create(settings.Network, settings.ImageSize, settings.EmbeddingDimension))
+        with { TestTimeViews = settings.TestTimeViews ? EmbeddingView.Standard : null },
     Loss = settings.Loss,
     Margin = settings.Margin,
     Ways = settings.Ways,
@@ -65,7 +66,8 @@ var options = new SiameseTrainerOptions
     ProgressInterval = Math.Max(1, settings.Iterations / 20),
     Progress = new ConsoleProgress(),
 };
-Console.WriteLine($"Training {options.Network!.Name} ({options.Network.EmbeddingDimension}-d embedding) with {options.Loss} loss for {options.Iterations} iterations...");
+Console.WriteLine($"Training {options.Network!.Name} ({options.Network.EmbeddingDimension}-d embedding) with {options.Loss} loss for {options.Iterations} iterations; "
+    + (settings.TestTimeViews ? $"each image embedded as the mean over {EmbeddingView.Standard.Count} fixed views of it when scoring." : "each image embedded once when scoring."));
 var model = ml.Siamese().Train(options).Fit(ml.Data.LoadFromEnumerable(train));
 Console.WriteLine($"Trained in {clock.Elapsed.TotalSeconds:F0} s; threshold {model.Threshold:F3} calibrated on held-out characters (accuracy there {model.Summary.CalibrationAccuracy:P2}).");
 

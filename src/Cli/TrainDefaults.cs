@@ -24,6 +24,9 @@ public static class TrainDefaults
     /// <summary>Image height and width after resizing (image folders; IDX data keeps its own size).</summary>
     public const int ImageSize = 48;
 
+    /// <summary>Test-time views: "standard" (<see cref="Networks.EmbeddingView.Standard"/>, 9 views) or "none".</summary>
+    public const string TestTimeViews = "standard";
+
     /// <summary>Training iterations (optimizer steps).</summary>
     public const int Iterations = 2500;
 

@@ -25,6 +25,7 @@ internal static class TrainCommand
         var embeddingDim = new Option<int>("--embedding-dim") { Description = $"Embedding size for compact and mlp (default {TrainDefaults.EmbeddingDimension}).", DefaultValueFactory = _ => TrainDefaults.EmbeddingDimension };
         var margin = new Option<float>("--margin") { Description = $"Contrastive/triplet margin (default {TrainDefaults.Margin.ToString(CultureInfo.InvariantCulture)}).", DefaultValueFactory = _ => TrainDefaults.Margin };
         var learningRate = new Option<float>("--learning-rate") { Description = $"Adam learning rate (default {TrainDefaults.LearningRate.ToString(CultureInfo.InvariantCulture)}).", DefaultValueFactory = _ => TrainDefaults.LearningRate };
+        var views = new Option<string>("--test-time-views") { Description = $"Embed each image as the mean over fixed affine views of it when scoring: standard (9 views) or none (default {TrainDefaults.TestTimeViews}).", DefaultValueFactory = _ => TrainDefaults.TestTimeViews };
         var augment = new Option<bool>("--augment") { Description = "Random affine distortions of the training images." };
         var imageSize = new Option<int?>("--image-size") { Description = $"Image height and width after resizing (default {TrainDefaults.ImageSize}; IDX data keeps its own size)." };
         var iterations = new Option<int>("--iterations") { Description = $"Optimizer steps (default {TrainDefaults.Iterations}).", DefaultValueFactory = _ => TrainDefaults.Iterations };
@@ -38,7 +39,7 @@ internal static class TrainCommand
         var json = CommonOptions.Json();
 
         var command = new Command("train", "Train a Siamese network; the zip holds the whole pipeline from image path (or IDX features) to pair score.")
-            .With(data, labelDepth, network, loss, embeddingDim, margin, learningRate, augment, imageSize, iterations, batch, ways, seed, checkpoint, checkpointInterval, resume, output, json);
+            .With(data, labelDepth, network, loss, embeddingDim, margin, learningRate, views, augment, imageSize, iterations, batch, ways, seed, checkpoint, checkpointInterval, resume, output, json);
 
         command.SetGuardedAction(stderr, (parse, token) =>
         {
@@ -52,6 +53,7 @@ internal static class TrainCommand
                 EmbeddingDimension = parse.GetValue(embeddingDim),
                 Margin = parse.GetValue(margin),
                 LearningRate = parse.GetValue(learningRate),
+                TestTimeViews = parse.GetValue(views) ?? TrainDefaults.TestTimeViews,
                 Augment = parse.GetValue(augment),
                 ImageSize = parse.GetValue(imageSize),
                 Iterations = parse.GetValue(iterations),
@@ -73,6 +75,7 @@ internal static class TrainCommand
         // Validate everything cheap before touching the data.
         if (!NetworkPresets.Names.Contains(s.Network.ToLowerInvariant()))
             throw new CliUsageException($"--network '{s.Network}' is unknown; choose one of {string.Join(", ", NetworkPresets.Names)}.");
+        var testTimeViews = ParseViews(s.TestTimeViews);
         SiameseLoss lossKind = ParseLoss(s.Loss);
         CommonOptions.Positive("--iterations", s.Iterations);
         CommonOptions.Positive("--batch", s.BatchSize);
@@ -154,7 +157,7 @@ internal static class TrainCommand
         }
         try
         {
-            options.Network = NetworkPresets.Create(s.Network, side, s.EmbeddingDimension);
+            options.Network = NetworkPresets.Create(s.Network, side, s.EmbeddingDimension) with { TestTimeViews = testTimeViews };
         }
         catch (ArgumentException e)
         {
@@ -193,6 +196,7 @@ internal static class TrainCommand
                 ["network"] = s.Network.ToLowerInvariant(),
                 ["loss"] = lossKind.ToString(),
                 ["embeddingDimension"] = model.EmbeddingDimension,
+                ["testTimeViews"] = testTimeViews?.Count ?? 1,
                 ["imageSize"] = side,
                 ["invert"] = invert,
                 ["resumedFrom"] = resumeFrom,
@@ -298,6 +302,13 @@ internal static class TrainCommand
         _ => throw new CliUsageException($"--loss '{name}' is unknown; choose one of {string.Join(", ", TrainDefaults.LossNames)}."),
     };
 
+    internal static IReadOnlyList<EmbeddingView>? ParseViews(string name) => name.ToLowerInvariant() switch
+    {
+        "standard" => EmbeddingView.Standard,
+        "none" => null,
+        _ => throw new CliUsageException($"--test-time-views '{name}' is unknown; choose standard or none."),
+    };
+
     private sealed class TrainSettings
     {
         public required string[] Data { get; init; }
@@ -307,6 +318,7 @@ internal static class TrainCommand
         public int EmbeddingDimension { get; init; }
         public float Margin { get; init; }
         public float LearningRate { get; init; }
+        public required string TestTimeViews { get; init; }
         public bool Augment { get; init; }
         public int? ImageSize { get; init; }
         public int Iterations { get; init; }

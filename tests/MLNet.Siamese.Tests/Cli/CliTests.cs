@@ -52,6 +52,7 @@ public sealed class CliTests
         Assert.AreEqual("images", root.GetProperty("input").GetString());
         Assert.AreEqual(CliData.Classes, root.GetProperty("classes").GetInt32());
         Assert.IsTrue(root.GetProperty("invert").GetBoolean(), "Omniglot is black ink on white: it must be inverted");
+        Assert.AreEqual(9, root.GetProperty("testTimeViews").GetInt32(), "the standard test-time views are the default");
         // Progress and the inversion notice went to stderr, not stdout.
         StringAssert.Contains(_train.Error, "inverting");
         StringAssert.Contains(_train.Error, "iteration 20/20");
@@ -200,12 +201,25 @@ public sealed class CliTests
     }
 
     [TestMethod]
+    public void TestTimeViewsCanBeTurnedOff()
+    {
+        string model = _temp.Combine("out", "single-view.zip");
+        var train = CliRunner.Run("train", "--data", _data, "--label-depth", "2", "--iterations", "3", "--batch", "16", "--embedding-dim", "16",
+            "--image-size", "28", "--seed", "3", "--test-time-views", "none", "--json", "--out", model);
+        train.AssertSuccess();
+        using var json = JsonDocument.Parse(train.Out);
+        Assert.AreEqual(1, json.RootElement.GetProperty("testTimeViews").GetInt32());
+        CliRunner.Run("evaluate", "--model", model, "--data", _data, "--label-depth", "2", "--pairs", "40").AssertSuccess();
+    }
+
+    [TestMethod]
     public void BadInputExitsWithCodeTwoAndOneLine()
     {
         string missing = _temp.Combine("no-such-folder");
         CliRunner.Run("train", "--data", missing, "--out", _temp.Combine("x.zip")).AssertUsageError(missing);
         CliRunner.Run("train", "--data", _data, "--network", "resnet9000", "--out", _temp.Combine("x.zip")).AssertUsageError("resnet9000");
         CliRunner.Run("train", "--data", _data, "--loss", "hinge", "--out", _temp.Combine("x.zip")).AssertUsageError("hinge");
+        CliRunner.Run("train", "--data", _data, "--test-time-views", "sideways", "--out", _temp.Combine("x.zip")).AssertUsageError("sideways");
         CliRunner.Run("train", "--data", _data, "--iterations", "-5", "--out", _temp.Combine("x.zip")).AssertUsageError("--iterations");
         CliRunner.Run("train", "--data", _data, "--out").AssertUsageError("--out");
         CliRunner.Run("train", "--out", _temp.Combine("x.zip")).AssertUsageError("--data");
