@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Siamese.Networks;
+using MLNet.Siamese.Onnx;
 using MLNet.Siamese.Trainers;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -54,6 +55,19 @@ internal static class ScoringBench
         double torchEmbed1 = n / Stats.MedianSeconds(() => TorchEmbed(network, features, n, count, 1), 1, 3);
         results.Add(new Figure("scoring", "embeddings/s, saved embedder Transform", mlEmbed, "items/s", torchEmbed, "torch fwd batch 256", 1.0, $"compact net, {n} items; ONNX Runtime through ML.NET"));
         results.Add(new Figure("scoring", "embeddings/s, saved embedder Transform (vs batch 1)", mlEmbed, "items/s", torchEmbed1, "torch fwd batch 1", 1.0, "ML.NET's ONNX transformer runs one row per call"));
+
+        // Test-time views: the same embedder exported with the nine standard views, through ML.NET's ApplyOnnxModel.
+        double Rate(NetworkSpec withViews)
+        {
+            string onnx = Path.Combine(scratch, $"embedder-{withViews.TestTimeViews?.Count ?? 1}.onnx");
+            OnnxExporter.ExportEmbedderToFile(withViews, network.ExportWeights(), onnx);  // speed does not depend on the weight values
+            var transformer = ml.Transforms.ApplyOnnxModel(onnx).Fit(itemView);
+            return n / Stats.MedianSeconds(() => Drain(transformer.Transform(itemView), "Embedding"), 1, 3);
+        }
+        double oneView = Rate(spec with { TestTimeViews = null });
+        double nineViews = Rate(spec with { TestTimeViews = EmbeddingView.Standard });
+        results.Add(new Figure("scoring", "embeddings/s, 9 standard test-time views", nineViews, "items/s", oneView, "1 view", null,
+            "EmbeddingView.Standard in the ONNX graph (GridSample per view, then the mean); ApplyOnnxModel on the exported embedder"));
 
         // Pairs, batch: saved pair scorer Transform vs TorchSharp forward of both sides + distance, chunks of 256 pairs.
         var pairView = ml.Data.LoadFromEnumerable(pairs);

@@ -16,16 +16,18 @@ public sealed record EmbeddingView(double ShiftX = 0, double ShiftY = 0, double 
     public static EmbeddingView Identity { get; } = new();
 
     /// <summary>
-    /// Nine views: the image itself, shifted by 2 % of its side left, right, up and down, rotated by 5 degrees either way,
-    /// and zoomed by 6 % in and out. On the Omniglot example's unseen alphabets they raised 20-way within-alphabet
-    /// one-shot accuracy from 75.1 % to 77.4 % (the 48 px model; docs/concepts.md).
+    /// Nine views: the image itself, shifted by 7.5 % of its side left, right, up and down, rotated by 20 degrees either
+    /// way, and zoomed by 25 % in and out. Chosen on held-out characters of the Omniglot example's training alphabets (not
+    /// its test alphabets) among sets of growing size; there, 20-way one-shot accuracy was 93.5 % from single embeddings,
+    /// 94.2 % with 2 % / 5 degrees / 6 %, 94.5 % with 4 % / 10 / 12 %, 95.0 % with 6 % / 15 / 18 % and 95.0 % with this set
+    /// (docs/concepts.md).
     /// </summary>
     public static IReadOnlyList<EmbeddingView> Standard { get; } = new EmbeddingView[]
     {
         Identity,
-        new(ShiftX: 0.02), new(ShiftX: -0.02), new(ShiftY: 0.02), new(ShiftY: -0.02),
-        new(RotationDegrees: 5), new(RotationDegrees: -5),
-        new(Scale: 1.06), new(Scale: 1 / 1.06),
+        new(ShiftX: 0.075), new(ShiftX: -0.075), new(ShiftY: 0.075), new(ShiftY: -0.075),
+        new(RotationDegrees: 20), new(RotationDegrees: -20),
+        new(Scale: 1.25), new(Scale: 0.8),
     };
 
     /// <summary>
