@@ -24,6 +24,9 @@ public static class TrainDefaults
     /// <summary>Image height and width after resizing (image folders; IDX data keeps its own size).</summary>
     public const int ImageSize = 48;
 
+    /// <summary>Learning-rate schedule: "constant" or "cosine".</summary>
+    public const string Schedule = "constant";
+
     /// <summary>Test-time views: "standard" (<see cref="Networks.EmbeddingView.Standard"/>, 9 views) or "none".</summary>
     public const string TestTimeViews = "standard";
 

@@ -25,6 +25,7 @@ internal static class TrainCommand
         var embeddingDim = new Option<int>("--embedding-dim") { Description = $"Embedding size for compact and mlp (default {TrainDefaults.EmbeddingDimension}).", DefaultValueFactory = _ => TrainDefaults.EmbeddingDimension };
         var margin = new Option<float>("--margin") { Description = $"Contrastive/triplet margin (default {TrainDefaults.Margin.ToString(CultureInfo.InvariantCulture)}).", DefaultValueFactory = _ => TrainDefaults.Margin };
         var learningRate = new Option<float>("--learning-rate") { Description = $"Adam learning rate (default {TrainDefaults.LearningRate.ToString(CultureInfo.InvariantCulture)}).", DefaultValueFactory = _ => TrainDefaults.LearningRate };
+        var schedule = new Option<string>("--schedule") { Description = $"Learning-rate schedule: constant, or cosine (half a cosine down to zero at the last iteration) (default {TrainDefaults.Schedule}).", DefaultValueFactory = _ => TrainDefaults.Schedule };
         var views = new Option<string>("--test-time-views") { Description = $"Embed each image as the mean over fixed affine views of it when scoring: standard (9 views) or none (default {TrainDefaults.TestTimeViews}).", DefaultValueFactory = _ => TrainDefaults.TestTimeViews };
         var augment = new Option<bool>("--augment") { Description = "Random affine distortions of the training images." };
         var imageSize = new Option<int?>("--image-size") { Description = $"Image height and width after resizing (default {TrainDefaults.ImageSize}; IDX data keeps its own size)." };
@@ -39,7 +40,7 @@ internal static class TrainCommand
         var json = CommonOptions.Json();
 
         var command = new Command("train", "Train a Siamese network; the zip holds the whole pipeline from image path (or IDX features) to pair score.")
-            .With(data, labelDepth, network, loss, embeddingDim, margin, learningRate, views, augment, imageSize, iterations, batch, ways, seed, checkpoint, checkpointInterval, resume, output, json);
+            .With(data, labelDepth, network, loss, embeddingDim, margin, learningRate, schedule, views, augment, imageSize, iterations, batch, ways, seed, checkpoint, checkpointInterval, resume, output, json);
 
         command.SetGuardedAction(stderr, (parse, token) =>
         {
@@ -53,6 +54,7 @@ internal static class TrainCommand
                 EmbeddingDimension = parse.GetValue(embeddingDim),
                 Margin = parse.GetValue(margin),
                 LearningRate = parse.GetValue(learningRate),
+                Schedule = parse.GetValue(schedule) ?? TrainDefaults.Schedule,
                 TestTimeViews = parse.GetValue(views) ?? TrainDefaults.TestTimeViews,
                 Augment = parse.GetValue(augment),
                 ImageSize = parse.GetValue(imageSize),
@@ -76,6 +78,7 @@ internal static class TrainCommand
         if (!NetworkPresets.Names.Contains(s.Network.ToLowerInvariant()))
             throw new CliUsageException($"--network '{s.Network}' is unknown; choose one of {string.Join(", ", NetworkPresets.Names)}.");
         var testTimeViews = ParseViews(s.TestTimeViews);
+        var schedule = ParseSchedule(s.Schedule);
         SiameseLoss lossKind = ParseLoss(s.Loss);
         CommonOptions.Positive("--iterations", s.Iterations);
         CommonOptions.Positive("--batch", s.BatchSize);
@@ -112,6 +115,7 @@ internal static class TrainCommand
             Loss = lossKind,
             Margin = s.Margin,
             LearningRate = s.LearningRate,
+            LearningRateSchedule = schedule,
             Iterations = s.Iterations,
             BatchSize = s.BatchSize,
             Seed = s.Seed,
@@ -197,6 +201,7 @@ internal static class TrainCommand
                 ["loss"] = lossKind.ToString(),
                 ["embeddingDimension"] = model.EmbeddingDimension,
                 ["testTimeViews"] = testTimeViews?.Count ?? 1,
+                ["schedule"] = schedule.ToString().ToLowerInvariant(),
                 ["imageSize"] = side,
                 ["invert"] = invert,
                 ["resumedFrom"] = resumeFrom,
@@ -302,6 +307,13 @@ internal static class TrainCommand
         _ => throw new CliUsageException($"--loss '{name}' is unknown; choose one of {string.Join(", ", TrainDefaults.LossNames)}."),
     };
 
+    internal static LearningRateSchedule ParseSchedule(string name) => name.ToLowerInvariant() switch
+    {
+        "constant" => LearningRateSchedule.Constant,
+        "cosine" => LearningRateSchedule.Cosine,
+        _ => throw new CliUsageException($"--schedule '{name}' is unknown; choose constant or cosine."),
+    };
+
     internal static IReadOnlyList<EmbeddingView>? ParseViews(string name) => name.ToLowerInvariant() switch
     {
         "standard" => EmbeddingView.Standard,
@@ -318,6 +330,7 @@ internal static class TrainCommand
         public int EmbeddingDimension { get; init; }
         public float Margin { get; init; }
         public float LearningRate { get; init; }
+        public required string Schedule { get; init; }
         public required string TestTimeViews { get; init; }
         public bool Augment { get; init; }
         public int? ImageSize { get; init; }

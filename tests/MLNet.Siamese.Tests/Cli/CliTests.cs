@@ -201,14 +201,15 @@ public sealed class CliTests
     }
 
     [TestMethod]
-    public void TestTimeViewsCanBeTurnedOff()
+    public void TestTimeViewsCanBeTurnedOffAndTheScheduleChosen()
     {
         string model = _temp.Combine("out", "single-view.zip");
         var train = CliRunner.Run("train", "--data", _data, "--label-depth", "2", "--iterations", "3", "--batch", "16", "--embedding-dim", "16",
-            "--image-size", "28", "--seed", "3", "--test-time-views", "none", "--json", "--out", model);
+            "--image-size", "28", "--seed", "3", "--test-time-views", "none", "--schedule", "cosine", "--json", "--out", model);
         train.AssertSuccess();
         using var json = JsonDocument.Parse(train.Out);
         Assert.AreEqual(1, json.RootElement.GetProperty("testTimeViews").GetInt32());
+        Assert.AreEqual("cosine", json.RootElement.GetProperty("schedule").GetString());
         CliRunner.Run("evaluate", "--model", model, "--data", _data, "--label-depth", "2", "--pairs", "40").AssertSuccess();
     }
 
@@ -220,6 +221,7 @@ public sealed class CliTests
         CliRunner.Run("train", "--data", _data, "--network", "resnet9000", "--out", _temp.Combine("x.zip")).AssertUsageError("resnet9000");
         CliRunner.Run("train", "--data", _data, "--loss", "hinge", "--out", _temp.Combine("x.zip")).AssertUsageError("hinge");
         CliRunner.Run("train", "--data", _data, "--test-time-views", "sideways", "--out", _temp.Combine("x.zip")).AssertUsageError("sideways");
+        CliRunner.Run("train", "--data", _data, "--schedule", "exponential", "--out", _temp.Combine("x.zip")).AssertUsageError("exponential");
         CliRunner.Run("train", "--data", _data, "--iterations", "-5", "--out", _temp.Combine("x.zip")).AssertUsageError("--iterations");
         CliRunner.Run("train", "--data", _data, "--out").AssertUsageError("--out");
         CliRunner.Run("train", "--out", _temp.Combine("x.zip")).AssertUsageError("--data");
