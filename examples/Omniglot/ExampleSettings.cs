@@ -41,6 +41,7 @@ internal sealed record ExampleSettings
     public float Margin { get; init; } = 1.0f;
     public float LearningRate { get; init; } = 2e-3f;
     public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Constant;
+    public double WeightAveraging { get; init; } = 0.998;
     public int Ways { get; init; } = 30;
     public int Queries { get; init; } = 3;
     public bool WithinGroup { get; init; } = true;
@@ -75,6 +76,7 @@ internal sealed record ExampleSettings
                 "--margin" => s with { Margin = Float() },
                 "--learning-rate" => s with { LearningRate = Float() },
                 "--schedule" => s with { Schedule = Enum.Parse<LearningRateSchedule>(Next(), ignoreCase: true) },
+                "--weight-averaging" => s with { WeightAveraging = Float() },
                 "--ways" => s with { Ways = Int() },
                 "--queries" => s with { Queries = Int() },
                 "--any-group" => s with { WithinGroup = false },
@@ -88,7 +90,7 @@ internal sealed record ExampleSettings
                 "--pairs" => s with { EvaluationPairs = Int() },
                 "--episodes" => s with { Episodes = Int() },
                 "--out" => s with { OutputDirectory = Next() },
-                _ => throw new ArgumentException($"Unknown argument '{args[i]}'. Known: --iterations --batch --network --image-size --embedding-dim --channels --loss --margin --learning-rate --schedule --ways --queries --any-group --no-rotations --mirrored --no-augment --no-test-time-views --augment-strength --augment-probability --seed --pairs --episodes --out"),
+                _ => throw new ArgumentException($"Unknown argument '{args[i]}'. Known: --iterations --batch --network --image-size --embedding-dim --channels --loss --margin --learning-rate --schedule --weight-averaging --ways --queries --any-group --no-rotations --mirrored --no-augment --no-test-time-views --augment-strength --augment-probability --seed --pairs --episodes --out"),
             };
         }
         return s;

@@ -56,6 +56,7 @@ var options = new SiameseTrainerOptions
     MirroredClasses = settings.MirroredClasses,
     LearningRate = settings.LearningRate,
     LearningRateSchedule = settings.Schedule,
+    WeightAveragingDecay = settings.WeightAveraging,
     Iterations = settings.Iterations,
     BatchSize = settings.BatchSize,
     Seed = settings.Seed,

@@ -27,6 +27,9 @@ public static class TrainDefaults
     /// <summary>Learning-rate schedule: "constant" or "cosine".</summary>
     public const string Schedule = "constant";
 
+    /// <summary>Decay of the moving average of the weights that the model gets (0: none).</summary>
+    public const double WeightAveraging = 0.998;
+
     /// <summary>Test-time views: "standard" (<see cref="Networks.EmbeddingView.Standard"/>, 9 views) or "none".</summary>
     public const string TestTimeViews = "standard";
 

@@ -26,6 +26,7 @@ internal static class TrainCommand
         var margin = new Option<float>("--margin") { Description = $"Contrastive/triplet margin (default {TrainDefaults.Margin.ToString(CultureInfo.InvariantCulture)}).", DefaultValueFactory = _ => TrainDefaults.Margin };
         var learningRate = new Option<float>("--learning-rate") { Description = $"Adam learning rate (default {TrainDefaults.LearningRate.ToString(CultureInfo.InvariantCulture)}).", DefaultValueFactory = _ => TrainDefaults.LearningRate };
         var schedule = new Option<string>("--schedule") { Description = $"Learning-rate schedule: constant, or cosine (half a cosine down to zero at the last iteration) (default {TrainDefaults.Schedule}).", DefaultValueFactory = _ => TrainDefaults.Schedule };
+        var averaging = new Option<double>("--weight-averaging") { Description = $"Decay of a moving average of the weights that the model gets, 0 for none (default {TrainDefaults.WeightAveraging.ToString(CultureInfo.InvariantCulture)}).", DefaultValueFactory = _ => TrainDefaults.WeightAveraging };
         var views = new Option<string>("--test-time-views") { Description = $"Embed each image as the mean over fixed affine views of it when scoring: standard (9 views) or none (default {TrainDefaults.TestTimeViews}).", DefaultValueFactory = _ => TrainDefaults.TestTimeViews };
         var augment = new Option<bool>("--augment") { Description = "Random affine distortions of the training images." };
         var imageSize = new Option<int?>("--image-size") { Description = $"Image height and width after resizing (default {TrainDefaults.ImageSize}; IDX data keeps its own size)." };
@@ -40,7 +41,7 @@ internal static class TrainCommand
         var json = CommonOptions.Json();
 
         var command = new Command("train", "Train a Siamese network; the zip holds the whole pipeline from image path (or IDX features) to pair score.")
-            .With(data, labelDepth, network, loss, embeddingDim, margin, learningRate, schedule, views, augment, imageSize, iterations, batch, ways, seed, checkpoint, checkpointInterval, resume, output, json);
+            .With(data, labelDepth, network, loss, embeddingDim, margin, learningRate, schedule, averaging, views, augment, imageSize, iterations, batch, ways, seed, checkpoint, checkpointInterval, resume, output, json);
 
         command.SetGuardedAction(stderr, (parse, token) =>
         {
@@ -55,6 +56,7 @@ internal static class TrainCommand
                 Margin = parse.GetValue(margin),
                 LearningRate = parse.GetValue(learningRate),
                 Schedule = parse.GetValue(schedule) ?? TrainDefaults.Schedule,
+                WeightAveraging = parse.GetValue(averaging),
                 TestTimeViews = parse.GetValue(views) ?? TrainDefaults.TestTimeViews,
                 Augment = parse.GetValue(augment),
                 ImageSize = parse.GetValue(imageSize),
@@ -79,6 +81,8 @@ internal static class TrainCommand
             throw new CliUsageException($"--network '{s.Network}' is unknown; choose one of {string.Join(", ", NetworkPresets.Names)}.");
         var testTimeViews = ParseViews(s.TestTimeViews);
         var schedule = ParseSchedule(s.Schedule);
+        if (!(s.WeightAveraging is >= 0 and < 1))
+            throw new CliUsageException($"--weight-averaging {s.WeightAveraging.ToString(CultureInfo.InvariantCulture)} is out of range; use a decay in [0, 1), e.g. 0.998, or 0 for none.");
         SiameseLoss lossKind = ParseLoss(s.Loss);
         CommonOptions.Positive("--iterations", s.Iterations);
         CommonOptions.Positive("--batch", s.BatchSize);
@@ -116,6 +120,7 @@ internal static class TrainCommand
             Margin = s.Margin,
             LearningRate = s.LearningRate,
             LearningRateSchedule = schedule,
+            WeightAveragingDecay = s.WeightAveraging,
             Iterations = s.Iterations,
             BatchSize = s.BatchSize,
             Seed = s.Seed,
@@ -202,6 +207,7 @@ internal static class TrainCommand
                 ["embeddingDimension"] = model.EmbeddingDimension,
                 ["testTimeViews"] = testTimeViews?.Count ?? 1,
                 ["schedule"] = schedule.ToString().ToLowerInvariant(),
+                ["weightAveraging"] = s.WeightAveraging,
                 ["imageSize"] = side,
                 ["invert"] = invert,
                 ["resumedFrom"] = resumeFrom,
@@ -331,6 +337,7 @@ internal static class TrainCommand
         public float Margin { get; init; }
         public float LearningRate { get; init; }
         public required string Schedule { get; init; }
+        public double WeightAveraging { get; init; }
         public required string TestTimeViews { get; init; }
         public bool Augment { get; init; }
         public int? ImageSize { get; init; }

@@ -8,14 +8,15 @@ namespace MLNet.Siamese.Checkpoints;
 /// A training checkpoint: everything needed to continue a run exactly where it stopped.
 /// </summary>
 /// <remarks>
-/// File format (little-endian), version 1:
+/// File format (little-endian), version 2 (version 1, still read, lacks the averaged weights):
 /// <code>
 /// "MLNSCKPT"                      8 bytes magic
-/// int32 version                   1
+/// int32 version                   2
 /// int32 n, n bytes                UTF-8 JSON header: iteration, random state, loss history, network and loss settings
 /// int32 n, n bytes                network weights (TorchSharp Module.save format)
 /// int32 n, n bytes                pair head weights, or n = 0 when the loss has no head
 /// int32 n, n bytes                Adam state (TorchSharp save_state_dict format)
+/// int32 n, n bytes                averaged network weights (Module.save format), or n = 0 without weight averaging
 /// 32 bytes                        SHA-256 of everything above
 /// </code>
 /// Files are written to a temporary name in the same folder, flushed to disk and renamed over the target, so a
@@ -26,11 +27,20 @@ public sealed class TrainingCheckpoint
 {
     private static readonly byte[] Magic = "MLNSCKPT"u8.ToArray();
 
-    /// <summary>The format version this library writes and reads.</summary>
-    public const int FormatVersion = 1;
+    /// <summary>The format version this library writes; it reads this one and version 1.</summary>
+    public const int FormatVersion = 2;
+
+    /// <summary>The oldest format version this library reads (no averaged weights).</summary>
+    public const int OldestReadableFormatVersion = 1;
 
     /// <summary>The header: iteration, random state and settings.</summary>
     public required CheckpointHeader Header { get; init; }
+
+    /// <summary>
+    /// The moving average of the network weights (<see cref="Trainers.SiameseTrainerOptions.WeightAveragingDecay"/>), or
+    /// empty when the run does not average.
+    /// </summary>
+    public byte[] AveragedNetworkState { get; init; } = [];
 
     /// <summary>Network weights.</summary>
     public required byte[] NetworkState { get; init; }
@@ -69,6 +79,7 @@ public sealed class TrainingCheckpoint
                 WriteBlock(NetworkState);
                 WriteBlock(HeadState);
                 WriteBlock(OptimizerState);
+                WriteBlock(AveragedNetworkState);
                 file.Write(hash.GetHashAndReset());
                 file.Flush(flushToDisk: true);
             }
@@ -92,8 +103,8 @@ public sealed class TrainingCheckpoint
         if (all.Length < Magic.Length + 4 + trailer || !all.AsSpan(0, Magic.Length).SequenceEqual(Magic))
             throw new InvalidDataException($"Checkpoint '{path}' is not an MLNet.Siamese checkpoint (wrong magic or too short: {all.Length} bytes).");
         int version = BitConverter.ToInt32(all, Magic.Length);
-        if (version != FormatVersion)
-            throw new InvalidDataException($"Checkpoint '{path}' has format version {version}; this library reads version {FormatVersion}.");
+        if (version is < OldestReadableFormatVersion or > FormatVersion)
+            throw new InvalidDataException($"Checkpoint '{path}' has format version {version}; this library reads versions {OldestReadableFormatVersion} to {FormatVersion}.");
         int bodyLength = all.Length - trailer;
         if (!SHA256.HashData(all.AsSpan(0, bodyLength)).AsSpan().SequenceEqual(all.AsSpan(all.Length - trailer)))
             throw new InvalidDataException($"Checkpoint '{path}' is truncated or corrupt (its SHA-256 does not match its content).");
@@ -121,8 +132,9 @@ public sealed class TrainingCheckpoint
         var network = ReadBlock("network state");
         var head = ReadBlock("head state");
         var optimizer = ReadBlock("optimizer state");
-        if (offset != bodyLength) throw new InvalidDataException($"Checkpoint '{path}' has {bodyLength - offset} unexpected bytes after its optimizer state.");
-        return new TrainingCheckpoint { Header = header, NetworkState = network, HeadState = head, OptimizerState = optimizer };
+        var averaged = version >= 2 ? ReadBlock("averaged network state") : [];
+        if (offset != bodyLength) throw new InvalidDataException($"Checkpoint '{path}' has {bodyLength - offset} unexpected bytes after its last block.");
+        return new TrainingCheckpoint { Header = header, NetworkState = network, HeadState = head, OptimizerState = optimizer, AveragedNetworkState = averaged };
     }
 
     /// <summary>The file name of the checkpoint of a given iteration, e.g. "checkpoint-000500.mlnsckpt".</summary>
@@ -177,4 +189,7 @@ public sealed class CheckpointHeader
 
     /// <summary>Validation accuracies recorded so far, by iteration.</summary>
     public List<KeyValuePair<int, double>> Validation { get; set; } = new();
+
+    /// <summary>The run's <see cref="Trainers.SiameseTrainerOptions.WeightAveragingDecay"/> (0: no averaging; absent in version 1).</summary>
+    public double WeightAveragingDecay { get; set; }
 }

@@ -182,6 +182,9 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
         if (_options.WithinGroup && _options.GroupColumnName is null && _options.LeftFeatureColumnName is null)
             throw new ArgumentException("WithinGroup sampling needs GroupColumnName.", nameof(SiameseTrainerOptions.WithinGroup));
         if (!Enum.IsDefined(_options.LearningRateSchedule)) throw new ArgumentOutOfRangeException(nameof(SiameseTrainerOptions.LearningRateSchedule), _options.LearningRateSchedule, "Unknown learning-rate schedule.");
+        if (!(_options.WeightAveragingDecay is >= 0 and < 1)) throw new ArgumentOutOfRangeException(nameof(SiameseTrainerOptions.WeightAveragingDecay), _options.WeightAveragingDecay, "WeightAveragingDecay must be in [0, 1).");
+        if (_options.WeightAveragingDecay > 0 && _options.EarlyStoppingPatience > 0)
+            throw new ArgumentException("WeightAveragingDecay and EarlyStoppingPatience cannot be combined: early stopping keeps the best live weights, averaging replaces them with the average.", nameof(SiameseTrainerOptions.WeightAveragingDecay));
         _options.Augmentation?.Validate();
     }
 

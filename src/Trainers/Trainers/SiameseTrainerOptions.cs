@@ -136,6 +136,15 @@ public sealed class SiameseTrainerOptions
     /// <summary>Stop when validation accuracy has not improved for this many validations, and keep the best weights; 0 (the default) never stops early.</summary>
     public int EarlyStoppingPatience { get; set; }
 
+    /// <summary>
+    /// Decay of an exponential moving average of the network's weights (Polyak averaging); 0, the default, averages
+    /// nothing. The trained model gets the averaged weights (batch-norm statistics stay the live network's), which are
+    /// smoother than the last step's: with 0.998 roughly the last 500 steps count. The decay is warmed up as
+    /// min(decay, (1 + t) / (10 + t)) at step t, so that a short run is not dominated by its initial weights. Validation
+    /// during training scores the live weights. Cannot be combined with <see cref="EarlyStoppingPatience"/>.
+    /// </summary>
+    public double WeightAveragingDecay { get; set; }
+
     /// <summary>Folder for checkpoints; null (the default) writes none.</summary>
     public string? CheckpointDirectory { get; set; }
 

@@ -26,6 +26,9 @@ internal sealed class TrainingRun : IDisposable
     private readonly OptimizerHelper _optimizer;
     private readonly BatchSampler? _sampler;
     private int _writtenCheckpointIteration = -1;  // iteration of the newest checkpoint this run wrote, -1 if none
+    private readonly EmbeddingNetwork? _averaged;     // moving average of the network's weights; null without averaging
+    private readonly Parameter[] _liveParameters = [];
+    private readonly Parameter[] _averagedParameters = [];
 
     public TrainingRun(SiameseTrainerOptions options, NetworkSpec spec, int seed, Device device, IChannel? log,
         float[] features, int itemCount, ClassIndex? classes, float[]? pairSimilar)
@@ -48,6 +51,16 @@ internal sealed class TrainingRun : IDisposable
         if (classes is not null) _sampler = new BatchSampler(classes, Random);
         var parameters = Network.parameters().Concat(Head?.parameters() ?? Enumerable.Empty<Parameter>());
         _optimizer = optim.Adam(parameters, options.LearningRate, options.Beta1, options.Beta2);
+        if (options.WeightAveragingDecay > 0)
+        {
+            // Built after the optimizer and the data, so the live network's initialization is the same with or without it.
+            _averaged = new EmbeddingNetwork(spec);
+            _averaged.to(device);
+            LoadModule(_averaged, SaveModule(Network));
+            _liveParameters = Network.parameters().ToArray();
+            _averagedParameters = _averaged.parameters().ToArray();
+            foreach (var p in _averagedParameters) p.requires_grad = false;
+        }
     }
 
     public int Seed { get; }
@@ -143,6 +156,12 @@ internal sealed class TrainingRun : IDisposable
             LoadModule(Network, bestNetwork);
             if (Head is not null && bestHead is not null) LoadModule(Head, bestHead);
         }
+        if (_averaged is not null)
+        {
+            // The trained model gets the averaged weights; its batch-norm statistics stay the live network's.
+            using var noGrad = no_grad();
+            for (int i = 0; i < _liveParameters.Length; i++) _liveParameters[i].copy_(_averagedParameters[i]);
+        }
         Network.eval();
         Head?.eval();
     }
@@ -170,6 +189,15 @@ internal sealed class TrainingRun : IDisposable
         return true;
     }
 
+    /// <summary>average = d * average + (1 - d) * weights, with d = min(decay, (1 + t) / (10 + t)) at step t.</summary>
+    private void UpdateAverage(int step)
+    {
+        double decay = Math.Min(_options.WeightAveragingDecay, (1.0 + step) / (10.0 + step));
+        using var noGrad = no_grad();
+        for (int i = 0; i < _liveParameters.Length; i++)
+            _averagedParameters[i].mul_(decay).add_(_liveParameters[i], alpha: 1 - decay);
+    }
+
     private void Log(string message) => _log?.Info(MessageSensitivity.None, message.Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal));
 
     private float Step()
@@ -188,6 +216,7 @@ internal sealed class TrainingRun : IDisposable
         if (!float.IsFinite(value)) return value;
         loss.backward();
         _optimizer.step();
+        if (_averaged is not null) UpdateAverage(Iteration + 1);
         return value;
     }
 
@@ -308,10 +337,12 @@ internal sealed class TrainingRun : IDisposable
                 Loss = _options.Loss.ToString(),
                 Seed = Seed,
                 Validation = Validation.ToList(),
+                WeightAveragingDecay = _options.WeightAveragingDecay,
             },
             NetworkState = SaveModule(Network),
             HeadState = Head is null ? Array.Empty<byte>() : SaveModule(Head),
             OptimizerState = SaveOptimizer(),
+            AveragedNetworkState = _averaged is null ? [] : SaveModule(_averaged),
         };
         string path = Path.Combine(_options.CheckpointDirectory!, TrainingCheckpoint.FileName(Iteration));
         checkpoint.Save(path);
@@ -338,12 +369,17 @@ internal sealed class TrainingRun : IDisposable
             throw new InvalidOperationException($"Checkpoint '{path}' was written for network '{saved.Name}' ({saved.InputSize} inputs, {saved.EmbeddingDimension}-d embedding), not for the configured '{_spec.Name}' ({_spec.InputSize} inputs, {_spec.EmbeddingDimension}-d).");
         if (h.Loss != _options.Loss.ToString())
             throw new InvalidOperationException($"Checkpoint '{path}' was written with loss {h.Loss}, not {_options.Loss}.");
+        if (h.WeightAveragingDecay != _options.WeightAveragingDecay)
+            throw new InvalidOperationException($"Checkpoint '{path}' was written with WeightAveragingDecay {h.WeightAveragingDecay.ToString(System.Globalization.CultureInfo.InvariantCulture)}, not {_options.WeightAveragingDecay.ToString(System.Globalization.CultureInfo.InvariantCulture)}; resume with the same setting.");
+        if (_averaged is not null && checkpoint.AveragedNetworkState.Length == 0)
+            throw new InvalidDataException($"Checkpoint '{path}' declares weight averaging but holds no averaged weights.");
         if (h.Iteration > _options.Iterations)
             throw new InvalidOperationException($"Checkpoint '{path}' is at iteration {h.Iteration}, past the configured {_options.Iterations} iterations.");
         try
         {
             LoadModule(Network, checkpoint.NetworkState);
             if (Head is not null) LoadModule(Head, checkpoint.HeadState);
+            if (_averaged is not null) LoadModule(_averaged, checkpoint.AveragedNetworkState);
             using var reader = new BinaryReader(new MemoryStream(checkpoint.OptimizerState));
             _optimizer.load_state_dict(reader);
         }
@@ -389,6 +425,7 @@ internal sealed class TrainingRun : IDisposable
         _optimizer.Dispose();
         _items.Dispose();
         Head?.Dispose();
+        _averaged?.Dispose();
         Network.Dispose();
     }
 }

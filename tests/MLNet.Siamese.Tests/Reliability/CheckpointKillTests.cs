@@ -64,11 +64,11 @@ public sealed class CheckpointKillTests
         flipped[20] ^= 1;
         File.WriteAllBytes(folder.Combine(TrainingCheckpoint.FileName(50)), flipped);
         var otherVersion = bytes.ToArray();
-        otherVersion[8] = 2;
+        otherVersion[8] = TrainingCheckpoint.FormatVersion + 1;
         File.WriteAllBytes(folder.Combine(TrainingCheckpoint.FileName(60)), otherVersion);
 
         Assert.AreEqual(goodPath, TrainingCheckpoint.FindLatestValid(folder.Path));
-        StringAssert.Contains(Assert.ThrowsExactly<InvalidDataException>(() => TrainingCheckpoint.Load(folder.Combine(TrainingCheckpoint.FileName(60)))).Message, "format version 2");
+        StringAssert.Contains(Assert.ThrowsExactly<InvalidDataException>(() => TrainingCheckpoint.Load(folder.Combine(TrainingCheckpoint.FileName(60)))).Message, $"format version {TrainingCheckpoint.FormatVersion + 1}");
         StringAssert.Contains(Assert.ThrowsExactly<InvalidDataException>(() => TrainingCheckpoint.Load(folder.Combine(TrainingCheckpoint.FileName(40)))).Message, TrainingCheckpoint.FileName(40));
     }
 }
