@@ -18,7 +18,7 @@ namespace MLNet.Siamese.Examples.Omniglot;
 /// 78.5 %;
 /// with the larger views of EmbeddingView.Standard (7.5 %, 20 degrees, 25 %, chosen on the calibration characters):
 /// 93.85 %, 79.7 %, AUC 0.988; and with weight averaging (0.998) on top: 94.10 %, 81.0 %, AUC 0.988, EER 5.7 % (530 s in
-/// all) - the default; the same with a cosine schedule as well: 94.70 %, 79.8 %.
+/// all, 482 s idle) - the default; the same with a cosine schedule as well: 94.70 %, 79.8 %.
 /// 64 px, 32 channels, 4000 iterations, lr 2e-3: 92.40 %, 72.7 % (527 s in all);
 /// 56 px, 2000 iterations, 20-way x 5 queries: 92.15 %, 70.6 % (about 480 s idle).
 /// Screened at 40 px and 1200 iterations (30-way x 3 queries unless named; one-shot accuracy, seed 1 / seed 2):
