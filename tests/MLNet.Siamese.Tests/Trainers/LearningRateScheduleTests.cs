@@ -10,17 +10,12 @@ public sealed class LearningRateScheduleTests
 {
     private static readonly List<GlyphItem> Train = SyntheticGlyphs.Make(20, 8, seed: 11, prefix: "train");
 
-    private static SiameseTrainerOptions Small(LearningRateSchedule schedule, int iterations = 12) => new()
+    private static SiameseTrainerOptions Small(LearningRateSchedule schedule, int iterations = 12)
     {
-        Network = NetworkPresets.Compact(28, 16),
-        Iterations = iterations,
-        BatchSize = 16,
-        LearningRate = 1e-3f,
-        LearningRateSchedule = schedule,
-        Seed = 3,
-        Device = SiameseDevice.Cpu,
-        CalibrationPairs = 100,
-    };
+        var options = SmallRuns.Options(iterations);
+        options.LearningRateSchedule = schedule;
+        return options;
+    }
 
     [TestMethod]
     public void CosineStartsAtTheBaseRateHalvesMidWayAndEndsAtZero()

@@ -18,17 +18,12 @@ public sealed class WeightAveragingTests
     private static readonly List<GlyphItem> Train = SyntheticGlyphs.Make(20, 8, seed: 11, prefix: "train");
     private static readonly List<GlyphItem> Probe = SyntheticGlyphs.Make(4, 2, seed: 12, prefix: "probe");
 
-    private static SiameseTrainerOptions Small(double decay, int iterations = 12) => new()
+    private static SiameseTrainerOptions Small(double decay, int iterations = 12)
     {
-        Network = NetworkPresets.Compact(28, 16),
-        Iterations = iterations,
-        BatchSize = 16,
-        LearningRate = 1e-3f,
-        WeightAveragingDecay = decay,
-        Seed = 3,
-        Device = SiameseDevice.Cpu,
-        CalibrationPairs = 100,
-    };
+        var options = SmallRuns.Options(iterations);
+        options.WeightAveragingDecay = decay;
+        return options;
+    }
 
     private static float[] Embed(MLContext ml, SiameseModel model, GlyphItem item)
         => ml.Model.CreatePredictionEngine<GlyphItem, EmbeddingPrediction>(model).Predict(item).Embedding;

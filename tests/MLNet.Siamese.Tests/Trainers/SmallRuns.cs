@@ -1,0 +1,20 @@
+using MLNet.Siamese.Networks;
+using MLNet.Siamese.Trainers;
+
+namespace MLNet.Siamese.Tests.Trainers;
+
+/// <summary>Trainer options for the short, deterministic CPU runs that checkpoint, schedule and averaging tests compare.</summary>
+internal static class SmallRuns
+{
+    /// <summary>Compact 28x28 net with a 16-d embedding, contrastive pairs of 16, lr 1e-3, seed 3, on the CPU.</summary>
+    public static SiameseTrainerOptions Options(int iterations = 12) => new()
+    {
+        Network = NetworkPresets.Compact(28, 16),
+        Iterations = iterations,
+        BatchSize = 16,
+        LearningRate = 1e-3f,
+        Seed = 3,
+        Device = SiameseDevice.Cpu,
+        CalibrationPairs = 100,
+    };
+}
