@@ -13,6 +13,7 @@ public sealed class EmbeddingNetwork : nn.Module<Tensor, Tensor>
 {
     private readonly Sequential _layers;
     private readonly long[] _imageShape;
+    private readonly float[][] _viewGrids;   // sampling grid of each test-time view, computed once
 
     /// <summary>Builds the module and initializes its weights with the current TorchSharp random state.</summary>
     /// <param name="spec">The specification; it is checked first.</param>
@@ -25,6 +26,7 @@ public sealed class EmbeddingNetwork : nn.Module<Tensor, Tensor>
         for (int i = 0; i < spec.Layers.Count; i++)
             children.Add((i.ToString(System.Globalization.CultureInfo.InvariantCulture), Build(spec.Layers[i], shapes[i])));
         _layers = nn.Sequential(children);
+        _viewGrids = spec.TestTimeViews?.Select(v => v.SamplingGrid(spec.Height, spec.Width)).ToArray() ?? [];
         RegisterComponents();
     }
 
@@ -36,19 +38,19 @@ public sealed class EmbeddingNetwork : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var x = input.dim() == 2 ? input.view(input.shape[0], _imageShape[0], _imageShape[1], _imageShape[2]) : input;
-        if (training || Spec.TestTimeViews is not { Count: > 0 } views)
+        if (training || _viewGrids.Length == 0)
             return _layers.forward(x).MoveToOuterDisposeScope();
         // Test-time augmentation: the mean of the outputs over the views, each resampled as the ONNX graph's GridSample does.
         Tensor? sum = null;
-        foreach (var view in views)
+        foreach (var viewGrid in _viewGrids)
         {
-            var grid = tensor(view.SamplingGrid((int)_imageShape[1], (int)_imageShape[2]), new long[] { 1, _imageShape[1], _imageShape[2], 2 }, device: x.device)
+            var grid = tensor(viewGrid, new long[] { 1, _imageShape[1], _imageShape[2], 2 }, device: x.device)
                 .expand(x.shape[0], -1, -1, -1);
             var resampled = nn.functional.grid_sample(x, grid, GridSampleMode.Bilinear, GridSamplePaddingMode.Border, align_corners: false);
             var y = _layers.forward(resampled);
             sum = sum is null ? y : sum + y;
         }
-        return (sum! / views.Count).MoveToOuterDisposeScope();
+        return (sum! / _viewGrids.Length).MoveToOuterDisposeScope();
     }
 
     /// <summary>
