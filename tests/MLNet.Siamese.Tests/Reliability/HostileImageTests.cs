@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using Microsoft.ML;
 using MLNet.Siamese.Data;
-using MLNet.Siamese.Networks;
 using MLNet.Siamese.Tests.Data;
-using MLNet.Siamese.Trainers;
+
+using MLNet.Siamese.Tests.Trainers;
 
 namespace MLNet.Siamese.Tests.Reliability;
 
@@ -87,16 +87,7 @@ public sealed class HostileImageTests
         string hostile = WriteHostile(folder, kind);
         rows.Insert(3, new ImageRow { ImagePath = hostile, Label = "c1" });
         var ml = new MLContext(1);
-        var options = new SiameseTrainerOptions
-        {
-            ImageColumnName = "ImagePath",
-            Network = NetworkPresets.Compact(28, 8),
-            Iterations = 2,
-            BatchSize = 8,
-            Seed = 1,
-            Device = SiameseDevice.Cpu,
-            CalibrationPairs = 20,
-        };
+        var options = SmallRuns.TinyImageModel();
         var error = WithinTimeout(() => Assert.ThrowsExactly<InvalidDataException>(() => ml.Siamese().Train(options).Fit(ml.Data.LoadFromEnumerable(rows))));
         StringAssert.Contains(error.Message, hostile);
     }

@@ -4,11 +4,10 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Siamese.Cli;
 using MLNet.Siamese.ModelFiles;
-using MLNet.Siamese.Networks;
 using MLNet.Siamese.Tests.Data;
 using MLNet.Siamese.Trainers;
-
 using MLNet.Siamese.Tests.Cli;
+using MLNet.Siamese.Tests.Trainers;
 
 namespace MLNet.Siamese.Tests.Reliability;
 
@@ -74,16 +73,7 @@ public sealed class ModelVersionTests
             for (int k = 0; k < 3; k++)
                 rows.Add(new ImageRow { ImagePath = TestFiles.WritePng(Path.Combine(_images, $"c{c}", $"{k}.png"), 28, 28, square: 6 + c * 6, x: k, y: k), Label = $"c{c}" });
         var ml = new MLContext(1);
-        var model = ml.Siamese().Train(new SiameseTrainerOptions
-        {
-            ImageColumnName = "ImagePath",
-            Network = NetworkPresets.Compact(28, 8),
-            Iterations = 2,
-            BatchSize = 8,
-            Seed = 1,
-            Device = SiameseDevice.Cpu,
-            CalibrationPairs = 20,
-        }).Fit(ml.Data.LoadFromEnumerable(rows));
+        var model = ml.Siamese().Train(SmallRuns.TinyImageModel()).Fit(ml.Data.LoadFromEnumerable(rows));
         string path = _folder.Combine("model.zip");
         model.SavePairScorer(path);
         _zip = File.ReadAllBytes(path);

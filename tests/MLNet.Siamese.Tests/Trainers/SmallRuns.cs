@@ -17,4 +17,16 @@ internal static class SmallRuns
         Device = SiameseDevice.Cpu,
         CalibrationPairs = 100,
     };
+
+    /// <summary>Two steps of a compact 28x28 net with an 8-d embedding on image paths in column ImagePath, seed 1, on the CPU.</summary>
+    public static SiameseTrainerOptions TinyImageModel() => new()
+    {
+        ImageColumnName = "ImagePath",
+        Network = NetworkPresets.Compact(28, 8),
+        Iterations = 2,
+        BatchSize = 8,
+        Seed = 1,
+        Device = SiameseDevice.Cpu,
+        CalibrationPairs = 20,
+    };
 }
