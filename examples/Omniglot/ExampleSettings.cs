@@ -53,6 +53,7 @@ internal sealed record ExampleSettings
     public bool MirroredClasses { get; init; }
     public bool Augment { get; init; } = true;
     public bool TestTimeViews { get; init; } = true;
+    public double Spread { get; init; } = 0.22;
     public double AugmentStrength { get; init; } = 1.0;
     public double AugmentProbability { get; init; } = 0.8;
     public int Seed { get; init; } = 1;
@@ -88,13 +89,15 @@ internal sealed record ExampleSettings
                 "--mirrored" => s with { MirroredClasses = true },
                 "--no-augment" => s with { Augment = false },
                 "--no-test-time-views" => s with { TestTimeViews = false },
+                "--spread" => s with { Spread = Float() },
+                "--no-input-normalization" => s with { Spread = 0 },
                 "--augment-strength" => s with { AugmentStrength = Float() },
                 "--augment-probability" => s with { AugmentProbability = Float() },
                 "--seed" => s with { Seed = Int() },
                 "--pairs" => s with { EvaluationPairs = Int() },
                 "--episodes" => s with { Episodes = Int() },
                 "--out" => s with { OutputDirectory = Next() },
-                _ => throw new ArgumentException($"Unknown argument '{args[i]}'. Known: --iterations --batch --network --image-size --embedding-dim --channels --loss --margin --learning-rate --schedule --weight-averaging --ways --queries --any-group --no-rotations --mirrored --no-augment --no-test-time-views --augment-strength --augment-probability --seed --pairs --episodes --out"),
+                _ => throw new ArgumentException($"Unknown argument '{args[i]}'. Known: --iterations --batch --network --image-size --embedding-dim --channels --loss --margin --learning-rate --schedule --weight-averaging --ways --queries --any-group --no-rotations --mirrored --no-augment --no-test-time-views --spread --no-input-normalization --augment-strength --augment-probability --seed --pairs --episodes --out"),
             };
         }
         return s;

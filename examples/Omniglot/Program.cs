@@ -45,7 +45,11 @@ var options = new SiameseTrainerOptions
     Preprocessing = preprocessing,
     Network = (settings.Network == "compact" ? NetworkPresets.Compact(settings.ImageSize, settings.EmbeddingDimension, settings.Channels)
         : NetworkPresets.Create(settings.Network, settings.ImageSize, settings.EmbeddingDimension))
-        with { TestTimeViews = settings.TestTimeViews ? EmbeddingView.Standard : null },
+        with
+        {
+            InputNormalization = settings.Spread > 0 ? new MomentNormalization(settings.Spread) : null,
+            TestTimeViews = settings.TestTimeViews ? EmbeddingView.Standard : null,
+        },
     Loss = settings.Loss,
     Margin = settings.Margin,
     Ways = settings.Ways,
@@ -68,6 +72,7 @@ var options = new SiameseTrainerOptions
     Progress = new ConsoleProgress(),
 };
 Console.WriteLine($"Training {options.Network!.Name} ({options.Network.EmbeddingDimension}-d embedding) with {options.Loss} loss for {options.Iterations} iterations; "
+    + (settings.Spread > 0 ? $"every drawing centred on its centre of mass and scaled to a spread of {settings.Spread:P0} of the side; " : "")
     + (settings.TestTimeViews ? $"each image embedded as the mean over {EmbeddingView.Standard.Count} fixed views of it when scoring." : "each image embedded once when scoring."));
 var model = ml.Siamese().Train(options).Fit(ml.Data.LoadFromEnumerable(train));
 Console.WriteLine($"Trained in {clock.Elapsed.TotalSeconds:F0} s; threshold {model.Threshold:F3} calibrated on held-out characters (accuracy there {model.Summary.CalibrationAccuracy:P2}).");

@@ -14,6 +14,7 @@ public sealed class EmbeddingNetwork : nn.Module<Tensor, Tensor>
     private readonly Sequential _layers;
     private readonly long[] _imageShape;
     private readonly float[][] _viewGrids;   // sampling grid of each test-time view, computed once
+    private readonly float[] _identityGrid;  // the grid of the unchanged image, for input normalization without views
 
     /// <summary>Builds the module and initializes its weights with the current TorchSharp random state.</summary>
     /// <param name="spec">The specification; it is checked first.</param>
@@ -27,30 +28,66 @@ public sealed class EmbeddingNetwork : nn.Module<Tensor, Tensor>
             children.Add((i.ToString(System.Globalization.CultureInfo.InvariantCulture), Build(spec.Layers[i], shapes[i])));
         _layers = nn.Sequential(children);
         _viewGrids = spec.TestTimeViews?.Select(v => v.SamplingGrid(spec.Height, spec.Width)).ToArray() ?? [];
+        _identityGrid = EmbeddingView.Identity.SamplingGrid(spec.Height, spec.Width);
         RegisterComponents();
     }
 
     /// <summary>The specification this module was built from.</summary>
     public NetworkSpec Spec { get; }
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Embeds a batch. In training mode the layers run on the input as it is: the trainer has applied the
+    /// <see cref="NetworkSpec.InputNormalization"/> to its images already (<see cref="NormalizeInputs"/>), before
+    /// augmentation. In evaluation mode the input is normalized here and, with <see cref="NetworkSpec.TestTimeViews"/>,
+    /// the embedding is the mean over the views; normalization and view are one resampling, as in the ONNX graph.
+    /// </summary>
+    /// <param name="input">A flat batch (N, C*H*W) or an image batch (N, C, H, W).</param>
+    /// <returns>Embeddings (N, D).</returns>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
         var x = input.dim() == 2 ? input.view(input.shape[0], _imageShape[0], _imageShape[1], _imageShape[2]) : input;
-        if (training || _viewGrids.Length == 0)
+        var normalization = Spec.InputNormalization;
+        if (training || (_viewGrids.Length == 0 && normalization is null))
             return _layers.forward(x).MoveToOuterDisposeScope();
         // Test-time augmentation: the mean of the outputs over the views, each resampled as the ONNX graph's GridSample does.
+        var grids = _viewGrids.Length > 0 ? _viewGrids : [_identityGrid];
+        var measured = normalization?.Measure(x);
         Tensor? sum = null;
-        foreach (var viewGrid in _viewGrids)
+        foreach (var viewGrid in grids)
         {
-            var grid = tensor(viewGrid, new long[] { 1, _imageShape[1], _imageShape[2], 2 }, device: x.device)
-                .expand(x.shape[0], -1, -1, -1);
-            var resampled = nn.functional.grid_sample(x, grid, GridSampleMode.Bilinear, GridSamplePaddingMode.Border, align_corners: false);
-            var y = _layers.forward(resampled);
+            var y = _layers.forward(Resample(x, viewGrid, measured));
             sum = sum is null ? y : sum + y;
         }
-        return (sum! / _viewGrids.Length).MoveToOuterDisposeScope();
+        return (grids.Length == 1 ? sum! : sum! / grids.Length).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Applies the <see cref="NetworkSpec.InputNormalization"/> to a batch of images, as evaluation mode does before the
+    /// layers (without the test-time views). Without normalization the batch is returned unchanged.
+    /// </summary>
+    /// <param name="images">A flat batch (N, C*H*W) or an image batch (N, C, H, W).</param>
+    /// <returns>The normalized images (N, C, H, W).</returns>
+    public Tensor NormalizeInputs(Tensor images)
+    {
+        using var scope = NewDisposeScope();
+        var x = images.dim() == 2 ? images.view(images.shape[0], _imageShape[0], _imageShape[1], _imageShape[2]) : images;
+        if (Spec.InputNormalization is not { } normalization)
+            return x.alias().MoveToOuterDisposeScope();
+        using var noGrad = no_grad();
+        return Resample(x, _identityGrid, normalization.Measure(x)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Samples a view of each image: the view's grid as it is (edge pixels repeat beyond the border), or, with a measured
+    /// normalization, moved to each image's centre of mass and scaled by its zoom (zeros beyond the border).
+    /// </summary>
+    private Tensor Resample(Tensor x, float[] viewGrid, (Tensor Centre, Tensor Zoom)? measured)
+    {
+        var grid = tensor(viewGrid, new long[] { 1, _imageShape[1], _imageShape[2], 2 }, device: x.device);
+        if (measured is not { } m)
+            return nn.functional.grid_sample(x, grid.expand(x.shape[0], -1, -1, -1), GridSampleMode.Bilinear, GridSamplePaddingMode.Border, align_corners: false);
+        return nn.functional.grid_sample(x, grid * m.Zoom + m.Centre, GridSampleMode.Bilinear, GridSamplePaddingMode.Zeros, align_corners: false);
     }
 
     /// <summary>

@@ -48,6 +48,14 @@ public sealed record NetworkSpec
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<EmbeddingView>? TestTimeViews { get; init; }
 
+    /// <summary>
+    /// Size and position normalization of every input image (<see cref="MomentNormalization"/>): null (the default)
+    /// feeds the images as they are. The trainer normalizes its images once, before augmentation; in evaluation mode
+    /// and in the exported ONNX model the network does it itself.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public MomentNormalization? InputNormalization { get; init; }
+
     /// <summary>Length of the flat input vector the network expects: Channels * Height * Width.</summary>
     [JsonIgnore]
     public int InputSize => Channels * Height * Width;
@@ -72,6 +80,7 @@ public sealed record NetworkSpec
             for (int v = 0; v < views.Count; v++)
                 (views[v] ?? throw new InvalidOperationException($"Network '{Name}': test-time view {v} is null.")).Validate(v);
         }
+        InputNormalization?.Validate(Name);
         var shapes = new List<TensorShape> { TensorShape.Image(Channels, Height, Width) };
         for (int i = 0; i < Layers.Count; i++)
         {
@@ -158,11 +167,12 @@ public sealed record NetworkSpec
         return spec;
     }
 
-    /// <summary>Value equality including the layer list and the test-time views.</summary>
+    /// <summary>Value equality including the layer list, the input normalization and the test-time views.</summary>
     /// <param name="other">The other specification.</param>
-    /// <returns>True when name, input size, every layer and every test-time view are equal.</returns>
+    /// <returns>True when name, input size, every layer, the input normalization and every test-time view are equal.</returns>
     public bool Equals(NetworkSpec? other) => other is not null && Name == other.Name && Channels == other.Channels
         && Height == other.Height && Width == other.Width && Layers.SequenceEqual(other.Layers)
+        && Equals(InputNormalization, other.InputNormalization)
         && (TestTimeViews is null ? other.TestTimeViews is null : other.TestTimeViews is not null && TestTimeViews.SequenceEqual(other.TestTimeViews));
 
     /// <inheritdoc />

@@ -62,7 +62,8 @@ internal sealed class NetworkGraphWriter
         var shape = graph.Int64Initializer("image_shape", new long[] { 4 }, new long[] { -1, _spec.Channels, _spec.Height, _spec.Width });
         string x = graph.Node("Reshape", prefix + "image", new[] { input, shape });
         var views = _spec.TestTimeViews;
-        if (views is { Count: > 0 }) x = WriteViews(graph, views, x, prefix);
+        if (_spec.InputNormalization is { } normalization) x = WriteNormalizedViews(graph, normalization, views, x, prefix);
+        else if (views is { Count: > 0 }) x = WriteViews(graph, views, x, prefix);
         for (int i = 0; i < _spec.Layers.Count; i++)
         {
             var layer = _spec.Layers[i];
@@ -101,6 +102,49 @@ internal sealed class NetworkGraphWriter
             outputs[v] = graph.Node("Reshape", prefix + "views/" + id + "/image", new[] { sampled, unfolded });
         }
         return views.Count == 1 ? outputs[0] : graph.Node("Concat", prefix + "views/images", outputs, OnnxProto.IntAttribute("axis", 0));
+    }
+
+    /// <summary>
+    /// Writes the <see cref="MomentNormalization"/> of an (N, C, H, W) image batch, composed with each test-time view
+    /// (or with the unchanged image when there are none): the ink's centre of mass and zoom per image, then one
+    /// GridSample per view whose grid is the view's constant grid scaled by the zoom and moved to the centre, stacked
+    /// view after view into (V*N, C, H, W). The arithmetic is that of <see cref="MomentNormalization.Measure"/> and
+    /// <see cref="EmbeddingNetwork"/>, operation for operation.
+    /// </summary>
+    private string WriteNormalizedViews(OnnxGraphBuilder graph, MomentNormalization normalization, IReadOnlyList<EmbeddingView>? views, string image, string prefix)
+    {
+        int h = _spec.Height, w = _spec.Width;
+        string p = prefix + "normalize/";
+        string axes = graph.Int64Initializer("normalize.axes", new long[] { 3 }, new long[] { 1, 2, 3 });
+        string xs = graph.FloatInitializer("normalize.x", new long[] { 1, 1, 1, w }, MomentNormalization.PixelCentres(w));
+        string ys = graph.FloatInitializer("normalize.y", new long[] { 1, 1, h, 1 }, MomentNormalization.PixelCentres(h));
+        string Sum(string name, string value) => graph.Node("ReduceSum", p + name, new[] { value, axes }, OnnxProto.IntAttribute("keepdims", 1));
+        string ink = graph.Node("Relu", p + "ink", new[] { image });
+        string mass = graph.Node("Add", p + "mass", new[] { Sum("mass_sum", ink), graph.FloatScalar("normalize.mass_epsilon", MomentNormalization.MassEpsilon) });
+        string cx = graph.Node("Div", p + "cx", new[] { Sum("mx", graph.Node("Mul", p + "ink_x", new[] { ink, xs })), mass });
+        string cy = graph.Node("Div", p + "cy", new[] { Sum("my", graph.Node("Mul", p + "ink_y", new[] { ink, ys })), mass });
+        string dx = graph.Node("Sub", p + "dx", new[] { xs, cx });
+        string dy = graph.Node("Sub", p + "dy", new[] { ys, cy });
+        string d2 = graph.Node("Add", p + "d2", new[] { graph.Node("Mul", p + "dx2", new[] { dx, dx }), graph.Node("Mul", p + "dy2", new[] { dy, dy }) });
+        string radius2 = graph.Node("Div", p + "radius2", new[] { Sum("m2", graph.Node("Mul", p + "ink_d2", new[] { ink, d2 })), mass });
+        string scaled = graph.Node("Mul", p + "zoom_unclipped", new[] { graph.Node("Sqrt", p + "radius", new[] { radius2 }),
+            graph.FloatScalar("normalize.inverse_target", (float)(1 / (2 * normalization.Spread))) });
+        string zoom = graph.Node("Clip", p + "zoom", new[] { scaled, graph.FloatScalar("normalize.min_zoom", MomentNormalization.MinZoom), graph.FloatScalar("normalize.max_zoom", MomentNormalization.MaxZoom) });
+        string centre = graph.Node("Concat", p + "centre", new[] { cx, cy }, OnnxProto.IntAttribute("axis", 3));
+        var grids = views is { Count: > 0 } ? views.Select((v, i) => ("view" + i.ToString(CultureInfo.InvariantCulture) + ".grid", v)).ToList()
+            : [("normalize.identity_grid", EmbeddingView.Identity)];
+        var outputs = new string[grids.Count];
+        for (int v = 0; v < grids.Count; v++)
+        {
+            string id = v.ToString(CultureInfo.InvariantCulture);
+            string constant = graph.FloatInitializer(grids[v].Item1, new long[] { 1, h, w, 2 }, grids[v].Item2.SamplingGrid(h, w));
+            string grid = graph.Node("Add", p + id + "/grid", new[] { graph.Node("Mul", p + id + "/grid_scaled", new[] { constant, zoom }), centre });
+            outputs[v] = graph.Node("GridSample", p + id + "/image", new[] { image, grid },
+                OnnxProto.StringAttribute("mode", "bilinear"),
+                OnnxProto.StringAttribute("padding_mode", "zeros"),
+                OnnxProto.IntAttribute("align_corners", 0));
+        }
+        return outputs.Length == 1 ? outputs[0] : graph.Node("Concat", p + "images", outputs, OnnxProto.IntAttribute("axis", 0));
     }
 
     private string WriteLayer(OnnxGraphBuilder graph, LayerSpec layer, int i, string x, string y)

@@ -46,6 +46,7 @@ internal sealed class TrainingRun : IDisposable
         Network.to(device);
         Head?.to(device);
         _items = tensor(features, new long[] { itemCount, spec.Channels, spec.Height, spec.Width }).to(device);
+        if (spec.InputNormalization is not null && itemCount > 0) _items = NormalizeItems(_items);
         _classes = classes;
         _pairSimilar = pairSimilar;
         if (classes is not null) _sampler = new BatchSampler(classes, Random);
@@ -61,6 +62,22 @@ internal sealed class TrainingRun : IDisposable
             _averagedParameters = _averaged.parameters().ToArray();
             foreach (var p in _averagedParameters) p.requires_grad = false;
         }
+    }
+
+    /// <summary>
+    /// Applies the network's input normalization to every item once, in chunks, before any augmentation: the
+    /// distortions then act on normalized drawings, as the test-time views do at scoring.
+    /// </summary>
+    private Tensor NormalizeItems(Tensor items)
+    {
+        const int chunk = 1024;
+        var parts = new List<Tensor>();
+        for (long start = 0; start < items.shape[0]; start += chunk)
+            parts.Add(Network.NormalizeInputs(items.narrow(0, start, Math.Min(chunk, items.shape[0] - start))));
+        var normalized = cat(parts, 0);
+        foreach (var part in parts) part.Dispose();
+        items.Dispose();
+        return normalized;
     }
 
     public int Seed { get; }
