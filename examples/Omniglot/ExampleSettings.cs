@@ -54,6 +54,7 @@ internal sealed record ExampleSettings
     public bool Augment { get; init; } = true;
     public bool TestTimeViews { get; init; } = true;
     public double Spread { get; init; } = 0.22;
+    public int DecodeScale { get; init; } = 2;
     public double AugmentStrength { get; init; } = 1.0;
     public double AugmentProbability { get; init; } = 0.8;
     public int Seed { get; init; } = 1;
@@ -91,13 +92,14 @@ internal sealed record ExampleSettings
                 "--no-test-time-views" => s with { TestTimeViews = false },
                 "--spread" => s with { Spread = Float() },
                 "--no-input-normalization" => s with { Spread = 0 },
+                "--decode-scale" => s with { DecodeScale = Int() },
                 "--augment-strength" => s with { AugmentStrength = Float() },
                 "--augment-probability" => s with { AugmentProbability = Float() },
                 "--seed" => s with { Seed = Int() },
                 "--pairs" => s with { EvaluationPairs = Int() },
                 "--episodes" => s with { Episodes = Int() },
                 "--out" => s with { OutputDirectory = Next() },
-                _ => throw new ArgumentException($"Unknown argument '{args[i]}'. Known: --iterations --batch --network --image-size --embedding-dim --channels --loss --margin --learning-rate --schedule --weight-averaging --ways --queries --any-group --no-rotations --mirrored --no-augment --no-test-time-views --spread --no-input-normalization --augment-strength --augment-probability --seed --pairs --episodes --out"),
+                _ => throw new ArgumentException($"Unknown argument '{args[i]}'. Known: --iterations --batch --network --image-size --embedding-dim --channels --loss --margin --learning-rate --schedule --weight-averaging --ways --queries --any-group --no-rotations --mirrored --no-augment --no-test-time-views --spread --no-input-normalization --decode-scale --augment-strength --augment-probability --seed --pairs --episodes --out"),
             };
         }
         return s;

@@ -36,7 +36,10 @@ Console.WriteLine($"Calibration: {calibration.Count} images of {calibrationChara
 Console.WriteLine($"Unseen test alphabets: {string.Join(", ", unseen.Select(e => e.Group).Distinct().Order())} ({unseen.Count} images, {unseen.Select(e => e.Label).Distinct().Count()} characters)");
 
 // 2. Train.
-var preprocessing = new ImagePreprocessingOptions { Width = settings.ImageSize, Height = settings.ImageSize, Invert = true };
+// With moment normalization the images are decoded at DecodeScale times the network's size and normalized down to it,
+// so that enlarging a small drawing does not enlarge its pixels.
+int decoded = settings.Spread > 0 ? settings.ImageSize * settings.DecodeScale : settings.ImageSize;
+var preprocessing = new ImagePreprocessingOptions { Width = decoded, Height = decoded, Invert = true };
 var options = new SiameseTrainerOptions
 {
     ImageColumnName = ImageFolder.ImagePathColumnName,
@@ -47,7 +50,9 @@ var options = new SiameseTrainerOptions
         : NetworkPresets.Create(settings.Network, settings.ImageSize, settings.EmbeddingDimension))
         with
         {
-            InputNormalization = settings.Spread > 0 ? new MomentNormalization(settings.Spread) : null,
+            Height = decoded,
+            Width = decoded,
+            InputNormalization = settings.Spread > 0 ? new MomentNormalization(settings.Spread, settings.ImageSize, settings.ImageSize) : null,
             TestTimeViews = settings.TestTimeViews ? EmbeddingView.Standard : null,
         },
     Loss = settings.Loss,
@@ -72,7 +77,7 @@ var options = new SiameseTrainerOptions
     Progress = new ConsoleProgress(),
 };
 Console.WriteLine($"Training {options.Network!.Name} ({options.Network.EmbeddingDimension}-d embedding) with {options.Loss} loss for {options.Iterations} iterations; "
-    + (settings.Spread > 0 ? $"every drawing centred on its centre of mass and scaled to a spread of {settings.Spread:P0} of the side; " : "")
+    + (settings.Spread > 0 ? $"every drawing centred on its centre of mass and scaled to a spread of {settings.Spread:P0} of the side ({decoded} px to {settings.ImageSize} px); " : "")
     + (settings.TestTimeViews ? $"each image embedded as the mean over {EmbeddingView.Standard.Count} fixed views of it when scoring." : "each image embedded once when scoring."));
 var model = ml.Siamese().Train(options).Fit(ml.Data.LoadFromEnumerable(train));
 Console.WriteLine($"Trained in {clock.Elapsed.TotalSeconds:F0} s; threshold {model.Threshold:F3} calibrated on held-out characters (accuracy there {model.Summary.CalibrationAccuracy:P2}).");
@@ -94,8 +99,14 @@ var metrics = ml.Siamese().Evaluate(scored, "Label", "Score", "PredictedLabel");
 Console.WriteLine();
 Console.WriteLine($"Unseen alphabets, {pairs.Count} balanced pairs: pair accuracy {metrics.Accuracy:P2} at the fixed threshold; AUC {metrics.AreaUnderRocCurve:F4}; EER {metrics.EqualErrorRate:P2}; best-threshold accuracy {metrics.BestThresholdAccuracy:P2}");
 
-// 5. 20-way within-alphabet one-shot accuracy by embedding distance.
+// 5. 20-way within-alphabet one-shot accuracy by embedding distance. First on the held-out characters of the training
+// alphabets (validation: 20-way across their alphabets, too few per alphabet for within), the figure settings are chosen on.
 var embedder = ml.Model.CreatePredictionEngine<ImageItem, EmbeddingPrediction>(model.Embedder);
+var calibrationOneShot = OneShotEvaluator.Evaluate(
+    new EmbeddingMatcher(calibration.Select(e => embedder.Predict(new ImageItem { ImagePath = e.ImagePath }).Embedding).ToList()),
+    calibration.Select(e => e.Label).ToList(),
+    new OneShotEpisodeOptions { Ways = 20, Shots = 1, Episodes = settings.Episodes, Seed = settings.Seed });
+Console.WriteLine($"Held-out characters of the training alphabets (validation), 20-way 1-shot: accuracy {calibrationOneShot.Accuracy:P2}");
 var embeddings = unseen.Select(e => embedder.Predict(new ImageItem { ImagePath = e.ImagePath }).Embedding).ToList();
 var labels = unseen.Select(e => e.Label).ToList();
 var alphabets = unseen.Select(e => e.Group).ToList();

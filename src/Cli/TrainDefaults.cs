@@ -33,6 +33,18 @@ public static class TrainDefaults
     /// <summary>Test-time views: "standard" (<see cref="Networks.EmbeddingView.Standard"/>, 9 views) or "none".</summary>
     public const string TestTimeViews = "standard";
 
+    /// <summary>
+    /// Moment normalization (<see cref="Networks.MomentNormalization"/>): every image centred on its centre of mass and
+    /// scaled to this radius of gyration, as a fraction of the side; 0 for none.
+    /// </summary>
+    public const double Spread = 0.25;
+
+    /// <summary>
+    /// With moment normalization, image folders are decoded at this many times <c>--image-size</c> and normalized down
+    /// to it, so that enlarging a small drawing does not enlarge its pixels (IDX data keeps its own size).
+    /// </summary>
+    public const int NormalizationDecodeScale = 2;
+
     /// <summary>Training iterations (optimizer steps).</summary>
     public const int Iterations = 2500;
 

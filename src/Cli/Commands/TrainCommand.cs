@@ -28,6 +28,7 @@ internal static class TrainCommand
         var schedule = new Option<string>("--schedule") { Description = $"Learning-rate schedule: constant, or cosine (half a cosine down to zero at the last iteration) (default {TrainDefaults.Schedule}).", DefaultValueFactory = _ => TrainDefaults.Schedule };
         var averaging = new Option<double>("--weight-averaging") { Description = $"Decay of a moving average of the weights that the model gets, 0 for none (default {TrainDefaults.WeightAveraging.ToString(CultureInfo.InvariantCulture)}).", DefaultValueFactory = _ => TrainDefaults.WeightAveraging };
         var views = new Option<string>("--test-time-views") { Description = $"Embed each image as the mean over fixed affine views of it when scoring: standard (9 views) or none (default {TrainDefaults.TestTimeViews}).", DefaultValueFactory = _ => TrainDefaults.TestTimeViews };
+        var spread = new Option<double>("--spread") { Description = $"Moment normalization: centre every image on its ink's centre of mass and scale it to this radius of gyration, as a fraction of the side; 0 for none (default {TrainDefaults.Spread.ToString(CultureInfo.InvariantCulture)}).", DefaultValueFactory = _ => TrainDefaults.Spread };
         var augment = new Option<bool>("--augment") { Description = "Random affine distortions of the training images." };
         var imageSize = new Option<int?>("--image-size") { Description = $"Image height and width after resizing (default {TrainDefaults.ImageSize}; IDX data keeps its own size)." };
         var iterations = new Option<int>("--iterations") { Description = $"Optimizer steps (default {TrainDefaults.Iterations}).", DefaultValueFactory = _ => TrainDefaults.Iterations };
@@ -41,7 +42,7 @@ internal static class TrainCommand
         var json = CommonOptions.Json();
 
         var command = new Command("train", "Train a Siamese network; the zip holds the whole pipeline from image path (or IDX features) to pair score.")
-            .With(data, labelDepth, network, loss, embeddingDim, margin, learningRate, schedule, averaging, views, augment, imageSize, iterations, batch, ways, seed, checkpoint, checkpointInterval, resume, output, json);
+            .With(data, labelDepth, network, loss, embeddingDim, margin, learningRate, schedule, averaging, views, spread, augment, imageSize, iterations, batch, ways, seed, checkpoint, checkpointInterval, resume, output, json);
 
         command.SetGuardedAction(stderr, (parse, token) =>
         {
@@ -58,6 +59,7 @@ internal static class TrainCommand
                 Schedule = parse.GetValue(schedule) ?? TrainDefaults.Schedule,
                 WeightAveraging = parse.GetValue(averaging),
                 TestTimeViews = parse.GetValue(views) ?? TrainDefaults.TestTimeViews,
+                Spread = parse.GetValue(spread),
                 Augment = parse.GetValue(augment),
                 ImageSize = parse.GetValue(imageSize),
                 Iterations = parse.GetValue(iterations),
@@ -81,6 +83,9 @@ internal static class TrainCommand
             throw new CliUsageException($"--network '{s.Network}' is unknown; choose one of {string.Join(", ", NetworkPresets.Names)}.");
         var testTimeViews = ParseViews(s.TestTimeViews);
         var schedule = ParseSchedule(s.Schedule);
+        if (!(s.Spread is >= 0 and <= 1))
+            throw new CliUsageException($"--spread {s.Spread.ToString(CultureInfo.InvariantCulture)} is out of range; use a fraction of the image side in (0, 1], e.g. 0.25, or 0 for none.");
+        var normalization = s.Spread > 0 ? new MomentNormalization(s.Spread) : null;
         if (!(s.WeightAveraging is >= 0 and < 1))
             throw new CliUsageException($"--weight-averaging {s.WeightAveraging.ToString(CultureInfo.InvariantCulture)} is out of range; use a decay in [0, 1), e.g. 0.998, or 0 for none.");
         SiameseLoss lossKind = ParseLoss(s.Loss);
@@ -145,7 +150,7 @@ internal static class TrainCommand
 
         bool invert = false;
         double meanPixel = double.NaN;
-        int side;
+        int side, decoded;  // the network's image size, and the size the images are decoded at (larger when normalizing)
         if (items.Kind == InputKind.Images)
         {
             side = s.ImageSize ?? TrainDefaults.ImageSize;
@@ -154,11 +159,12 @@ internal static class TrainCommand
             io.Info(string.Create(CultureInfo.InvariantCulture,
                 $"Images: {items.Count} in {items.ClassCount} classes; mean pixel {meanPixel:F3} -> {(invert ? "light background, inverting" : "dark background, not inverting")}."));
             options.ImageColumnName = ItemSet.ImagePathColumn;
-            options.Preprocessing = new ImagePreprocessingOptions { Width = side, Height = side, Invert = invert };
+            decoded = normalization is null ? side : side * TrainDefaults.NormalizationDecodeScale;
+            options.Preprocessing = new ImagePreprocessingOptions { Width = decoded, Height = decoded, Invert = invert };
         }
         else
         {
-            side = items.Side;
+            side = decoded = items.Side;
             if (s.ImageSize is { } given && given != side)
                 throw new CliUsageException($"--image-size {given} does not match the IDX images ({side}x{side}); leave it out for IDX data.");
             io.Info($"IDX items: {items.Count} in {items.ClassCount} classes, {side}x{side}.");
@@ -166,7 +172,13 @@ internal static class TrainCommand
         }
         try
         {
-            options.Network = NetworkPresets.Create(s.Network, side, s.EmbeddingDimension) with { TestTimeViews = testTimeViews };
+            options.Network = NetworkPresets.Create(s.Network, side, s.EmbeddingDimension) with
+            {
+                Height = decoded,
+                Width = decoded,
+                InputNormalization = normalization is null ? null : normalization with { OutputHeight = side, OutputWidth = side },
+                TestTimeViews = testTimeViews,
+            };
         }
         catch (ArgumentException e)
         {
@@ -206,6 +218,7 @@ internal static class TrainCommand
                 ["loss"] = lossKind.ToString(),
                 ["embeddingDimension"] = model.EmbeddingDimension,
                 ["testTimeViews"] = testTimeViews?.Count ?? 1,
+                ["spread"] = s.Spread,
                 ["schedule"] = schedule.ToString().ToLowerInvariant(),
                 ["weightAveraging"] = s.WeightAveraging,
                 ["imageSize"] = side,
@@ -339,6 +352,7 @@ internal static class TrainCommand
         public required string Schedule { get; init; }
         public double WeightAveraging { get; init; }
         public required string TestTimeViews { get; init; }
+        public double Spread { get; init; }
         public bool Augment { get; init; }
         public int? ImageSize { get; init; }
         public int Iterations { get; init; }

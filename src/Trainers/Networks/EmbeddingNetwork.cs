@@ -12,7 +12,8 @@ namespace MLNet.Siamese.Networks;
 public sealed class EmbeddingNetwork : nn.Module<Tensor, Tensor>
 {
     private readonly Sequential _layers;
-    private readonly long[] _imageShape;
+    private readonly long[] _imageShape;     // (C, H, W) of the input
+    private readonly long[] _layerShape;     // (C, H', W') the layers see: the normalized image's size
     private readonly float[][] _viewGrids;   // sampling grid of each test-time view, computed once
     private readonly float[] _identityGrid;  // the grid of the unchanged image, for input normalization without views
 
@@ -23,12 +24,13 @@ public sealed class EmbeddingNetwork : nn.Module<Tensor, Tensor>
         Spec = spec ?? throw new ArgumentNullException(nameof(spec));
         var shapes = spec.InferShapes();
         _imageShape = new long[] { spec.Channels, spec.Height, spec.Width };
+        _layerShape = new long[] { spec.Channels, spec.LayerHeight, spec.LayerWidth };
         var children = new List<(string, nn.Module<Tensor, Tensor>)>();
         for (int i = 0; i < spec.Layers.Count; i++)
             children.Add((i.ToString(System.Globalization.CultureInfo.InvariantCulture), Build(spec.Layers[i], shapes[i])));
         _layers = nn.Sequential(children);
-        _viewGrids = spec.TestTimeViews?.Select(v => v.SamplingGrid(spec.Height, spec.Width)).ToArray() ?? [];
-        _identityGrid = EmbeddingView.Identity.SamplingGrid(spec.Height, spec.Width);
+        _viewGrids = spec.TestTimeViews?.Select(v => v.SamplingGrid(spec.LayerHeight, spec.LayerWidth)).ToArray() ?? [];
+        _identityGrid = EmbeddingView.Identity.SamplingGrid(spec.LayerHeight, spec.LayerWidth);
         RegisterComponents();
     }
 
@@ -38,18 +40,20 @@ public sealed class EmbeddingNetwork : nn.Module<Tensor, Tensor>
     /// <summary>
     /// Embeds a batch. In training mode the layers run on the input as it is: the trainer has applied the
     /// <see cref="NetworkSpec.InputNormalization"/> to its images already (<see cref="NormalizeInputs"/>), before
-    /// augmentation. In evaluation mode the input is normalized here and, with <see cref="NetworkSpec.TestTimeViews"/>,
-    /// the embedding is the mean over the views; normalization and view are one resampling, as in the ONNX graph.
+    /// augmentation, so it has the normalized size (<see cref="NetworkSpec.LayerHeight"/> x <see cref="NetworkSpec.LayerWidth"/>).
+    /// In evaluation mode the input (<see cref="NetworkSpec.Height"/> x <see cref="NetworkSpec.Width"/>) is normalized
+    /// here and, with <see cref="NetworkSpec.TestTimeViews"/>, the embedding is the mean over the views; normalization and
+    /// view are one resampling, as in the ONNX graph.
     /// </summary>
     /// <param name="input">A flat batch (N, C*H*W) or an image batch (N, C, H, W).</param>
     /// <returns>Embeddings (N, D).</returns>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var x = input.dim() == 2 ? input.view(input.shape[0], _imageShape[0], _imageShape[1], _imageShape[2]) : input;
         var normalization = Spec.InputNormalization;
         if (training || (_viewGrids.Length == 0 && normalization is null))
-            return _layers.forward(x).MoveToOuterDisposeScope();
+            return _layers.forward(AsImages(input, _layerShape)).MoveToOuterDisposeScope();
+        var x = AsImages(input, _imageShape);
         // Test-time augmentation: the mean of the outputs over the views, each resampled as the ONNX graph's GridSample does.
         var grids = _viewGrids.Length > 0 ? _viewGrids : [_identityGrid];
         var measured = normalization?.Measure(x);
@@ -67,16 +71,18 @@ public sealed class EmbeddingNetwork : nn.Module<Tensor, Tensor>
     /// layers (without the test-time views). Without normalization the batch is returned unchanged.
     /// </summary>
     /// <param name="images">A flat batch (N, C*H*W) or an image batch (N, C, H, W).</param>
-    /// <returns>The normalized images (N, C, H, W).</returns>
+    /// <returns>The normalized images (N, C, H', W'), H' x W' the size the layers see.</returns>
     public Tensor NormalizeInputs(Tensor images)
     {
         using var scope = NewDisposeScope();
-        var x = images.dim() == 2 ? images.view(images.shape[0], _imageShape[0], _imageShape[1], _imageShape[2]) : images;
+        var x = AsImages(images, _imageShape);
         if (Spec.InputNormalization is not { } normalization)
             return x.alias().MoveToOuterDisposeScope();
         using var noGrad = no_grad();
         return Resample(x, _identityGrid, normalization.Measure(x)).MoveToOuterDisposeScope();
     }
+
+    private static Tensor AsImages(Tensor input, long[] shape) => input.dim() == 2 ? input.view(input.shape[0], shape[0], shape[1], shape[2]) : input;
 
     /// <summary>
     /// Samples a view of each image: the view's grid as it is (edge pixels repeat beyond the border), or, with a measured
@@ -84,7 +90,7 @@ public sealed class EmbeddingNetwork : nn.Module<Tensor, Tensor>
     /// </summary>
     private Tensor Resample(Tensor x, float[] viewGrid, (Tensor Centre, Tensor Zoom)? measured)
     {
-        var grid = tensor(viewGrid, new long[] { 1, _imageShape[1], _imageShape[2], 2 }, device: x.device);
+        var grid = tensor(viewGrid, new long[] { 1, _layerShape[1], _layerShape[2], 2 }, device: x.device);
         if (measured is not { } m)
             return nn.functional.grid_sample(x, grid.expand(x.shape[0], -1, -1, -1), GridSampleMode.Bilinear, GridSamplePaddingMode.Border, align_corners: false);
         return nn.functional.grid_sample(x, grid * m.Zoom + m.Centre, GridSampleMode.Bilinear, GridSamplePaddingMode.Zeros, align_corners: false);

@@ -15,12 +15,17 @@ namespace MLNet.Siamese.Networks;
 /// and in evaluation mode (calibration, scoring, the exported ONNX model) the network normalizes every image itself,
 /// composed with the test-time views into one bilinear resampling per view (zeros beyond the border). The zoom is kept
 /// within [<see cref="MinZoom"/>, <see cref="MaxZoom"/>], so a dot or a blank image stays finite.
+/// With <see cref="OutputHeight"/> and <see cref="OutputWidth"/> the normalized image is sampled at another size than
+/// the input: decode the images at twice the network's size and normalize down to it, so that enlarging a small drawing
+/// does not enlarge its pixels (on Omniglot, 48 px from 96 px images is much better than 48 px from 48 px images).
 /// On the Omniglot example's screening runs (40 px, 1,200 episodes) it raised 20-way one-shot accuracy on the unseen
 /// alphabets from 74.1 % to 79.9 % (docs/concepts.md).
 /// </remarks>
 /// <param name="Spread">Radius of gyration of the normalized ink as a fraction of the image side (0.22 by default: the
 /// mean of the Omniglot drawings, so they keep their size on average).</param>
-public sealed record MomentNormalization(double Spread = 0.22)
+/// <param name="OutputHeight">Height of the normalized image the layers see; 0 (the default): the input's.</param>
+/// <param name="OutputWidth">Width of the normalized image the layers see; 0 (the default): the input's.</param>
+public sealed record MomentNormalization(double Spread = 0.22, int OutputHeight = 0, int OutputWidth = 0)
 {
     /// <summary>Smallest zoom factor (sampling window / image): a drawing is enlarged at most 4 times.</summary>
     public const float MinZoom = 0.25f;
@@ -66,13 +71,15 @@ public sealed record MomentNormalization(double Spread = 0.22)
         return c;
     }
 
-    /// <summary>Checks that the spread is finite and in (0, 1].</summary>
+    /// <summary>Checks that the spread is finite and in (0, 1] and that the output size is not negative.</summary>
     /// <param name="network">Name of the network, for the message.</param>
-    /// <exception cref="InvalidOperationException">The spread is out of range.</exception>
+    /// <exception cref="InvalidOperationException">A value is out of range.</exception>
     internal void Validate(string network)
     {
         if (!double.IsFinite(Spread) || Spread <= 0 || Spread > 1)
             throw new InvalidOperationException($"Network '{network}': InputNormalization.Spread is {Spread}; it must be in (0, 1] (a fraction of the image side, e.g. 0.22).");
+        if (OutputHeight < 0 || OutputWidth < 0)
+            throw new InvalidOperationException($"Network '{network}': InputNormalization output size {OutputHeight}x{OutputWidth} is negative; use 0 for the input's size.");
     }
 
     private static Tensor Coordinates(long n, Device device) => tensor(PixelCentres((int)n), device: device);

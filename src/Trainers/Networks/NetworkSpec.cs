@@ -56,6 +56,17 @@ public sealed record NetworkSpec
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public MomentNormalization? InputNormalization { get; init; }
 
+    /// <summary>
+    /// Height of the image the layers (and the test-time views) work on: the input normalization's output height when it
+    /// sets one, else <see cref="Height"/>.
+    /// </summary>
+    [JsonIgnore]
+    public int LayerHeight => InputNormalization is { OutputHeight: > 0 } n ? n.OutputHeight : Height;
+
+    /// <summary>Width of the image the layers work on: the input normalization's output width when it sets one, else <see cref="Width"/>.</summary>
+    [JsonIgnore]
+    public int LayerWidth => InputNormalization is { OutputWidth: > 0 } n ? n.OutputWidth : Width;
+
     /// <summary>Length of the flat input vector the network expects: Channels * Height * Width.</summary>
     [JsonIgnore]
     public int InputSize => Channels * Height * Width;
@@ -65,7 +76,8 @@ public sealed record NetworkSpec
     public int EmbeddingDimension => InferShapes()[^1].Size;
 
     /// <summary>
-    /// Computes the shape after every layer (index 0 is the input shape) and checks that every layer fits its input.
+    /// Computes the shape after every layer (index 0 is the shape entering the first layer: the input, or the normalized
+    /// input) and checks that every layer fits its input.
     /// </summary>
     /// <returns>Layers.Count + 1 shapes.</returns>
     /// <exception cref="InvalidOperationException">A layer does not fit the shape it receives, or the output is not flat.</exception>
@@ -81,7 +93,7 @@ public sealed record NetworkSpec
                 (views[v] ?? throw new InvalidOperationException($"Network '{Name}': test-time view {v} is null.")).Validate(v);
         }
         InputNormalization?.Validate(Name);
-        var shapes = new List<TensorShape> { TensorShape.Image(Channels, Height, Width) };
+        var shapes = new List<TensorShape> { TensorShape.Image(Channels, LayerHeight, LayerWidth) };
         for (int i = 0; i < Layers.Count; i++)
         {
             var s = shapes[^1];

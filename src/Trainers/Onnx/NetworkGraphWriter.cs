@@ -113,7 +113,7 @@ internal sealed class NetworkGraphWriter
     /// </summary>
     private string WriteNormalizedViews(OnnxGraphBuilder graph, MomentNormalization normalization, IReadOnlyList<EmbeddingView>? views, string image, string prefix)
     {
-        int h = _spec.Height, w = _spec.Width;
+        int h = _spec.Height, w = _spec.Width, outH = _spec.LayerHeight, outW = _spec.LayerWidth;
         string p = prefix + "normalize/";
         string axes = graph.Int64Initializer("normalize.axes", new long[] { 3 }, new long[] { 1, 2, 3 });
         string xs = graph.FloatInitializer("normalize.x", new long[] { 1, 1, 1, w }, MomentNormalization.PixelCentres(w));
@@ -137,7 +137,7 @@ internal sealed class NetworkGraphWriter
         for (int v = 0; v < grids.Count; v++)
         {
             string id = v.ToString(CultureInfo.InvariantCulture);
-            string constant = graph.FloatInitializer(grids[v].Item1, new long[] { 1, h, w, 2 }, grids[v].Item2.SamplingGrid(h, w));
+            string constant = graph.FloatInitializer(grids[v].Item1, new long[] { 1, outH, outW, 2 }, grids[v].Item2.SamplingGrid(outH, outW));
             string grid = graph.Node("Add", p + id + "/grid", new[] { graph.Node("Mul", p + id + "/grid_scaled", new[] { constant, zoom }), centre });
             outputs[v] = graph.Node("GridSample", p + id + "/image", new[] { image, grid },
                 OnnxProto.StringAttribute("mode", "bilinear"),

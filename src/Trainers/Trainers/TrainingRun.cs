@@ -20,7 +20,7 @@ internal sealed class TrainingRun : IDisposable
     private readonly NetworkSpec _spec;
     private readonly Device _device;
     private readonly IChannel? _log;
-    private readonly Tensor _items;           // (N, C, H, W): training items, or left rows then right rows in pairs mode
+    private readonly Tensor _items;           // (N, C, H, W): training items (normalized, if the network normalizes), or left rows then right rows in pairs mode
     private readonly ClassIndex? _classes;     // null in explicit pairs mode
     private readonly float[]? _pairSimilar;    // explicit pairs mode: label per pair
     private readonly OptimizerHelper _optimizer;

@@ -54,6 +54,7 @@ public sealed class CliTests
         Assert.IsTrue(root.GetProperty("invert").GetBoolean(), "Omniglot is black ink on white: it must be inverted");
         Assert.AreEqual(9, root.GetProperty("testTimeViews").GetInt32(), "the standard test-time views are the default");
         Assert.AreEqual(TrainDefaults.WeightAveraging, root.GetProperty("weightAveraging").GetDouble());
+        Assert.AreEqual(TrainDefaults.Spread, root.GetProperty("spread").GetDouble());
         // Progress and the inversion notice went to stderr, not stdout.
         StringAssert.Contains(_train.Error, "inverting");
         StringAssert.Contains(_train.Error, "iteration 20/20");
@@ -202,16 +203,17 @@ public sealed class CliTests
     }
 
     [TestMethod]
-    public void TestTimeViewsAndAveragingCanBeTurnedOffAndTheScheduleChosen()
+    public void NormalizationViewsAndAveragingCanBeTurnedOffAndTheScheduleChosen()
     {
         string model = _temp.Combine("out", "single-view.zip");
         var train = CliRunner.Run("train", "--data", _data, "--label-depth", "2", "--iterations", "3", "--batch", "16", "--embedding-dim", "16",
-            "--image-size", "28", "--seed", "3", "--test-time-views", "none", "--schedule", "cosine", "--weight-averaging", "0", "--json", "--out", model);
+            "--image-size", "28", "--seed", "3", "--test-time-views", "none", "--spread", "0", "--schedule", "cosine", "--weight-averaging", "0", "--json", "--out", model);
         train.AssertSuccess();
         using var json = JsonDocument.Parse(train.Out);
         Assert.AreEqual(1, json.RootElement.GetProperty("testTimeViews").GetInt32());
         Assert.AreEqual("cosine", json.RootElement.GetProperty("schedule").GetString());
         Assert.AreEqual(0.0, json.RootElement.GetProperty("weightAveraging").GetDouble());
+        Assert.AreEqual(0.0, json.RootElement.GetProperty("spread").GetDouble());
         CliRunner.Run("evaluate", "--model", model, "--data", _data, "--label-depth", "2", "--pairs", "40").AssertSuccess();
     }
 
@@ -225,6 +227,8 @@ public sealed class CliTests
         CliRunner.Run("train", "--data", _data, "--test-time-views", "sideways", "--out", _temp.Combine("x.zip")).AssertUsageError("sideways");
         CliRunner.Run("train", "--data", _data, "--schedule", "exponential", "--out", _temp.Combine("x.zip")).AssertUsageError("exponential");
         CliRunner.Run("train", "--data", _data, "--weight-averaging", "1", "--out", _temp.Combine("x.zip")).AssertUsageError("--weight-averaging 1");
+        CliRunner.Run("train", "--data", _data, "--spread", "1.5", "--out", _temp.Combine("x.zip")).AssertUsageError("--spread 1.5");
+        CliRunner.Run("train", "--data", _data, "--spread", "-0.1", "--out", _temp.Combine("x.zip")).AssertUsageError("--spread -0.1");
         CliRunner.Run("train", "--data", _data, "--iterations", "-5", "--out", _temp.Combine("x.zip")).AssertUsageError("--iterations");
         CliRunner.Run("train", "--data", _data, "--out").AssertUsageError("--out");
         CliRunner.Run("train", "--out", _temp.Combine("x.zip")).AssertUsageError("--data");

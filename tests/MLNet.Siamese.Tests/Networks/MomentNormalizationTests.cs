@@ -46,6 +46,32 @@ public sealed class MomentNormalizationTests
     }
 
     [TestMethod]
+    [DataRow(false)]
+    [DataRow(true)]
+    public void NormalizingToASmallerImageMatchesOnnxRuntime(bool views)
+    {
+        // 24 px in, 16 px for the layers: the views are sampled at 16 px straight from the 24 px input.
+        var spec = NetworkPresets.Compact(16, 6, 8) with
+        {
+            Height = Side, Width = Side,
+            InputNormalization = new MomentNormalization(0.25, 16, 16),
+            TestTimeViews = views ? EmbeddingView.Standard : null,
+        };
+        Assert.AreEqual(Side * Side, spec.InputSize);
+        Assert.AreEqual((16, 16), (spec.LayerHeight, spec.LayerWidth));
+        using var net = TrainedNetworks.Build(spec, 35);
+        var input = Batch(Glyph(0.2, -0.1, 1.0), Glyph(-0.1, 0.2, 0.7), Glyph(0, 0, 1.2));
+        var expected = TrainedNetworks.Forward(net, input, 3);
+        var model = OnnxExporter.ExportEmbedder(spec, net.ExportWeights());
+        var embedding = OnnxRuntimeRunner.Run(model, ("Features", input, new long[] { 3, spec.InputSize }))["Embedding"];
+        TrainedNetworks.AssertClose(expected, embedding.Values, 1e-4f, "24 px normalized to 16 px");
+
+        using var scope = NewDisposeScope();
+        var normalized = net.NormalizeInputs(tensor(input, new long[] { 3, spec.InputSize }));
+        CollectionAssert.AreEqual(new long[] { 3, 1, 16, 16 }, normalized.shape);
+    }
+
+    [TestMethod]
     public void PairScorerNormalizesBothBranches()
     {
         var spec = Compact(new MomentNormalization(0.25));
@@ -153,11 +179,12 @@ public sealed class MomentNormalizationTests
     [TestMethod]
     public void NormalizationRoundTripsThroughJsonAndTakesPartInEquality()
     {
-        var spec = Compact(new MomentNormalization(0.3), EmbeddingView.Standard);
+        var spec = Compact(new MomentNormalization(0.3, 16, 16), EmbeddingView.Standard);
         var back = NetworkSpec.FromJson(spec.ToJson());
-        Assert.AreEqual(new MomentNormalization(0.3), back.InputNormalization);
+        Assert.AreEqual(new MomentNormalization(0.3, 16, 16), back.InputNormalization);
         Assert.AreEqual(spec, back);
-        Assert.AreNotEqual(spec, spec with { InputNormalization = new MomentNormalization(0.2) });
+        Assert.AreNotEqual(spec, spec with { InputNormalization = new MomentNormalization(0.2, 16, 16) });
+        Assert.AreNotEqual(spec, spec with { InputNormalization = new MomentNormalization(0.3) });
         Assert.AreNotEqual(spec, spec with { InputNormalization = null });
         Assert.DoesNotContain("InputNormalization", Compact(null).ToJson(), "specs without normalization serialize as before");
     }
@@ -172,6 +199,13 @@ public sealed class MomentNormalizationTests
     {
         var ex = Assert.ThrowsExactly<InvalidOperationException>(() => new EmbeddingNetwork(Compact(new MomentNormalization(spread))).Dispose());
         StringAssert.Contains(ex.Message, "InputNormalization.Spread");
+    }
+
+    [TestMethod]
+    public void NegativeOutputSizeIsRefused()
+    {
+        var ex = Assert.ThrowsExactly<InvalidOperationException>(() => Compact(new MomentNormalization(0.25, -4, 12)).InferShapes());
+        StringAssert.Contains(ex.Message, "output size -4x12");
     }
 
     private static float[] Normalize(EmbeddingNetwork net, float[] features)
