@@ -59,7 +59,7 @@ internal static class ScoringBench
         // Test-time views: the same embedder exported with the nine standard views, through ML.NET's ApplyOnnxModel.
         double Rate(NetworkSpec withViews)
         {
-            string onnx = Path.Combine(scratch, $"embedder-{withViews.TestTimeViews?.Count ?? 1}.onnx");
+            string onnx = Path.Combine(scratch, $"embedder-{withViews.TestTimeViews?.Count ?? 1}{(withViews.InputNormalization is null ? "" : "-normalized")}.onnx");
             OnnxExporter.ExportEmbedderToFile(withViews, network.ExportWeights(), onnx);  // speed does not depend on the weight values
             var transformer = ml.Transforms.ApplyOnnxModel(onnx).Fit(itemView);
             return n / Stats.MedianSeconds(() => Drain(transformer.Transform(itemView), "Embedding"), 1, 3);
@@ -68,6 +68,9 @@ internal static class ScoringBench
         double nineViews = Rate(spec with { TestTimeViews = EmbeddingView.Standard });
         results.Add(new Figure("scoring", "embeddings/s, 9 standard test-time views", nineViews, "items/s", oneView, "1 view", null,
             "EmbeddingView.Standard in the ONNX graph (GridSample per view, then the mean); ApplyOnnxModel on the exported embedder"));
+        double normalizedViews = Rate(spec with { InputNormalization = new MomentNormalization(0.25), TestTimeViews = EmbeddingView.Standard });
+        results.Add(new Figure("scoring", "embeddings/s, moment normalization + 9 views", normalizedViews, "items/s", nineViews, "9 views alone", null,
+            "MomentNormalization measured in the graph and composed with each view's GridSample"));
 
         // Pairs, batch: saved pair scorer Transform vs TorchSharp forward of both sides + distance, chunks of 256 pairs.
         var pairView = ml.Data.LoadFromEnumerable(pairs);
