@@ -66,18 +66,21 @@ internal sealed class TrainingRun : IDisposable
 
     /// <summary>
     /// Applies the network's input normalization to every item once, in chunks, before any augmentation: the
-    /// distortions then act on normalized drawings, as the test-time views do at scoring.
+    /// distortions then act on normalized drawings, as the test-time views do at scoring. Disposes
+    /// <paramref name="items"/>; the chunk views and normalized parts die with the scope.
     /// </summary>
     private Tensor NormalizeItems(Tensor items)
     {
         const int chunk = 1024;
-        var parts = new List<Tensor>();
-        for (long start = 0; start < items.shape[0]; start += chunk)
-            parts.Add(Network.NormalizeInputs(items.narrow(0, start, Math.Min(chunk, items.shape[0] - start))));
-        var normalized = cat(parts, 0);
-        foreach (var part in parts) part.Dispose();
-        items.Dispose();
-        return normalized;
+        using (var scope = NewDisposeScope())
+        {
+            var parts = new List<Tensor>();
+            for (long start = 0; start < items.shape[0]; start += chunk)
+                parts.Add(Network.NormalizeInputs(items.narrow(0, start, Math.Min(chunk, items.shape[0] - start))));
+            var normalized = cat(parts, 0).MoveToOuterDisposeScope();
+            items.Dispose();
+            return normalized;
+        }
     }
 
     public int Seed { get; }
