@@ -95,10 +95,7 @@ internal sealed class NetworkGraphWriter
         {
             string id = v.ToString(CultureInfo.InvariantCulture);
             string grid = graph.FloatInitializer("view" + id + ".grid", new long[] { 1, h, w, 2 }, views[v].SamplingGrid(h, w));
-            string sampled = graph.Node("GridSample", prefix + "views/" + id + "/sampled", new[] { x, grid },
-                OnnxProto.StringAttribute("mode", "bilinear"),
-                OnnxProto.StringAttribute("padding_mode", "border"),
-                OnnxProto.IntAttribute("align_corners", 0));
+            string sampled = GridSample(graph, prefix + "views/" + id + "/sampled", x, grid, "border");
             outputs[v] = graph.Node("Reshape", prefix + "views/" + id + "/image", new[] { sampled, unfolded });
         }
         return views.Count == 1 ? outputs[0] : graph.Node("Concat", prefix + "views/images", outputs, OnnxProto.IntAttribute("axis", 0));
@@ -139,13 +136,17 @@ internal sealed class NetworkGraphWriter
             string id = v.ToString(CultureInfo.InvariantCulture);
             string constant = graph.FloatInitializer(grids[v].Item1, new long[] { 1, outH, outW, 2 }, grids[v].Item2.SamplingGrid(outH, outW));
             string grid = graph.Node("Add", p + id + "/grid", new[] { graph.Node("Mul", p + id + "/grid_scaled", new[] { constant, zoom }), centre });
-            outputs[v] = graph.Node("GridSample", p + id + "/image", new[] { image, grid },
-                OnnxProto.StringAttribute("mode", "bilinear"),
-                OnnxProto.StringAttribute("padding_mode", "zeros"),
-                OnnxProto.IntAttribute("align_corners", 0));
+            outputs[v] = GridSample(graph, p + id + "/image", image, grid, "zeros");
         }
         return outputs.Length == 1 ? outputs[0] : graph.Node("Concat", p + "images", outputs, OnnxProto.IntAttribute("axis", 0));
     }
+
+    /// <summary>Bilinear GridSample with align_corners 0, as TorchSharp's grid_sample is called.</summary>
+    private static string GridSample(OnnxGraphBuilder graph, string output, string image, string grid, string paddingMode) =>
+        graph.Node("GridSample", output, new[] { image, grid },
+            OnnxProto.StringAttribute("mode", "bilinear"),
+            OnnxProto.StringAttribute("padding_mode", paddingMode),
+            OnnxProto.IntAttribute("align_corners", 0));
 
     private string WriteLayer(OnnxGraphBuilder graph, LayerSpec layer, int i, string x, string y)
     {
