@@ -55,13 +55,15 @@ public sealed record EmbeddingView(double ShiftX = 0, double ShiftY = 0, double 
     public float[] SamplingGrid(int height, int width)
     {
         var t = Theta();
+        var ys = MomentNormalization.PixelCentres(height);
+        var xs = MomentNormalization.PixelCentres(width);
         var grid = new float[height * width * 2];
         for (int i = 0; i < height; i++)
         {
-            float y = (2f * i + 1) / height - 1;
+            float y = ys[i];
             for (int j = 0; j < width; j++)
             {
-                float x = (2f * j + 1) / width - 1;
+                float x = xs[j];
                 int o = (i * width + j) * 2;
                 grid[o] = t[0] * x + t[1] * y + t[2];
                 grid[o + 1] = t[3] * x + t[4] * y + t[5];
