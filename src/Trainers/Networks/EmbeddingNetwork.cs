@@ -39,8 +39,8 @@ public sealed class EmbeddingNetwork : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// Embeds a batch. In training mode the layers run on the input as it is: the trainer has applied the
-    /// <see cref="NetworkSpec.InputNormalization"/> to its images already (<see cref="NormalizeInputs"/>), before
-    /// augmentation, so it has the normalized size (<see cref="NetworkSpec.LayerHeight"/> x <see cref="NetworkSpec.LayerWidth"/>).
+    /// <see cref="NetworkSpec.InputNormalization"/> to its images already (<see cref="NormalizeInputs(Tensor)"/>), before
+    /// class copies and augmentation, so it has the normalized size (<see cref="NetworkSpec.LayerHeight"/> x <see cref="NetworkSpec.LayerWidth"/>).
     /// In evaluation mode the input (<see cref="NetworkSpec.Height"/> x <see cref="NetworkSpec.Width"/>) is normalized
     /// here and, with <see cref="NetworkSpec.TestTimeViews"/>, the embedding is the mean over the views; normalization and
     /// view are one resampling, as in the ONNX graph.
@@ -60,7 +60,7 @@ public sealed class EmbeddingNetwork : nn.Module<Tensor, Tensor>
         Tensor? sum = null;
         foreach (var viewGrid in grids)
         {
-            var y = _layers.forward(Resample(x, viewGrid, measured));
+            var y = _layers.forward(Resample(x, viewGrid, _layerShape, measured));
             sum = sum is null ? y : sum + y;
         }
         return (grids.Length == 1 ? sum! : sum! / grids.Length).MoveToOuterDisposeScope();
@@ -72,14 +72,24 @@ public sealed class EmbeddingNetwork : nn.Module<Tensor, Tensor>
     /// </summary>
     /// <param name="images">A flat batch (N, C*H*W) or an image batch (N, C, H, W).</param>
     /// <returns>The normalized images (N, C, H', W'), H' x W' the size the layers see.</returns>
-    public Tensor NormalizeInputs(Tensor images)
+    public Tensor NormalizeInputs(Tensor images) => NormalizeInputs(Spec, images);
+
+    /// <summary>
+    /// <see cref="NormalizeInputs(Tensor)"/> without a module, for a trainer that normalizes its items before it builds
+    /// the network.
+    /// </summary>
+    /// <param name="spec">The specification whose <see cref="NetworkSpec.InputNormalization"/> to apply.</param>
+    /// <param name="images">A flat batch (N, C*H*W) or an image batch (N, C, H, W) at the input size.</param>
+    /// <returns>The normalized images (N, C, H', W'), or the images as they are without a normalization.</returns>
+    internal static Tensor NormalizeInputs(NetworkSpec spec, Tensor images)
     {
         using var scope = NewDisposeScope();
-        var x = AsImages(images, _imageShape);
-        if (Spec.InputNormalization is not { } normalization)
+        var x = AsImages(images, new long[] { spec.Channels, spec.Height, spec.Width });
+        if (spec.InputNormalization is not { } normalization)
             return x.alias().MoveToOuterDisposeScope();
         using var noGrad = no_grad();
-        return Resample(x, _identityGrid, normalization.Measure(x)).MoveToOuterDisposeScope();
+        var identity = EmbeddingView.Identity.SamplingGrid(spec.LayerHeight, spec.LayerWidth);
+        return Resample(x, identity, new long[] { spec.Channels, spec.LayerHeight, spec.LayerWidth }, normalization.Measure(x)).MoveToOuterDisposeScope();
     }
 
     private static Tensor AsImages(Tensor input, long[] shape) => input.dim() == 2 ? input.view(input.shape[0], shape[0], shape[1], shape[2]) : input;
@@ -88,9 +98,9 @@ public sealed class EmbeddingNetwork : nn.Module<Tensor, Tensor>
     /// Samples a view of each image: the view's grid as it is (edge pixels repeat beyond the border), or, with a measured
     /// normalization, moved to each image's centre of mass and scaled by its zoom (zeros beyond the border).
     /// </summary>
-    private Tensor Resample(Tensor x, float[] viewGrid, (Tensor Centre, Tensor Zoom)? measured)
+    private static Tensor Resample(Tensor x, float[] viewGrid, long[] layerShape, (Tensor Centre, Tensor Zoom)? measured)
     {
-        var grid = tensor(viewGrid, new long[] { 1, _layerShape[1], _layerShape[2], 2 }, device: x.device);
+        var grid = tensor(viewGrid, new long[] { 1, layerShape[1], layerShape[2], 2 }, device: x.device);
         if (measured is not { } m)
             return nn.functional.grid_sample(x, grid.expand(x.shape[0], -1, -1, -1), GridSampleMode.Bilinear, GridSamplePaddingMode.Border, align_corners: false);
         return nn.functional.grid_sample(x, grid * m.Zoom + m.Centre, GridSampleMode.Bilinear, GridSamplePaddingMode.Zeros, align_corners: false);

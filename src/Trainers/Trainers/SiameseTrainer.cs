@@ -63,45 +63,51 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
             throw new ArgumentException($"Explicit pairs train with the Contrastive or BinaryCrossEntropy loss, not {_options.Loss}.", nameof(input));
 
         const string what = "Siamese trainer";
-        float[] features;
+        TorchRuntime.EnsureAvailable();
+        NativeMemoryTuning.Apply();
+        float[] features;          // what the training tensor holds: items as the layers see them (normalized, with class copies)
+        float[]? pairFeatures = null;  // explicit pairs mode: left rows then right rows at the input size, for calibration
         int itemCount;
         ClassIndex? classes = null;
         float[]? pairSimilar = null;
-        TrainingData? items = null;
+        TrainingData? items = null;    // single-item mode: the items as read, at the input size
         if (pairsMode)
         {
             var (left, right, similar) = TrainingData.ReadPairs(input, _options.LeftFeatureColumnName!, _options.RightFeatureColumnName!, _options.LabelColumnName, spec.InputSize, what);
-            features = left.Concat(right).ToArray();
+            pairFeatures = left.Concat(right).ToArray();
             itemCount = similar.Length * 2;
             pairSimilar = similar;
             if (similar.All(s => s == similar[0]))
                 throw new InvalidOperationException($"{what}: every pair in label column '{_options.LabelColumnName}' has the same label ({similar[0] > 0.5f}); training needs both similar and dissimilar pairs.");
+            features = spec.InputNormalization is null ? pairFeatures : ItemNormalization.Apply(spec, pairFeatures, itemCount);
         }
         else
         {
             items = _options.ImageColumnName is null
                 ? TrainingData.ReadItems(input, _options.FeatureColumnName, _options.LabelColumnName, _options.GroupColumnName, spec.InputSize, what)
                 : TrainingData.ReadImages(_context, input, _options.ImageColumnName, _options.LabelColumnName, _options.GroupColumnName, _options.ResolvePreprocessing(), spec.InputSize, what);
+            // Normalize first, then copy: the copies are made at the (smaller) size the layers see.
+            var trainingItems = spec.InputNormalization is null ? items
+                : items.WithFeatures(ItemNormalization.Apply(spec, items.Features, items.Count), spec.Channels * spec.LayerHeight * spec.LayerWidth);
             if (_options.MirroredClasses)
-                items = items.WithMirroredClasses(spec.Channels, spec.Height, spec.Width);
+                trainingItems = trainingItems.WithMirroredClasses(spec.Channels, spec.LayerHeight, spec.LayerWidth);
             if (_options.RotatedClasses)
             {
-                if (spec.Height != spec.Width)
-                    throw new ArgumentException($"RotatedClasses needs a square input; the network takes {spec.Height}x{spec.Width}.", nameof(input));
-                items = items.WithRotatedClasses(spec.Channels, spec.Height);
+                if (spec.LayerHeight != spec.LayerWidth)
+                    throw new ArgumentException($"RotatedClasses needs a square image; the network's layers take {spec.LayerHeight}x{spec.LayerWidth}.", nameof(input));
+                trainingItems = trainingItems.WithRotatedClasses(spec.Channels, spec.LayerHeight);
             }
-            classes = new ClassIndex(items.ClassOfItem, items.GroupOfClass);
-            CheckClasses(items, classes, what);
-            features = items.Features;
-            itemCount = items.Count;
+            classes = new ClassIndex(trainingItems.ClassOfItem, trainingItems.GroupOfClass);
+            CheckClasses(trainingItems, classes, what);
+            features = trainingItems.Features;
+            itemCount = trainingItems.Count;
         }
         TrainingData? validation = _options.ValidationData is null ? null
             : _options.ImageColumnName is null
                 ? TrainingData.ReadItems(_options.ValidationData, _options.FeatureColumnName, _options.LabelColumnName, null, spec.InputSize, "Siamese trainer validation data")
                 : TrainingData.ReadImages(_context, _options.ValidationData, _options.ImageColumnName, _options.LabelColumnName, null, _options.ResolvePreprocessing(), spec.InputSize, "Siamese trainer validation data");
+        if (validation is not null) items = null;  // not needed for calibration: let the garbage collector have it
 
-        TorchRuntime.EnsureAvailable();
-        NativeMemoryTuning.Apply();
         var device = ResolveDevice(_options.Device);
         var host = ((IHostEnvironment)_context).Register("SiameseTrainer");
         int seed = _options.Seed ?? host.Rand.Next();
@@ -122,7 +128,7 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
         if (calibrationPairs is not null)
             (scoring, calibrationAccuracy) = Calibrate(run, spec, validation ?? items!, calibrationPairs);
         else
-            (scoring, calibrationAccuracy) = CalibrateOnExplicitPairs(run, spec, features, pairSimilar!);
+            (scoring, calibrationAccuracy) = CalibrateOnExplicitPairs(run, spec, pairFeatures!, pairSimilar!);
 
         var weights = new Dictionary<string, WeightTensor>(run.Network.ExportWeights(), StringComparer.Ordinal);
         if (run.Head is not null)

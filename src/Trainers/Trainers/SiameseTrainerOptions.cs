@@ -99,7 +99,9 @@ public sealed class SiameseTrainerOptions
     /// <summary>
     /// Treat each item rotated by 90, 180 and 270 degrees as an item of a new class (of the same group): four times as many
     /// classes to learn from, which helps one-shot generalization on handwritten characters (Snell et al. 2017). Needs
-    /// square inputs. Default false.
+    /// square images as the layers see them (after <see cref="NetworkSpec.InputNormalization"/>, which is applied before
+    /// the copies are made). The copies are for training only: without <see cref="ValidationData"/> the threshold is
+    /// calibrated on the classes as given. Default false.
     /// </summary>
     public bool RotatedClasses { get; set; }
 

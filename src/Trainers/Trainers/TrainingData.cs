@@ -113,6 +113,14 @@ internal sealed class TrainingData
         };
     }
 
+    /// <summary>The same items and classes with other features (<paramref name="featureSize"/> values per item).</summary>
+    public TrainingData WithFeatures(float[] features, int featureSize)
+    {
+        if (features.Length != (long)Count * featureSize)
+            throw new ArgumentException($"{features.Length} values are not {Count} items of {featureSize}.", nameof(features));
+        return new TrainingData { Features = features, FeatureSize = featureSize, ClassOfItem = ClassOfItem, ClassNames = ClassNames, GroupOfClass = GroupOfClass };
+    }
+
     /// <summary>
     /// Adds three copies of every item rotated by 90, 180 and 270 degrees, each rotation of a class being a new class
     /// of the same group (the "rotated classes" augmentation of prototypical networks on Omniglot): four times the

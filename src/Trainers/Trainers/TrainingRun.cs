@@ -20,7 +20,7 @@ internal sealed class TrainingRun : IDisposable
     private readonly NetworkSpec _spec;
     private readonly Device _device;
     private readonly IChannel? _log;
-    private readonly Tensor _items;           // (N, C, H, W): training items (normalized, if the network normalizes), or left rows then right rows in pairs mode
+    private readonly Tensor _items;           // (N, C, H', W'): training items as the layers see them (normalized already, if the network normalizes), or left rows then right rows in pairs mode
     private readonly ClassIndex? _classes;     // null in explicit pairs mode
     private readonly float[]? _pairSimilar;    // explicit pairs mode: label per pair
     private readonly OptimizerHelper _optimizer;
@@ -45,8 +45,7 @@ internal sealed class TrainingRun : IDisposable
             Head = nn.Linear(spec.EmbeddingDimension, 1);
         Network.to(device);
         Head?.to(device);
-        _items = tensor(features, new long[] { itemCount, spec.Channels, spec.Height, spec.Width }).to(device);
-        if (spec.InputNormalization is not null && itemCount > 0) _items = NormalizeItems(_items);
+        _items = tensor(features, new long[] { itemCount, spec.Channels, spec.LayerHeight, spec.LayerWidth }).to(device);
         _classes = classes;
         _pairSimilar = pairSimilar;
         if (classes is not null) _sampler = new BatchSampler(classes, Random);
@@ -61,25 +60,6 @@ internal sealed class TrainingRun : IDisposable
             _liveParameters = Network.parameters().ToArray();
             _averagedParameters = _averaged.parameters().ToArray();
             foreach (var p in _averagedParameters) p.requires_grad = false;
-        }
-    }
-
-    /// <summary>
-    /// Applies the network's input normalization to every item once, in chunks, before any augmentation: the
-    /// distortions then act on normalized drawings, as the test-time views do at scoring. Disposes
-    /// <paramref name="items"/>; the chunk views and normalized parts die with the scope.
-    /// </summary>
-    private Tensor NormalizeItems(Tensor items)
-    {
-        const int chunk = 1024;
-        using (var scope = NewDisposeScope())
-        {
-            var parts = new List<Tensor>();
-            for (long start = 0; start < items.shape[0]; start += chunk)
-                parts.Add(Network.NormalizeInputs(items.narrow(0, start, Math.Min(chunk, items.shape[0] - start))));
-            var normalized = cat(parts, 0).MoveToOuterDisposeScope();
-            items.Dispose();
-            return normalized;
         }
     }
 

@@ -162,6 +162,42 @@ public sealed class MomentNormalizationTests
     }
 
     [TestMethod]
+    public void TrainerNormalizationInChunksMatchesTheNetwork()
+    {
+        // The trainer normalizes its feature array chunk by chunk (here 2 + 2 + 1 images): the same values as the
+        // network's own NormalizeInputs on the whole batch, at the smaller size the layers see.
+        var spec = Compact(new MomentNormalization(0.25, 16, 16));
+        var batch = Batch(Glyph(0.2, 0.1, 0.8), Glyph(-0.1, -0.2, 1.1), Glyph(0, 0, 0.5), new float[Side * Side], Glyph(0.3, -0.3, 0.6, 1));
+        var chunked = ItemNormalization.Apply(spec, batch, 5, chunk: 2);
+        using var net = new EmbeddingNetwork(spec);
+        Assert.HasCount(5 * 16 * 16, chunked);
+        TrainedNetworks.AssertClose(Normalize(net, batch, 5), chunked, 1e-6f, "normalized items");
+    }
+
+    [TestMethod]
+    public void NormalizationCommutesWithTheClassCopies()
+    {
+        // The trainer normalizes first and makes the mirrored and rotated class copies of the small normalized images:
+        // the same images as normalizing each copy made at the decoded size.
+        var spec = Compact(new MomentNormalization(0.25, 16, 16));
+        var raw = new TrainingData
+        {
+            Features = Batch(Glyph(0.2, 0.1, 0.8), Glyph(-0.1, -0.2, 1.1, 2)),
+            FeatureSize = Side * Side,
+            ClassOfItem = [0, 1],
+            ClassNames = ["a", "b"],
+            GroupOfClass = [0, 0],
+        };
+        var normalizedThenCopied = raw.WithFeatures(ItemNormalization.Apply(spec, raw.Features, raw.Count), 16 * 16)
+            .WithMirroredClasses(1, 16, 16).WithRotatedClasses(1, 16);
+        var copied = raw.WithMirroredClasses(1, Side, Side).WithRotatedClasses(1, Side);
+        var copiedThenNormalized = ItemNormalization.Apply(spec, copied.Features, copied.Count);
+        Assert.AreEqual(16, normalizedThenCopied.Count);
+        CollectionAssert.AreEqual(copied.ClassOfItem, normalizedThenCopied.ClassOfItem);
+        TrainedNetworks.AssertClose(copiedThenNormalized, normalizedThenCopied.Features, 1e-4f, "normalized copies");
+    }
+
+    [TestMethod]
     public void TrainingModeDoesNotNormalize()
     {
         var input = Batch(Glyph(0.2, 0.1, 0.8), Glyph(-0.1, -0.2, 1.1));
@@ -208,10 +244,10 @@ public sealed class MomentNormalizationTests
         StringAssert.Contains(ex.Message, "output size -4x12");
     }
 
-    private static float[] Normalize(EmbeddingNetwork net, float[] features)
+    private static float[] Normalize(EmbeddingNetwork net, float[] features, int count = 1)
     {
         using var scope = NewDisposeScope();
-        return net.NormalizeInputs(tensor(features, new long[] { 1, features.Length })).data<float>().ToArray();
+        return net.NormalizeInputs(tensor(features, new long[] { count, features.Length / count })).data<float>().ToArray();
     }
 
     private static float[] Batch(params float[][] images) => images.SelectMany(i => i).ToArray();
