@@ -198,6 +198,31 @@ public sealed class MomentNormalizationTests
     }
 
     [TestMethod]
+    public void RotatedClassesAndExplicitPairsTrainOnImagesNormalizedToASmallerSize()
+    {
+        // 28 px items normalized to 16 px: the rotated copies are made at 16 px, and without validation data the
+        // threshold is calibrated on the 28 px items as given (the network normalizes them itself in evaluation mode).
+        var ml = new MLContext(seed: 1);
+        var items = SyntheticGlyphs.Make(6, 4, seed: 35);
+        var options = SmallRuns.Options(6);
+        options.Network = NetworkPresets.Compact(28, 16) with { InputNormalization = new MomentNormalization(0.25, 16, 16) };
+        options.RotatedClasses = true;
+        var model = ml.Siamese().Train(options).Fit(SyntheticGlyphs.Load(ml, items));
+        Assert.AreEqual(6, model.Summary.Iterations);
+        Assert.IsFalse(model.Summary.CalibratedOnValidation);
+        Assert.IsTrue(model.Summary.CalibrationAccuracy is > 0 and <= 1);
+        Assert.HasCount(16, ml.Model.CreatePredictionEngine<GlyphItem, EmbeddingPrediction>(model).Predict(items[0]).Embedding);
+
+        var pairs = SyntheticGlyphs.Pairs(items, 60, 5).Select(p => new SiameseTrainerTests.LabelledPair { LeftFeatures = p.Pair.LeftFeatures, RightFeatures = p.Pair.RightFeatures, Label = p.Same });
+        options.RotatedClasses = false;
+        options.LeftFeatureColumnName = "LeftFeatures";
+        options.RightFeatureColumnName = "RightFeatures";
+        var pairModel = ml.Siamese().Train(options).Fit(ml.Data.LoadFromEnumerable(pairs));
+        Assert.AreEqual(6, pairModel.Summary.Iterations);
+        Assert.IsTrue(pairModel.Summary.CalibrationAccuracy is > 0 and <= 1);
+    }
+
+    [TestMethod]
     public void TrainingModeDoesNotNormalize()
     {
         var input = Batch(Glyph(0.2, 0.1, 0.8), Glyph(-0.1, -0.2, 1.1));
