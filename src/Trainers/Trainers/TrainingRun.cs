@@ -109,7 +109,7 @@ internal sealed class TrainingRun : IDisposable
                 string kept = good is null ? "No checkpoint of weights that gave a finite loss had been written." : $"The last good checkpoint, '{good}', is kept.";
                 string what = float.IsFinite(loss) ? $"the weights became non-finite in the update of iteration {Iteration + 1} (its loss was {loss})" : $"the loss became {loss} at iteration {Iteration + 1}";
                 throw new InvalidOperationException($"Training diverged: {what}. {kept} "
-                    + $"Lower the learning rate (now {_options.LearningRate}) or check the inputs.");
+                    + $"Lower the learning rate (now {_options.LearningRate}) or check the inputs." + CpuKernelHint.For(_spec, _device));
             }
             Iteration++;
             LossHistory.Add(loss);
