@@ -8,7 +8,7 @@ namespace MLNet.Siamese.Trainers;
 /// The sentence a divergence error adds when the network meets a known fault of libtorch 2.10's CPU convolution kernels:
 /// on a CPU with AVX-512, convolutions whose channel count is not a multiple of 16 have turned the loss into NaN within
 /// a few to a few hundred steps, with finite weights and inputs, while the same network on AVX2 (<c>ONEDNN_MAX_CPU_ISA=AVX2</c>)
-/// or with 16, 32 or 48 channels trains normally. Measured with the Omniglot example (<c>--channels 20, 24, 40, 56</c>:
+/// or with 32 or 48 channels trains normally. Measured with the Omniglot example (<c>--channels 20, 24, 40, 56</c>:
 /// NaN at iterations 2-257; 32 and 48: none).
 /// </summary>
 internal static class CpuKernelHint
