@@ -46,6 +46,11 @@ namespace MLNet.Siamese.Examples.Omniglot;
 /// iterations (80.5 / 95.0 % as it is): half the translation and scale distortion 80.4 / 95.0 %, 1.5x the rotation and
 /// shear 80.4 / 94.3 %, AdamW weight decay 0.01 / 0.05 80.4 / 95.0 % and 80.4 / 95.0 %, distortion of every image 80.2 /
 /// 95.0 %, a fifth convolution block after the last pooling 80.4 / 95.1 %, one before it 80.7 / 94.1 %, both 78.3 / 95.2 %.
+/// Mirrored classes on top of the rotated ones (x8 classes; full budget, mirrored against not; held-out measures first):
+/// validation one-shot seed 1 96.3 / 96.5 %, seed 2 96.3 / 95.7 %; held-out pair accuracy seed 1 96.8 / 96.6 %, seed 2
+/// 96.6 / 96.8 %; 20-way within-alphabet on a training alphabet held out of training (40 px, 1200 iterations): Korean 92.8
+/// / 93.1 %, Latin 91.7 / 91.0 %. Slightly better on held-out data on the whole (within noise), and on the unseen
+/// alphabets seed 1 85.1 / 84.5 %, seed 2 85.1 / 84.1 % (pair accuracy 95.45 / 94.85 % and 94.40 / 94.50 %): the default.
 /// </summary>
 internal sealed record ExampleSettings
 {
@@ -64,7 +69,7 @@ internal sealed record ExampleSettings
     public int Queries { get; init; } = 3;
     public bool WithinGroup { get; init; } = true;
     public bool RotatedClasses { get; init; } = true;
-    public bool MirroredClasses { get; init; }
+    public bool MirroredClasses { get; init; } = true;
     public bool Augment { get; init; } = true;
     public bool TestTimeViews { get; init; } = true;
     public double Spread { get; init; } = 0.25;
@@ -102,6 +107,7 @@ internal sealed record ExampleSettings
                 "--any-group" => s with { WithinGroup = false },
                 "--no-rotations" => s with { RotatedClasses = false },
                 "--mirrored" => s with { MirroredClasses = true },
+                "--no-mirrored" => s with { MirroredClasses = false },
                 "--no-augment" => s with { Augment = false },
                 "--no-test-time-views" => s with { TestTimeViews = false },
                 "--spread" => s with { Spread = Float() },
@@ -113,7 +119,7 @@ internal sealed record ExampleSettings
                 "--pairs" => s with { EvaluationPairs = Int() },
                 "--episodes" => s with { Episodes = Int() },
                 "--out" => s with { OutputDirectory = Next() },
-                _ => throw new ArgumentException($"Unknown argument '{args[i]}'. Known: --iterations --batch --network --image-size --embedding-dim --channels --loss --margin --learning-rate --schedule --weight-averaging --ways --queries --any-group --no-rotations --mirrored --no-augment --no-test-time-views --spread --no-input-normalization --decode-scale --augment-strength --augment-probability --seed --pairs --episodes --out"),
+                _ => throw new ArgumentException($"Unknown argument '{args[i]}'. Known: --iterations --batch --network --image-size --embedding-dim --channels --loss --margin --learning-rate --schedule --weight-averaging --ways --queries --any-group --no-rotations --mirrored --no-mirrored --no-augment --no-test-time-views --spread --no-input-normalization --decode-scale --augment-strength --augment-probability --seed --pairs --episodes --out"),
             };
         }
         return s;
