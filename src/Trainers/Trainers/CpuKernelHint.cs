@@ -20,9 +20,9 @@ internal static class CpuKernelHint
     public static string For(NetworkSpec spec, Device device)
     {
         if (device.type != DeviceType.CPU) return string.Empty;
-        var odd = spec.Layers.Select((layer, index) => (layer, index))
-            .Where(p => p.layer is Conv2dLayer { OutChannels: var c } && c % 16 != 0)
-            .Select(p => $"layer {p.index}: {((Conv2dLayer)p.layer).OutChannels}")
+        var odd = spec.Layers
+            .Select((layer, index) => layer is Conv2dLayer { OutChannels: var c } && c % 16 != 0 ? $"layer {index}: {c}" : null)
+            .OfType<string>()
             .ToList();
         if (odd.Count == 0) return string.Empty;
         return $" Note: on CPUs with AVX-512, libtorch's convolution kernels have produced NaN losses with channel counts that are not a multiple of 16 ({string.Join(", ", odd)}); use multiples of 16, or set the environment variable ONEDNN_MAX_CPU_ISA=AVX2 before the process starts.";

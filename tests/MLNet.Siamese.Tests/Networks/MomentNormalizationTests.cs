@@ -78,11 +78,7 @@ public sealed class MomentNormalizationTests
         using var net = TrainedNetworks.Build(spec, 32);
         var left = Batch(Glyph(0.2, 0.1, 0.8), Glyph(-0.2, 0, 1.2));
         var right = Batch(Glyph(0, -0.3, 1.0), Glyph(0.3, 0.3, 0.7));
-        var model = OnnxExporter.ExportPairScorer(spec, net.ExportWeights(), new PairScoring { Threshold = 1f });
-        var outputs = OnnxRuntimeRunner.Run(model, ("LeftFeatures", left, new long[] { 2, spec.InputSize }), ("RightFeatures", right, new long[] { 2, spec.InputSize }));
-
-        TrainedNetworks.AssertClose(TrainedNetworks.Forward(net, left, 2), outputs[OnnxExporter.LeftEmbeddingOutput].Values, 1e-4f, "left");
-        TrainedNetworks.AssertClose(TrainedNetworks.Forward(net, right, 2), outputs[OnnxExporter.RightEmbeddingOutput].Values, 1e-4f, "right");
+        TrainedNetworks.AssertPairScorerMatchesForward(net, left, right, 2);
     }
 
     [TestMethod]

@@ -38,11 +38,7 @@ public sealed class TestTimeViewTests
         using var net = TrainedNetworks.Build(spec, 23);
         var left = ImageLikeInput(3, spec, 24);
         var right = ImageLikeInput(3, spec, 25);
-        var model = OnnxExporter.ExportPairScorer(spec, net.ExportWeights(), new PairScoring { Threshold = 1f });
-        var outputs = OnnxRuntimeRunner.Run(model, ("LeftFeatures", left, new long[] { 3, spec.InputSize }), ("RightFeatures", right, new long[] { 3, spec.InputSize }));
-
-        TrainedNetworks.AssertClose(TrainedNetworks.Forward(net, left, 3), outputs[OnnxExporter.LeftEmbeddingOutput].Values, 1e-4f, "left");
-        TrainedNetworks.AssertClose(TrainedNetworks.Forward(net, right, 3), outputs[OnnxExporter.RightEmbeddingOutput].Values, 1e-4f, "right");
+        TrainedNetworks.AssertPairScorerMatchesForward(net, left, right, 3);
     }
 
     [TestMethod]

@@ -1,4 +1,5 @@
 using MLNet.Siamese.Networks;
+using MLNet.Siamese.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -40,6 +41,19 @@ internal static class TrainedNetworks
         using var noGrad = no_grad();
         var x = tensor(input, new long[] { batch, net.Spec.InputSize });
         return net.forward(x).data<float>().ToArray();
+    }
+
+    /// <summary>
+    /// Exports the pair scorer of <paramref name="net"/> and asserts that ONNX Runtime embeds each branch's
+    /// <paramref name="batch"/> rows as the TorchSharp forward does (within 1e-4).
+    /// </summary>
+    public static void AssertPairScorerMatchesForward(EmbeddingNetwork net, float[] left, float[] right, int batch)
+    {
+        var spec = net.Spec;
+        var model = OnnxExporter.ExportPairScorer(spec, net.ExportWeights(), new PairScoring { Threshold = 1f });
+        var outputs = OnnxRuntimeRunner.Run(model, ("LeftFeatures", left, new long[] { batch, spec.InputSize }), ("RightFeatures", right, new long[] { batch, spec.InputSize }));
+        AssertClose(Forward(net, left, batch), outputs[OnnxExporter.LeftEmbeddingOutput].Values, 1e-4f, "left");
+        AssertClose(Forward(net, right, batch), outputs[OnnxExporter.RightEmbeddingOutput].Values, 1e-4f, "right");
     }
 
     /// <summary>Uniform random values in [0, 1) from a seeded generator.</summary>
