@@ -1,4 +1,5 @@
 using MLNet.Siamese.Checkpoints;
+using MLNet.Siamese.Data;
 using MLNet.Siamese.Losses;
 using MLNet.Siamese.Networks;
 using MLNet.Siamese.Runtime;
@@ -65,6 +66,7 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
         const string what = "Siamese trainer";
         TorchRuntime.EnsureAvailable();
         NativeMemoryTuning.Apply();
+        var preprocessing = _options.ImageColumnName is not null && !pairsMode ? ResolvePreprocessing(input) : _options.ResolvePreprocessing();
         float[] features;          // what the training tensor holds: items as the layers see them (normalized, with class copies)
         float[]? pairFeatures = null;  // explicit pairs mode: left rows then right rows at the input size, for calibration
         int itemCount;
@@ -85,7 +87,7 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
         {
             items = _options.ImageColumnName is null
                 ? TrainingData.ReadItems(input, _options.FeatureColumnName, _options.LabelColumnName, _options.GroupColumnName, spec.InputSize, what)
-                : TrainingData.ReadImages(_context, input, _options.ImageColumnName, _options.LabelColumnName, _options.GroupColumnName, _options.ResolvePreprocessing(), spec.InputSize, what);
+                : TrainingData.ReadImages(_context, input, _options.ImageColumnName, _options.LabelColumnName, _options.GroupColumnName, preprocessing, spec.InputSize, what);
             // Normalize first, then copy: the copies are made at the (smaller) size the layers see.
             var trainingItems = spec.InputNormalization is null ? items
                 : items.WithFeatures(ItemNormalization.Apply(spec, items.Features, items.Count), spec.Channels * spec.LayerHeight * spec.LayerWidth);
@@ -105,7 +107,7 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
         TrainingData? validation = _options.ValidationData is null ? null
             : _options.ImageColumnName is null
                 ? TrainingData.ReadItems(_options.ValidationData, _options.FeatureColumnName, _options.LabelColumnName, null, spec.InputSize, "Siamese trainer validation data")
-                : TrainingData.ReadImages(_context, _options.ValidationData, _options.ImageColumnName, _options.LabelColumnName, null, _options.ResolvePreprocessing(), spec.InputSize, "Siamese trainer validation data");
+                : TrainingData.ReadImages(_context, _options.ValidationData, _options.ImageColumnName, _options.LabelColumnName, null, preprocessing, spec.InputSize, "Siamese trainer validation data");
         if (validation is not null) items = null;  // not needed for calibration: let the garbage collector have it
 
         var device = ResolveDevice(_options.Device);
@@ -148,7 +150,7 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
             LastCheckpoint = run.LastCheckpoint,
         };
         string featureColumn = pairsMode ? "Features" : _options.FeatureColumnName;
-        var images = !pairsMode && _options.ImageColumnName is not null ? new ImageInput(_options.ImageColumnName, _options.ResolvePreprocessing()) : null;
+        var images = !pairsMode && _options.ImageColumnName is not null ? new ImageInput(_options.ImageColumnName, preprocessing) : null;
         return new SiameseModel(_context, spec, weights, scoring, featureColumn, summary, images);
     }
 
@@ -174,6 +176,23 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
             throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Siamese trainer: column '{featureColumn}' must be a vector of Single.");
         // SchemaShape.Column has no public constructor; ML.NET's own Concatenate yields the same shape (a vector of Single).
         return _context.Transforms.Concatenate(SiameseModel.EmbeddingColumnName, featureColumn).GetOutputSchema(inputSchema);
+    }
+
+    /// <summary>
+    /// The preprocessing of this run: <see cref="SiameseTrainerOptions.ResolvePreprocessing"/>, inverted when
+    /// <see cref="SiameseTrainerOptions.AutoInvert"/> finds dark ink on a light background in a sample of the images.
+    /// </summary>
+    private ImagePreprocessingOptions ResolvePreprocessing(IDataView input)
+    {
+        var preprocessing = _options.ResolvePreprocessing();
+        if (!_options.AutoInvert)
+            return preprocessing;
+        var paths = TrainingData.ReadPaths(input, _options.ImageColumnName!, preprocessing.ImageFolder, "Siamese trainer");
+        double mean = InkPolarity.MeanPixel(_context, paths, preprocessing);
+        bool invert = InkPolarity.IsLightBackground(mean);
+        using var channel = ((IHostEnvironment)_context).Register("SiameseTrainer").Start("Preprocessing");
+        channel.Info(MessageSensitivity.None, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Mean pixel of {Math.Min(paths.Count, InkPolarity.SampleSize)} sampled images {mean:F3}: {(invert ? "light background, inverting" : "dark background, not inverting")}.").Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal));
+        return preprocessing with { Invert = invert };
     }
 
     private void ValidateOptions()

@@ -30,6 +30,14 @@ public sealed class SiameseTrainerOptions
     /// <summary>How images are decoded when <see cref="ImageColumnName"/> is set. Default null: <see cref="ImageSize"/> square, not inverted.</summary>
     public ImagePreprocessingOptions? Preprocessing { get; set; }
 
+    /// <summary>
+    /// Image mode: decide <see cref="ImagePreprocessingOptions.Invert"/> from the data. Up to
+    /// <see cref="InkPolarity.SampleSize"/> training images are decoded without inversion; if their mean pixel is above
+    /// <see cref="InkPolarity.LightBackgroundMean"/> (dark ink on a light background) the images are inverted so ink is 1.
+    /// The decision is logged and saved with the model. Default false: <see cref="Preprocessing"/> as given.
+    /// </summary>
+    public bool AutoInvert { get; set; }
+
     /// <summary>Optional group column (e.g. the alphabet of a character) for within-group sampling. Default null.</summary>
     public string? GroupColumnName { get; set; }
 

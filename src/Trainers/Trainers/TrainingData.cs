@@ -53,6 +53,28 @@ internal sealed class TrainingData
         return FromArrays(features.ToArray(), expectedSize, labels, groups);
     }
 
+    /// <summary>The image paths of a column (resolved against <paramref name="folder"/> when relative), in row order.</summary>
+    public static List<string> ReadPaths(IDataView data, string imageColumn, string? folder, string what)
+    {
+        var imageCol = RequireColumn(data, imageColumn, what);
+        if (imageCol.Type is not TextDataViewType)
+            throw new ArgumentOutOfRangeException(nameof(data), $"{what}: image column '{imageColumn}' must hold text (file paths) but is {imageCol.Type}.");
+        var paths = new List<string>();
+        using var cursor = data.GetRowCursor([imageCol]);
+        var getPath = cursor.GetGetter<ReadOnlyMemory<char>>(imageCol);
+        ReadOnlyMemory<char> path = default;
+        long row = 0;
+        while (cursor.MoveNext())
+        {
+            getPath(ref path);
+            if (path.IsEmpty) throw new InvalidOperationException($"{what}: row {row} has an empty path in image column '{imageColumn}'.");
+            string file = path.ToString();
+            paths.Add(!string.IsNullOrEmpty(folder) && !Path.IsPathRooted(file) ? Path.Combine(folder, file) : file);
+            row++;
+        }
+        return paths;
+    }
+
     /// <summary>Reads image paths with labels and decodes every image once into one array.</summary>
     public static TrainingData ReadImages(MLContext context, IDataView data, string imageColumn, string labelColumn, string? groupColumn,
         ImagePreprocessingOptions preprocessing, int expectedSize, string what)

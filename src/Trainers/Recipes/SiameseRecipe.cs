@@ -1,0 +1,28 @@
+using MLNet.Siamese.Trainers;
+
+namespace MLNet.Siamese;
+
+/// <summary>
+/// A named, measured way to train: one place that fills <see cref="SiameseTrainerOptions"/> with the network, image
+/// geometry, objective, schedule and augmentation that suit one kind of data. Pick one in code
+/// (<c>ml.Siamese().Train(SiameseRecipes.Handwriting)</c>) or on the command line (<c>siamese train --recipe handwriting</c>);
+/// both get the same options, so the same data and seed give the same model.
+/// </summary>
+public abstract class SiameseRecipe
+{
+    /// <summary>The recipe's name as <c>siamese train --recipe</c> takes it (lower case, no spaces).</summary>
+    public abstract string Name { get; }
+
+    /// <summary>One sentence: what data the recipe is for, and what it does that the others do not.</summary>
+    public abstract string Description { get; }
+
+    /// <summary>
+    /// New options filled with this recipe's settings, reading the columns <c>LoadImageFolder</c> makes
+    /// (<c>ImagePath</c>, <c>Label</c>, <c>Group</c>). Change any field before training; each call returns a new object.
+    /// </summary>
+    /// <returns>The options.</returns>
+    public abstract SiameseTrainerOptions CreateOptions();
+
+    /// <inheritdoc/>
+    public override string ToString() => Name;
+}
