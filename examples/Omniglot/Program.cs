@@ -4,12 +4,9 @@
 // Writes the model zip, the loss curve and a grid of ten held-out pairs (the seed's final figure) to ./omniglot-output.
 using System.Diagnostics;
 using MLNet.Siamese;
-using MLNet.Siamese.Augmentation;
 using MLNet.Siamese.Data;
 using MLNet.Siamese.Evaluation;
 using MLNet.Siamese.Examples.Omniglot;
-using MLNet.Siamese.Losses;
-using MLNet.Siamese.Networks;
 using MLNet.Siamese.Trainers;
 using MLNet.Siamese.Transforms;
 using Microsoft.ML;
@@ -35,50 +32,19 @@ Console.WriteLine($"Training: {train.Count} images, {train.Select(e => e.Label).
 Console.WriteLine($"Calibration: {calibration.Count} images of {calibrationCharacters.Count} held-out characters of the same alphabets");
 Console.WriteLine($"Unseen test alphabets: {string.Join(", ", unseen.Select(e => e.Group).Distinct().Order())} ({unseen.Count} images, {unseen.Select(e => e.Label).Distinct().Count()} characters)");
 
-// 2. Train.
-// With moment normalization the images are decoded at DecodeScale times the network's size and normalized down to it,
-// so that enlarging a small drawing does not enlarge its pixels.
-int decoded = settings.Spread > 0 ? settings.ImageSize * settings.DecodeScale : settings.ImageSize;
-var preprocessing = new ImagePreprocessingOptions { Width = decoded, Height = decoded, Invert = true };
-var options = new SiameseTrainerOptions
-{
-    ImageColumnName = ImageFolder.ImagePathColumnName,
-    LabelColumnName = ImageFolder.LabelColumnName,
-    GroupColumnName = ImageFolder.GroupColumnName,
-    Preprocessing = preprocessing,
-    Network = (settings.Network == "compact" ? NetworkPresets.Compact(settings.ImageSize, settings.EmbeddingDimension, settings.Channels)
-        : NetworkPresets.Create(settings.Network, settings.ImageSize, settings.EmbeddingDimension))
-        with
-        {
-            Height = decoded,
-            Width = decoded,
-            InputNormalization = settings.Spread > 0 ? new MomentNormalization(settings.Spread, settings.ImageSize, settings.ImageSize) : null,
-            TestTimeViews = settings.TestTimeViews ? EmbeddingView.Standard : null,
-        },
-    Loss = settings.Loss,
-    Margin = settings.Margin,
-    Ways = settings.Ways,
-    Shots = 1,
-    Queries = settings.Queries,
-    WithinGroup = settings.WithinGroup,
-    RotatedClasses = settings.RotatedClasses,
-    MirroredClasses = settings.MirroredClasses,
-    LearningRate = settings.LearningRate,
-    LearningRateSchedule = settings.Schedule,
-    WeightAveragingDecay = settings.WeightAveraging,
-    Iterations = settings.Iterations,
-    BatchSize = settings.BatchSize,
-    Seed = settings.Seed,
-    Augmentation = settings.Augment ? Augmentation(settings.AugmentStrength, settings.AugmentProbability) : null,
-    ValidationData = ml.Data.LoadFromEnumerable(calibration),
-    ValidationPairs = 2000,
-    ValidationInterval = Math.Max(1, settings.Iterations / 5),
-    ProgressInterval = Math.Max(1, settings.Iterations / 20),
-    Progress = new ConsoleProgress(),
-};
-Console.WriteLine($"Training {options.Network!.Name} ({options.Network.EmbeddingDimension}-d embedding) with {options.Loss} loss for {options.Iterations} iterations; "
-    + (settings.Spread > 0 ? $"every drawing centred on its centre of mass and scaled to a spread of {settings.Spread:P0} of the side ({decoded} px to {settings.ImageSize} px); " : "")
-    + (settings.TestTimeViews ? $"each image embedded as the mean over {EmbeddingView.Standard.Count} fixed views of it when scoring." : "each image embedded once when scoring."));
+// 2. Train with the library's handwriting recipe (what it does, and why: HandwritingRecipe, docs/experiments.md).
+// The held-out characters are the validation data: the threshold is calibrated on them, and their pair accuracy is
+// recorded during training.
+var options = settings.CreateOptions();
+options.ValidationData = ml.Data.LoadFromEnumerable(calibration);
+options.ValidationPairs = 2000;
+options.ValidationInterval = Math.Max(1, options.Iterations / 5);
+options.ProgressInterval = Math.Max(1, options.Iterations / 20);
+options.Progress = new ConsoleProgress();
+var network = options.Network!;
+Console.WriteLine($"Training {network.Name} ({network.EmbeddingDimension}-d embedding) with {options.Loss} loss for {options.Iterations} iterations; "
+    + (network.InputNormalization is { } n ? $"every drawing centred on its centre of mass and scaled to a spread of {n.Spread:P0} of the side ({network.Height} px to {network.LayerHeight} px); " : "")
+    + (network.TestTimeViews is { } views ? $"each image embedded as the mean over {views.Count} fixed views of it when scoring." : "each image embedded once when scoring."));
 var model = ml.Siamese().Train(options).Fit(ml.Data.LoadFromEnumerable(train));
 Console.WriteLine($"Trained in {clock.Elapsed.TotalSeconds:F0} s; threshold {model.Threshold:F3} calibrated on held-out characters (accuracy there {model.Summary.CalibrationAccuracy:P2}).");
 
@@ -123,17 +89,3 @@ string gridPng = Path.Combine(settings.OutputDirectory, "pairs.png");
 var engine = ml.Model.CreatePredictionEngine<ImagePair, PairPrediction>(loaded);
 Figures.PairGrid(pairs.Take(10).Select(p => (p, engine.Predict(new ImagePair { LeftImagePath = p.LeftImagePath, RightImagePath = p.RightImagePath }))).ToList(), gridPng);
 Console.WriteLine($"Wrote {lossPng} and {gridPng}. Total time {clock.Elapsed.TotalSeconds:F0} s.");
-
-// The library's default distortions (rotation 10 degrees, scale 15 %, shear 0.2, translation 8 %, 80 % of the images), scaled.
-static AffineAugmentation Augmentation(double strength, double probability)
-{
-    var d = new AffineAugmentation();
-    return d with
-    {
-        MaxRotationDegrees = d.MaxRotationDegrees * strength,
-        MaxScaleChange = Math.Min(0.5, d.MaxScaleChange * strength),
-        MaxShear = d.MaxShear * strength,
-        MaxTranslation = d.MaxTranslation * strength,
-        Probability = probability,
-    };
-}

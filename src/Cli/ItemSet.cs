@@ -80,6 +80,10 @@ internal sealed class ItemSet
         return new ItemSet(Kind, Pick(Ids), Pick(Labels), Pick(Groups), features, FeatureLength, Side);
     }
 
+    /// <summary>True when some group holds at least two classes (so sampling within groups is possible).</summary>
+    public bool HasGroupWithTwoClasses() => Labels.Select((label, i) => (label, group: Groups[i])).Distinct()
+        .GroupBy(x => x.group, StringComparer.Ordinal).Any(g => g.Count() >= 2);
+
     /// <summary>The items as a data view: ImagePath (or Features of known size), Label and Group.</summary>
     public IDataView ToDataView(MLContext ml)
     {

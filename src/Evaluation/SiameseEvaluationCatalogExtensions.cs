@@ -1,6 +1,7 @@
+using MLNet.Siamese.Evaluation;
 using Microsoft.ML;
 
-namespace MLNet.Siamese.Evaluation;
+namespace MLNet.Siamese;
 
 /// <summary>
 /// Evaluators on <see cref="SiameseCatalog"/>, reached as <c>mlContext.Siamese().Evaluate(...)</c>, in the style of

@@ -13,7 +13,24 @@ public static class SiameseTrainerCatalogExtensions
     public static SiameseTrainer Train(this SiameseCatalog catalog, SiameseTrainerOptions options)
         => new(catalog.Context, options ?? throw new ArgumentNullException(nameof(options)));
 
-    /// <summary>Creates a <see cref="SiameseTrainer"/> with the most used settings.</summary>
+    /// <summary>
+    /// Creates a <see cref="SiameseTrainer"/> with a recipe's options (<see cref="SiameseRecipes"/>), reading the columns
+    /// <c>LoadImageFolder</c> makes: <c>ImagePath</c>, <c>Label</c>, <c>Group</c>. To change anything, take
+    /// <c>recipe.CreateOptions()</c>, edit it and pass it to <see cref="Train(SiameseCatalog, SiameseTrainerOptions)"/>.
+    /// </summary>
+    /// <param name="catalog">The catalog.</param>
+    /// <param name="recipe">The recipe, e.g. <see cref="SiameseRecipes.Handwriting"/>.</param>
+    /// <param name="seed">Random seed; null draws one from the MLContext.</param>
+    /// <returns>The trainer estimator.</returns>
+    public static SiameseTrainer Train(this SiameseCatalog catalog, SiameseRecipe recipe, int? seed = null)
+    {
+        ArgumentNullException.ThrowIfNull(recipe);
+        var options = recipe.CreateOptions();
+        options.Seed = seed;
+        return catalog.Train(options);
+    }
+
+    /// <summary>Creates a <see cref="SiameseTrainer"/> with the most used settings (defaults: the <see cref="GeneralRecipe"/>'s).</summary>
     /// <param name="catalog">The catalog.</param>
     /// <param name="featureColumnName">Input features: vectors of C*H*W floats in 0..1.</param>
     /// <param name="labelColumnName">Class of each row.</param>
@@ -23,7 +40,7 @@ public static class SiameseTrainerCatalogExtensions
     /// <param name="learningRate">Adam learning rate.</param>
     /// <returns>The trainer estimator.</returns>
     public static SiameseTrainer Train(this SiameseCatalog catalog, string featureColumnName = "Features", string labelColumnName = "Label",
-        SiameseLoss loss = SiameseLoss.Contrastive, int iterations = 1000, int batchSize = 128, float learningRate = 6e-5f)
+        SiameseLoss loss = SiameseLoss.Prototypical, int iterations = 2500, int batchSize = 128, float learningRate = 2e-3f)
         => catalog.Train(new SiameseTrainerOptions
         {
             FeatureColumnName = featureColumnName,

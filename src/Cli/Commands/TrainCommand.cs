@@ -20,20 +20,22 @@ internal static class TrainCommand
     {
         var data = CommonOptions.Data(required: true);
         var labelDepth = CommonOptions.LabelDepth();
-        var network = new Option<string>("--network") { Description = $"Network preset: {string.Join(", ", NetworkPresets.Names)} (default {TrainDefaults.Network}).", DefaultValueFactory = _ => TrainDefaults.Network };
-        var loss = new Option<string>("--loss") { Description = $"Loss: {string.Join(", ", TrainDefaults.LossNames)} (default {TrainDefaults.Loss}).", DefaultValueFactory = _ => TrainDefaults.Loss };
-        var embeddingDim = new Option<int>("--embedding-dim") { Description = $"Embedding size for compact and mlp (default {TrainDefaults.EmbeddingDimension}).", DefaultValueFactory = _ => TrainDefaults.EmbeddingDimension };
-        var margin = new Option<float>("--margin") { Description = $"Contrastive/triplet margin (default {TrainDefaults.Margin.ToString(CultureInfo.InvariantCulture)}).", DefaultValueFactory = _ => TrainDefaults.Margin };
-        var learningRate = new Option<float>("--learning-rate") { Description = $"Adam learning rate (default {TrainDefaults.LearningRate.ToString(CultureInfo.InvariantCulture)}).", DefaultValueFactory = _ => TrainDefaults.LearningRate };
-        var schedule = new Option<string>("--schedule") { Description = $"Learning-rate schedule: constant, or cosine (half a cosine down to zero at the last iteration) (default {TrainDefaults.Schedule}).", DefaultValueFactory = _ => TrainDefaults.Schedule };
-        var averaging = new Option<double>("--weight-averaging") { Description = $"Decay of a moving average of the weights that the model gets, 0 for none (default {TrainDefaults.WeightAveraging.ToString(CultureInfo.InvariantCulture)}).", DefaultValueFactory = _ => TrainDefaults.WeightAveraging };
-        var views = new Option<string>("--test-time-views") { Description = $"Embed each image as the mean over fixed affine views of it when scoring: standard (9 views) or none (default {TrainDefaults.TestTimeViews}).", DefaultValueFactory = _ => TrainDefaults.TestTimeViews };
-        var spread = new Option<double>("--spread") { Description = $"Moment normalization: centre every image on its ink's centre of mass and scale it to this radius of gyration, as a fraction of the side; 0 for none (default {TrainDefaults.Spread.ToString(CultureInfo.InvariantCulture)}).", DefaultValueFactory = _ => TrainDefaults.Spread };
-        var augment = new Option<bool>("--augment") { Description = "Random affine distortions of the training images." };
-        var imageSize = new Option<int?>("--image-size") { Description = $"Image height and width after resizing (default {TrainDefaults.ImageSize}; IDX data keeps its own size)." };
-        var iterations = new Option<int>("--iterations") { Description = $"Optimizer steps (default {TrainDefaults.Iterations}).", DefaultValueFactory = _ => TrainDefaults.Iterations };
-        var batch = new Option<int>("--batch") { Description = $"Pairs per step (default {TrainDefaults.BatchSize}).", DefaultValueFactory = _ => TrainDefaults.BatchSize };
-        var ways = new Option<int?>("--ways") { Description = "Prototypical loss: classes per episode (default 20, or the class count when smaller)." };
+        var recipe = new Option<string>("--recipe") { Description = $"Training recipe: auto, {string.Join(", ", SiameseRecipes.Names)} (default auto: chosen from a sample of the images and printed). Every option below overrides the recipe's value.", DefaultValueFactory = _ => "auto" };
+        var network = new Option<string?>("--network") { Description = $"Network preset: {string.Join(", ", NetworkPresets.Names)} (default: the recipe's)." };
+        var loss = new Option<string?>("--loss") { Description = $"Loss: {string.Join(", ", TrainDefaults.LossNames)} (default: the recipe's, prototypical)." };
+        var embeddingDim = new Option<int?>("--embedding-dim") { Description = "Embedding size for compact and mlp (default: the recipe's, 64)." };
+        var margin = new Option<float?>("--margin") { Description = "Contrastive/triplet margin (default: the recipe's, 1)." };
+        var learningRate = new Option<float?>("--learning-rate") { Description = "Adam learning rate (default: the recipe's, 2e-3)." };
+        var schedule = new Option<string?>("--schedule") { Description = "Learning-rate schedule: constant, or cosine (half a cosine down to zero at the last iteration) (default: the recipe's, constant)." };
+        var averaging = new Option<double?>("--weight-averaging") { Description = "Decay of a moving average of the weights that the model gets, 0 for none (default: the recipe's, 0.998)." };
+        var views = new Option<string?>("--test-time-views") { Description = "Embed each image as the mean over fixed affine views of it when scoring: standard (9 views) or none (default: the recipe's)." };
+        var spread = new Option<double?>("--spread") { Description = "Moment normalization: centre every image on its ink's centre of mass and scale it to this radius of gyration, as a fraction of the side; 0 for none (default: the recipe's; handwriting 0.25, general none)." };
+        var augment = new Option<bool>("--augment") { Description = "Random affine distortions of the training images (on in every recipe; kept for old scripts)." };
+        var noAugment = new Option<bool>("--no-augment") { Description = "Train on the images as they are, without random distortions." };
+        var imageSize = new Option<int?>("--image-size") { Description = "Image side the network sees (default: the recipe's, 48; IDX data keeps its own size)." };
+        var iterations = new Option<int?>("--iterations") { Description = "Optimizer steps (default: the recipe's; handwriting 4000, general 2500)." };
+        var batch = new Option<int?>("--batch") { Description = "Pairs per step (default: the recipe's, 128)." };
+        var ways = new Option<int?>("--ways") { Description = "Prototypical loss: classes per episode (default: the recipe's; at most the classes there are)." };
         var seed = CommonOptions.Seed();
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Folder to write checkpoints to (every --checkpoint-interval steps and at the end); the two newest are kept." };
         var checkpointInterval = new Option<int?>("--checkpoint-interval") { Description = $"Steps between checkpoints (default {TrainDefaults.CheckpointInterval}); needs --checkpoint." };
@@ -42,7 +44,7 @@ internal static class TrainCommand
         var json = CommonOptions.Json();
 
         var command = new Command("train", "Train a Siamese network; the zip holds the whole pipeline from image path (or IDX features) to pair score.")
-            .With(data, labelDepth, network, loss, embeddingDim, margin, learningRate, schedule, averaging, views, spread, augment, imageSize, iterations, batch, ways, seed, checkpoint, checkpointInterval, resume, output, json);
+            .With(data, labelDepth, recipe, network, loss, embeddingDim, margin, learningRate, schedule, averaging, views, spread, augment, noAugment, imageSize, iterations, batch, ways, seed, checkpoint, checkpointInterval, resume, output, json);
 
         command.SetGuardedAction(stderr, (parse, token) =>
         {
@@ -51,16 +53,17 @@ internal static class TrainCommand
             {
                 Data = parse.GetValue(data) ?? [],
                 LabelDepth = parse.GetValue(labelDepth),
-                Network = parse.GetValue(network) ?? TrainDefaults.Network,
-                Loss = parse.GetValue(loss) ?? TrainDefaults.Loss,
+                Recipe = parse.GetValue(recipe) ?? "auto",
+                Network = parse.GetValue(network),
+                Loss = parse.GetValue(loss),
                 EmbeddingDimension = parse.GetValue(embeddingDim),
                 Margin = parse.GetValue(margin),
                 LearningRate = parse.GetValue(learningRate),
-                Schedule = parse.GetValue(schedule) ?? TrainDefaults.Schedule,
+                Schedule = parse.GetValue(schedule),
                 WeightAveraging = parse.GetValue(averaging),
-                TestTimeViews = parse.GetValue(views) ?? TrainDefaults.TestTimeViews,
+                TestTimeViews = parse.GetValue(views),
                 Spread = parse.GetValue(spread),
-                Augment = parse.GetValue(augment),
+                NoAugment = parse.GetValue(noAugment),
                 ImageSize = parse.GetValue(imageSize),
                 Iterations = parse.GetValue(iterations),
                 BatchSize = parse.GetValue(batch),
@@ -71,6 +74,8 @@ internal static class TrainCommand
                 Resume = parse.GetValue(resume),
                 Output = parse.GetValue(output)!,
             };
+            if (settings.NoAugment && parse.GetValue(augment))
+                throw new CliUsageException("--augment and --no-augment contradict each other; give one.");
             return Execute(io, settings, token);
         });
         return command;
@@ -79,31 +84,8 @@ internal static class TrainCommand
     private static int Execute(CliIO io, TrainSettings s, CancellationToken token)
     {
         // Validate everything cheap before touching the data.
-        if (!NetworkPresets.Names.Contains(s.Network.ToLowerInvariant()))
-            throw new CliUsageException($"--network '{s.Network}' is unknown; choose one of {string.Join(", ", NetworkPresets.Names)}.");
-        var testTimeViews = ParseViews(s.TestTimeViews);
-        var schedule = ParseSchedule(s.Schedule);
-        if (!(s.Spread is >= 0 and <= 1))
-            throw new CliUsageException($"--spread {s.Spread.ToString(CultureInfo.InvariantCulture)} is out of range; use a fraction of the image side in (0, 1], e.g. 0.25, or 0 for none.");
-        var normalization = s.Spread > 0 ? new MomentNormalization(s.Spread) : null;
-        if (!(s.WeightAveraging is >= 0 and < 1))
-            throw new CliUsageException($"--weight-averaging {s.WeightAveraging.ToString(CultureInfo.InvariantCulture)} is out of range; use a decay in [0, 1), e.g. 0.998, or 0 for none.");
-        SiameseLoss lossKind = ParseLoss(s.Loss);
-        CommonOptions.Positive("--iterations", s.Iterations);
-        CommonOptions.Positive("--batch", s.BatchSize);
-        CommonOptions.Positive("--embedding-dim", s.EmbeddingDimension);
-        CommonOptions.PositiveFinite("--margin", s.Margin);
-        CommonOptions.PositiveFinite("--learning-rate", s.LearningRate);
-        if (s.ImageSize is { } size && size < 1)
-            throw new CliUsageException($"--image-size must be a positive integer (got {size}).");
-        if (s.Ways is { } w && w < 2)
-            throw new CliUsageException($"--ways must be at least 2 (got {w}).");
-        if (s.CheckpointInterval is { } interval)
-        {
-            CommonOptions.Positive("--checkpoint-interval", interval);
-            if (s.Checkpoint is null)
-                throw new CliUsageException("--checkpoint-interval needs --checkpoint FOLDER to write the checkpoints to.");
-        }
+        SiameseRecipe? named = s.Recipe.Equals("auto", StringComparison.OrdinalIgnoreCase) ? null : ParseRecipe(s.Recipe);
+        TrainOverrides.Validate(s);
         string? resumeFrom = ResolveResume(s.Resume, s.Seed);
         if (resumeFrom is null && s.Checkpoint is not null && ExistingCheckpoints(s.Checkpoint) is { } earlier)
             throw new CliUsageException($"--checkpoint '{s.Checkpoint}' already holds checkpoints of an earlier run ({earlier}); "
@@ -117,72 +99,45 @@ internal static class TrainCommand
         if (items.ClassCount < 2)
             throw new CliUsageException($"--data holds {items.ClassCount} class(es); training needs at least 2 (check --label-depth).");
 
-        var options = new SiameseTrainerOptions
-        {
-            LabelColumnName = ItemSet.LabelColumn,
-            GroupColumnName = ItemSet.GroupColumn,
-            Loss = lossKind,
-            Margin = s.Margin,
-            LearningRate = s.LearningRate,
-            LearningRateSchedule = schedule,
-            WeightAveragingDecay = s.WeightAveraging,
-            Iterations = s.Iterations,
-            BatchSize = s.BatchSize,
-            Seed = s.Seed,
-            Augmentation = s.Augment ? new AffineAugmentation() : null,
-            CheckpointDirectory = s.Checkpoint,
-            CheckpointInterval = s.CheckpointInterval ?? TrainDefaults.CheckpointInterval,
-            ResumeFrom = resumeFrom,
-            CancellationToken = token,
-            ProgressInterval = Math.Max(1, s.Iterations / TrainDefaults.ProgressReports),
-        };
-        if (lossKind == SiameseLoss.Prototypical)
-        {
-            options.Ways = s.Ways ?? Math.Min(options.Ways, items.ClassCount);
-            // Deeper labels (alphabet/character) have meaningful groups: draw each episode from one group, the harder
-            // within-alphabet task the one-shot test poses, when some group has enough classes with enough items.
-            int need = options.Shots + options.Queries;
-            var eligible = items.Labels.Select((label, i) => (label, group: items.Groups[i]))
-                .GroupBy(x => x.label).Where(g => g.Count() >= need).GroupBy(g => g.First().group)
-                .Select(g => g.Count()).DefaultIfEmpty(0).Max();
-            options.WithinGroup = s.LabelDepth >= 2 && eligible >= 2;
-        }
+        RecipeChoice choice = named is not null ? new RecipeChoice(named, "chosen with --recipe")
+            : items.Kind == InputKind.Images ? RecipeDetection.ForImages(ml, items.Ids) : RecipeDetection.ForFeatures();
+        io.Info($"Recipe: {choice.Recipe.Name} ({choice.Reason}{(named is null ? "; --recipe to choose another" : "")}).");
 
-        bool invert = false;
-        double meanPixel = double.NaN;
-        int side, decoded;  // the network's image size, and the size the images are decoded at (larger when normalizing)
-        if (items.Kind == InputKind.Images)
-        {
-            side = s.ImageSize ?? TrainDefaults.ImageSize;
-            meanPixel = InvertDetection.MeanPixel(ml, items.Ids, side);
-            invert = meanPixel > TrainDefaults.InvertMeanThreshold;
-            io.Info(string.Create(CultureInfo.InvariantCulture,
-                $"Images: {items.Count} in {items.ClassCount} classes; mean pixel {meanPixel:F3} -> {(invert ? "light background, inverting" : "dark background, not inverting")}."));
-            options.ImageColumnName = ItemSet.ImagePathColumn;
-            decoded = normalization is null ? side : side * TrainDefaults.NormalizationDecodeScale;
-            options.Preprocessing = new ImagePreprocessingOptions { Width = decoded, Height = decoded, Invert = invert };
-        }
-        else
-        {
-            side = decoded = items.Side;
-            if (s.ImageSize is { } given && given != side)
-                throw new CliUsageException($"--image-size {given} does not match the IDX images ({side}x{side}); leave it out for IDX data.");
-            io.Info($"IDX items: {items.Count} in {items.ClassCount} classes, {side}x{side}.");
-            options.FeatureColumnName = ItemSet.FeaturesColumn;
-        }
+        bool images = items.Kind == InputKind.Images;
+        if (!images && s.ImageSize is { } given && given != items.Side)
+            throw new CliUsageException($"--image-size {given} does not match the IDX images ({items.Side}x{items.Side}); leave it out for IDX data.");
+        SiameseTrainerOptions options;
         try
         {
-            options.Network = NetworkPresets.Create(s.Network, side, s.EmbeddingDimension) with
-            {
-                Height = decoded,
-                Width = decoded,
-                InputNormalization = normalization is null ? null : normalization with { OutputHeight = side, OutputWidth = side },
-                TestTimeViews = testTimeViews,
-            };
+            options = images ? choice.Recipe.CreateOptions(s.ImageSize) : choice.Recipe.CreateOptions(items.Side, inputSizeFixed: true);
+            TrainOverrides.Apply(s, options);
         }
         catch (ArgumentException e)
         {
-            throw new CliUsageException($"--network '{s.Network}' cannot be built for {side}x{side} images: {e.Message}");
+            throw new CliUsageException($"recipe '{choice.Recipe.Name}' cannot be built as asked: {e.Message}");
+        }
+        options.LabelColumnName = ItemSet.LabelColumn;
+        options.GroupColumnName = ItemSet.GroupColumn;
+        options.Seed = s.Seed;
+        options.CheckpointDirectory = s.Checkpoint;
+        options.CheckpointInterval = s.CheckpointInterval ?? TrainDefaults.CheckpointInterval;
+        options.ResumeFrom = resumeFrom;
+        options.CancellationToken = token;
+        options.ProgressInterval = Math.Max(1, options.Iterations / TrainDefaults.ProgressReports);
+        if (options.WithinGroup && !items.HasGroupWithTwoClasses())
+        {
+            options.WithinGroup = false;
+            io.Info("No group (folder above the class) holds two classes: episodes and pairs are drawn from all classes.");
+        }
+        if (images)
+        {
+            io.Info($"Images: {items.Count} in {items.ClassCount} classes.");
+        }
+        else
+        {
+            options.ImageColumnName = null;
+            options.FeatureColumnName = ItemSet.FeaturesColumn;
+            io.Info($"IDX items: {items.Count} in {items.ClassCount} classes, {items.Side}x{items.Side}.");
         }
 
         if (resumeFrom is not null)
@@ -190,38 +145,42 @@ internal static class TrainCommand
         var watch = Stopwatch.StartNew();
         SiameseModel model = TrainWithProgress(io, ml, options, items.ToDataView(ml));
         watch.Stop();
+        bool invert = model.Images?.Preprocessing.Invert ?? false;
+        if (images)
+            io.Info(invert ? "Images inverted (dark ink on a light background -> ink 1)." : "Images not inverted.");
 
         string? folder = Path.GetDirectoryName(outPath);
         if (!string.IsNullOrEmpty(folder))
             Directory.CreateDirectory(folder);
-        string temp = outPath + ".tmp";
-        ml.Model.Save(model.PairScorer, ModelFile.EmptyInput(ml, items.Kind, items.FeatureLength).Schema, temp);
-        File.Move(temp, outPath, overwrite: true);
+        model.SavePairScorer(outPath);
 
         var history = model.Summary.LossHistory;
         int tail = Math.Min(history.Count, Math.Max(1, options.ProgressInterval));
         double? finalLoss = history.Count == 0 ? null : history.Skip(history.Count - tail).Average(v => (double)v);
+        var spec = options.ResolveNetwork();
         if (io.Json)
         {
             io.WriteJson(new JsonObject
             {
+                ["recipe"] = choice.Recipe.Name,
+                ["recipeReason"] = choice.Reason,
                 ["iterations"] = model.Summary.Iterations,
                 ["finalLoss"] = JsonNumbers.Of(finalLoss),
                 ["seconds"] = JsonNumbers.Of(Math.Round(watch.Elapsed.TotalSeconds, 3)),
                 ["threshold"] = JsonNumbers.Of(model.Threshold),
                 ["calibrationAccuracy"] = JsonNumbers.Of(model.Summary.CalibrationAccuracy),
                 ["output"] = outPath,
-                ["input"] = items.Kind == InputKind.Images ? "images" : "features",
+                ["input"] = images ? "images" : "features",
                 ["items"] = items.Count,
                 ["classes"] = items.ClassCount,
-                ["network"] = s.Network.ToLowerInvariant(),
-                ["loss"] = lossKind.ToString(),
+                ["network"] = spec.Name,
+                ["loss"] = options.Loss.ToString(),
                 ["embeddingDimension"] = model.EmbeddingDimension,
-                ["testTimeViews"] = testTimeViews?.Count ?? 1,
-                ["spread"] = s.Spread,
-                ["schedule"] = schedule.ToString().ToLowerInvariant(),
-                ["weightAveraging"] = s.WeightAveraging,
-                ["imageSize"] = side,
+                ["testTimeViews"] = spec.TestTimeViews?.Count ?? 1,
+                ["spread"] = spec.InputNormalization?.Spread ?? 0,
+                ["schedule"] = options.LearningRateSchedule.ToString().ToLowerInvariant(),
+                ["weightAveraging"] = options.WeightAveragingDecay,
+                ["imageSize"] = spec.LayerHeight,
                 ["invert"] = invert,
                 ["resumedFrom"] = resumeFrom,
                 ["lastCheckpoint"] = model.Summary.LastCheckpoint,
@@ -234,6 +193,18 @@ internal static class TrainCommand
             io.Out.WriteLine($"Model written to {outPath}");
         }
         return ExitCodes.Success;
+    }
+
+    private static SiameseRecipe ParseRecipe(string name)
+    {
+        try
+        {
+            return SiameseRecipes.Get(name);
+        }
+        catch (ArgumentException)
+        {
+            throw new CliUsageException($"--recipe '{name}' is unknown; choose auto, {string.Join(", ", SiameseRecipes.Names)}.");
+        }
     }
 
     /// <summary>
@@ -340,23 +311,25 @@ internal static class TrainCommand
         _ => throw new CliUsageException($"--test-time-views '{name}' is unknown; choose standard or none."),
     };
 
-    private sealed class TrainSettings
+    /// <summary>What the command line gave; null where an option was left out (the recipe's value stands).</summary>
+    internal sealed class TrainSettings
     {
         public required string[] Data { get; init; }
         public int LabelDepth { get; init; }
-        public required string Network { get; init; }
-        public required string Loss { get; init; }
-        public int EmbeddingDimension { get; init; }
-        public float Margin { get; init; }
-        public float LearningRate { get; init; }
-        public required string Schedule { get; init; }
-        public double WeightAveraging { get; init; }
-        public required string TestTimeViews { get; init; }
-        public double Spread { get; init; }
-        public bool Augment { get; init; }
+        public required string Recipe { get; init; }
+        public string? Network { get; init; }
+        public string? Loss { get; init; }
+        public int? EmbeddingDimension { get; init; }
+        public float? Margin { get; init; }
+        public float? LearningRate { get; init; }
+        public string? Schedule { get; init; }
+        public double? WeightAveraging { get; init; }
+        public string? TestTimeViews { get; init; }
+        public double? Spread { get; init; }
+        public bool NoAugment { get; init; }
         public int? ImageSize { get; init; }
-        public int Iterations { get; init; }
-        public int BatchSize { get; init; }
+        public int? Iterations { get; init; }
+        public int? BatchSize { get; init; }
         public int? Ways { get; init; }
         public int Seed { get; init; }
         public string? Checkpoint { get; init; }

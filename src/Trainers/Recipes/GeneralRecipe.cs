@@ -26,8 +26,9 @@ public sealed class GeneralRecipe : SiameseRecipe
     public override string Description => "any image folder, from scratch: compact network at 48 px, images as they are, prototypical episodes, mild distortions";
 
     /// <inheritdoc/>
-    public override SiameseTrainerOptions CreateOptions() => new()
+    public override SiameseTrainerOptions CreateOptions(int? imageSize = null, bool inputSizeFixed = false) => new()
     {
+        ImageSize = RecipeSizes.Side(imageSize, ImageSize, inputSizeFixed),
         ImageColumnName = ImageFolder.ImagePathColumnName,
         LabelColumnName = ImageFolder.LabelColumnName,
         GroupColumnName = ImageFolder.GroupColumnName,

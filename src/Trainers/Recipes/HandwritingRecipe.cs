@@ -38,9 +38,10 @@ public sealed class HandwritingRecipe : SiameseRecipe
     public override string Description => "handwritten characters and symbols: moment normalization, rotated and mirrored classes as new classes, 9 test-time views, automatic inversion";
 
     /// <inheritdoc/>
-    public override SiameseTrainerOptions CreateOptions()
+    public override SiameseTrainerOptions CreateOptions(int? imageSize = null, bool inputSizeFixed = false)
     {
-        int decoded = ImageSize * DecodeScale;
+        int side = RecipeSizes.Side(imageSize, ImageSize, inputSizeFixed);
+        int decoded = inputSizeFixed ? side : side * DecodeScale;
         return new SiameseTrainerOptions
         {
             ImageColumnName = ImageFolder.ImagePathColumnName,
@@ -48,11 +49,11 @@ public sealed class HandwritingRecipe : SiameseRecipe
             GroupColumnName = ImageFolder.GroupColumnName,
             Preprocessing = new ImagePreprocessingOptions { Width = decoded, Height = decoded },
             AutoInvert = true,
-            Network = NetworkPresets.Compact(ImageSize, 64, Channels) with
+            Network = NetworkPresets.Compact(side, 64, Channels) with
             {
                 Height = decoded,
                 Width = decoded,
-                InputNormalization = new MomentNormalization(Spread, ImageSize, ImageSize),
+                InputNormalization = new MomentNormalization(Spread, side, side),
                 TestTimeViews = EmbeddingView.Standard,
             },
             Loss = SiameseLoss.Prototypical,

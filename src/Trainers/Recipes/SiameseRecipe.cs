@@ -20,8 +20,16 @@ public abstract class SiameseRecipe
     /// New options filled with this recipe's settings, reading the columns <c>LoadImageFolder</c> makes
     /// (<c>ImagePath</c>, <c>Label</c>, <c>Group</c>). Change any field before training; each call returns a new object.
     /// </summary>
+    /// <param name="imageSize">
+    /// Side in pixels of the image the network's layers see; null takes the recipe's own. A recipe that decodes images
+    /// larger than that (to normalize them down) keeps doing so at the same ratio.
+    /// </param>
+    /// <param name="inputSizeFixed">
+    /// The data comes as vectors of exactly <paramref name="imageSize"/> x <paramref name="imageSize"/> values (IDX
+    /// files, <c>FeatureColumnName</c>), so nothing can be decoded at another size: the network's input is that size.
+    /// </param>
     /// <returns>The options.</returns>
-    public abstract SiameseTrainerOptions CreateOptions();
+    public abstract SiameseTrainerOptions CreateOptions(int? imageSize = null, bool inputSizeFixed = false);
 
     /// <inheritdoc/>
     public override string ToString() => Name;

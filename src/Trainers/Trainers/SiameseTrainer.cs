@@ -114,7 +114,7 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
         var host = ((IHostEnvironment)_context).Register("SiameseTrainer");
         int seed = _options.Seed ?? host.Rand.Next();
         using var channel = host.Start("Training");
-        using var run = new TrainingRun(_options, spec, seed, device, channel, features, itemCount, classes, pairSimilar);
+        using var run = new TrainingRun(RunOptions(classes), spec, seed, device, channel, features, itemCount, classes, pairSimilar);
         if (_options.ResumeFrom is not null)
             run.Resume(TrainingCheckpoint.Load(_options.ResumeFrom), _options.ResumeFrom);
 
@@ -223,12 +223,9 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
         {
             case SiameseLoss.Prototypical:
             {
-                int need = _options.Shots + _options.Queries;
-                int eligible = _options.WithinGroup
-                    ? classes.ClassesOfGroup.Select(g => g.Count(c => classes.ItemsOfClass[c].Length >= need)).DefaultIfEmpty(0).Max()
-                    : classes.NonEmptyClasses.Count(c => classes.ItemsOfClass[c].Length >= need);
+                int eligible = EpisodeClasses(classes, _options.Shots + 1);
                 if (eligible < 2)
-                    throw new InvalidOperationException($"{what}: episodes of {_options.Shots} shots and {_options.Queries} queries need classes with {need} items; only {eligible} class(es) have that many{(_options.WithinGroup ? " in any one group" : "")}.");
+                    throw new InvalidOperationException($"{what}: episodes of {_options.Shots} shot(s) and at least 1 query need classes with {_options.Shots + 1} items; only {eligible} class(es) have that many{(_options.WithinGroup ? " in any one group" : "")}.");
                 break;
             }
             case SiameseLoss.Triplet when _options.BatchHardMining && _options.BatchSize < 8:
@@ -238,6 +235,30 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
             throw new InvalidOperationException($"{what}: WithinGroup sampling needs a group in column '{_options.GroupColumnName}' with two classes; none has.");
         if (_options.Loss is SiameseLoss.Contrastive or SiameseLoss.BinaryCrossEntropy && _options.BatchSize > 64 * items.Count)
             throw new ArgumentOutOfRangeException(nameof(SiameseTrainerOptions.BatchSize), _options.BatchSize, $"BatchSize {_options.BatchSize} is far larger than the {items.Count} items allow.");
+    }
+
+    /// <summary>Classes with at least <paramref name="need"/> items (in the best group when sampling within groups).</summary>
+    private int EpisodeClasses(ClassIndex classes, int need) => _options.WithinGroup
+        ? classes.ClassesOfGroup.Select(g => g.Count(c => classes.ItemsOfClass[c].Length >= need)).DefaultIfEmpty(0).Max()
+        : classes.NonEmptyClasses.Count(c => classes.ItemsOfClass[c].Length >= need);
+
+    /// <summary>
+    /// The options the training run uses: the given ones, except that prototypical episodes draw fewer queries per class
+    /// (down to 1) when fewer than two classes have <see cref="SiameseTrainerOptions.Shots"/> + <see cref="SiameseTrainerOptions.Queries"/>
+    /// items, so that data with small classes (a few photos per person) still trains.
+    /// </summary>
+    private SiameseTrainerOptions RunOptions(ClassIndex? classes)
+    {
+        if (classes is null || _options.Loss != SiameseLoss.Prototypical)
+            return _options;
+        int queries = _options.Queries;
+        while (queries > 1 && EpisodeClasses(classes, _options.Shots + queries) < 2)
+            queries--;
+        if (queries == _options.Queries)
+            return _options;
+        var adapted = _options.Clone();
+        adapted.Queries = queries;
+        return adapted;
     }
 
     private static Device ResolveDevice(SiameseDevice device) => device switch

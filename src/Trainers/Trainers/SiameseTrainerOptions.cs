@@ -6,7 +6,11 @@ using Microsoft.ML;
 
 namespace MLNet.Siamese.Trainers;
 
-/// <summary>Options of <see cref="SiameseTrainer"/>. Every field has a documented default.</summary>
+/// <summary>
+/// Options of <see cref="SiameseTrainer"/>. Every field has a documented default; the defaults are those of the
+/// <see cref="GeneralRecipe"/> (a sound start for any folder of labelled images), and
+/// <see cref="SiameseRecipe.CreateOptions"/> gives the options of any other recipe.
+/// </summary>
 public sealed class SiameseTrainerOptions
 {
     /// <summary>Input column of flat float vectors (C*H*W values in 0..1, row-major). Default "Features".</summary>
@@ -50,14 +54,14 @@ public sealed class SiameseTrainerOptions
     /// <summary>The twin network. Default null: <see cref="NetworkPresets.Compact"/> at <see cref="ImageSize"/> with <see cref="EmbeddingDimension"/>.</summary>
     public NetworkSpec? Network { get; set; }
 
-    /// <summary>Input height and width when <see cref="Network"/> is null. Default 28.</summary>
-    public int ImageSize { get; set; } = 28;
+    /// <summary>Input height and width when <see cref="Network"/> is null. Default 48.</summary>
+    public int ImageSize { get; set; } = 48;
 
     /// <summary>Embedding size when <see cref="Network"/> is null. Default 64.</summary>
     public int EmbeddingDimension { get; set; } = 64;
 
-    /// <summary>Training objective. Default <see cref="SiameseLoss.Contrastive"/>.</summary>
-    public SiameseLoss Loss { get; set; } = SiameseLoss.Contrastive;
+    /// <summary>Training objective. Default <see cref="SiameseLoss.Prototypical"/>.</summary>
+    public SiameseLoss Loss { get; set; } = SiameseLoss.Prototypical;
 
     /// <summary>Margin of the contrastive and triplet losses. Default 1.0 (the digits seed uses 0.3 for its 2-D MLP).</summary>
     public float Margin { get; set; } = 1.0f;
@@ -65,20 +69,26 @@ public sealed class SiameseTrainerOptions
     /// <summary>Triplet loss: mine the hardest positive and negative of each anchor in a P x K batch. Default true.</summary>
     public bool BatchHardMining { get; set; } = true;
 
-    /// <summary>Prototypical episodes: classes per episode. Default 20.</summary>
+    /// <summary>
+    /// Prototypical episodes: classes per episode. Default 20. When fewer classes have <see cref="Shots"/> +
+    /// <see cref="Queries"/> items, episodes use as many as there are (at least 2).
+    /// </summary>
     public int Ways { get; set; } = 20;
 
     /// <summary>Prototypical episodes: support items per class. Default 1.</summary>
     public int Shots { get; set; } = 1;
 
-    /// <summary>Prototypical episodes: query items per class. Default 5.</summary>
+    /// <summary>
+    /// Prototypical episodes: query items per class. Default 5. When fewer than two classes have <see cref="Shots"/> +
+    /// this many items, fewer queries are drawn (down to 1), so small classes still train.
+    /// </summary>
     public int Queries { get; set; } = 5;
 
     /// <summary>Draw all classes of an episode, and the two classes of a dissimilar pair, from one group (needs <see cref="GroupColumnName"/>). Default false.</summary>
     public bool WithinGroup { get; set; }
 
-    /// <summary>Adam learning rate. Default 6e-5 (the Omniglot seed).</summary>
-    public float LearningRate { get; set; } = 6e-5f;
+    /// <summary>Adam learning rate. Default 2e-3.</summary>
+    public float LearningRate { get; set; } = 2e-3f;
 
     /// <summary>How the learning rate changes over the run. Default <see cref="Trainers.LearningRateSchedule.Constant"/>.</summary>
     public LearningRateSchedule LearningRateSchedule { get; set; } = LearningRateSchedule.Constant;
@@ -89,8 +99,8 @@ public sealed class SiameseTrainerOptions
     /// <summary>Adam squared-gradient decay (beta2). Default 0.99.</summary>
     public float Beta2 { get; set; } = 0.99f;
 
-    /// <summary>Training iterations (optimizer steps). Default 1000.</summary>
-    public int Iterations { get; set; } = 1000;
+    /// <summary>Training iterations (optimizer steps). Default 2500.</summary>
+    public int Iterations { get; set; } = 2500;
 
     /// <summary>Pairs (or triplets, or P x K items for batch-hard) per iteration. Default 128.</summary>
     public int BatchSize { get; set; } = 128;
@@ -101,8 +111,11 @@ public sealed class SiameseTrainerOptions
     /// <summary>Where to train. Default <see cref="SiameseDevice.Auto"/>.</summary>
     public SiameseDevice Device { get; set; } = SiameseDevice.Auto;
 
-    /// <summary>Random affine distortions of image inputs; null (the default) trains on the images as they are.</summary>
-    public AffineAugmentation? Augmentation { get; set; }
+    /// <summary>
+    /// Random affine distortions of image inputs. Default: <see cref="AffineAugmentation"/>'s own defaults (rotation up to
+    /// 10 degrees, scale 15 %, shear 0.2, translation 8 %, on 80 % of the images); null trains on the images as they are.
+    /// </summary>
+    public AffineAugmentation? Augmentation { get; set; } = new();
 
     /// <summary>
     /// Treat each item rotated by 90, 180 and 270 degrees as an item of a new class (of the same group): four times as many
@@ -143,7 +156,10 @@ public sealed class SiameseTrainerOptions
     /// <summary>Iterations between validations. Default 500.</summary>
     public int ValidationInterval { get; set; } = 500;
 
-    /// <summary>Stop when validation accuracy has not improved for this many validations, and keep the best weights; 0 (the default) never stops early.</summary>
+    /// <summary>
+    /// Stop when validation accuracy has not improved for this many validations, and keep the best weights; 0 (the default)
+    /// never stops early. Needs <see cref="WeightAveragingDecay"/> = 0.
+    /// </summary>
     public int EarlyStoppingPatience { get; set; }
 
     /// <summary>
@@ -151,9 +167,10 @@ public sealed class SiameseTrainerOptions
     /// nothing. The trained model gets the averaged weights (batch-norm statistics stay the live network's), which are
     /// smoother than the last step's: with 0.998 roughly the last 500 steps count. The decay is warmed up as
     /// min(decay, (1 + t) / (10 + t)) at step t, so that a short run is not dominated by its initial weights. Validation
-    /// during training scores the live weights. Cannot be combined with <see cref="EarlyStoppingPatience"/>.
+    /// during training scores the live weights. Cannot be combined with <see cref="EarlyStoppingPatience"/> (set this
+    /// to 0 to stop early). Default 0.998.
     /// </summary>
-    public double WeightAveragingDecay { get; set; }
+    public double WeightAveragingDecay { get; set; } = 0.998;
 
     /// <summary>Folder for checkpoints; null (the default) writes none.</summary>
     public string? CheckpointDirectory { get; set; }
@@ -170,6 +187,9 @@ public sealed class SiameseTrainerOptions
 
     /// <summary>Number of pairs drawn from the training data to calibrate the threshold when there is no validation data. Default 2000.</summary>
     public int CalibrationPairs { get; set; } = 2000;
+
+    /// <summary>A shallow copy (the network, augmentation and data views are shared, being immutable or read-only).</summary>
+    internal SiameseTrainerOptions Clone() => (SiameseTrainerOptions)MemberwiseClone();
 
     /// <summary>The network this configuration trains.</summary>
     /// <returns><see cref="Network"/>, or the compact preset at <see cref="ImageSize"/> and <see cref="EmbeddingDimension"/>.</returns>

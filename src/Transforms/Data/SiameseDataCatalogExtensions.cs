@@ -1,7 +1,8 @@
+using MLNet.Siamese.Data;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace MLNet.Siamese.Data;
+namespace MLNet.Siamese;
 
 /// <summary>Data loaders and image preprocessing on <see cref="SiameseCatalog"/>: <c>mlContext.Siamese().LoadImageFolder(...)</c>.</summary>
 public static class SiameseDataCatalogExtensions

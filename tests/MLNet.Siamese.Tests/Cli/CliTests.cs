@@ -53,10 +53,13 @@ public sealed class CliTests
         Assert.AreEqual(CliData.Classes, root.GetProperty("classes").GetInt32());
         Assert.IsTrue(root.GetProperty("invert").GetBoolean(), "Omniglot is black ink on white: it must be inverted");
         Assert.AreEqual(9, root.GetProperty("testTimeViews").GetInt32(), "the standard test-time views are the default");
-        Assert.AreEqual(TrainDefaults.WeightAveraging, root.GetProperty("weightAveraging").GetDouble());
-        Assert.AreEqual(TrainDefaults.Spread, root.GetProperty("spread").GetDouble());
-        // Progress and the inversion notice went to stderr, not stdout.
-        StringAssert.Contains(_train.Error, "inverting");
+        Assert.AreEqual("handwriting", root.GetProperty("recipe").GetString(), "drawings on paper get the handwriting recipe");
+        StringAssert.Contains(root.GetProperty("recipeReason").GetString(), "light background");
+        Assert.AreEqual(SiameseRecipes.Handwriting.CreateOptions().WeightAveragingDecay, root.GetProperty("weightAveraging").GetDouble());
+        Assert.AreEqual(HandwritingRecipe.Spread, root.GetProperty("spread").GetDouble());
+        // Progress, the recipe and the inversion notice went to stderr, not stdout.
+        StringAssert.Contains(_train.Error, "Recipe: handwriting");
+        StringAssert.Contains(_train.Error, "Images inverted");
         StringAssert.Contains(_train.Error, "iteration 20/20");
     }
 

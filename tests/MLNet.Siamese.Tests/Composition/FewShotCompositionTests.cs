@@ -1,3 +1,4 @@
+using MLNet.Siamese.Losses;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Siamese.Data;
@@ -45,6 +46,8 @@ public sealed class FewShotCompositionTests
     private static SiameseModel TrainOnOtherAlphabets(MLContext ml, int seed, int iterations) =>
         ml.Siamese().Train(new SiameseTrainerOptions
         {
+            WeightAveragingDecay = 0,
+            Augmentation = null,
             ImageColumnName = "ImagePath",
             Preprocessing = new ImagePreprocessingOptions { Width = 28, Height = 28, Invert = true },
             LabelColumnName = "Label",

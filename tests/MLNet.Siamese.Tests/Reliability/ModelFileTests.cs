@@ -1,3 +1,4 @@
+using MLNet.Siamese.Losses;
 using System.IO.Compression;
 using Microsoft.ML;
 using MLNet.Siamese.Networks;
@@ -26,6 +27,9 @@ public sealed class ModelFileTests
         var items = SyntheticGlyphs.Make(6, 5, seed: 8);
         var model = ml.Siamese().Train(new SiameseTrainerOptions
         {
+            Loss = SiameseLoss.Contrastive,
+            WeightAveragingDecay = 0,
+            Augmentation = null,
             Network = NetworkPresets.Compact(28, 8),
             Iterations = 5,
             BatchSize = 16,

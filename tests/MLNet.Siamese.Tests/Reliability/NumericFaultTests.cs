@@ -1,3 +1,4 @@
+using MLNet.Siamese.Losses;
 using System.Text.RegularExpressions;
 using Microsoft.ML;
 using MLNet.Siamese.Checkpoints;
@@ -25,6 +26,9 @@ public sealed class NumericFaultTests
 
     private static SiameseTrainerOptions Options(string dir, int iterations, float learningRate, string? resume = null, IProgress<TrainingProgress>? progress = null) => new()
     {
+        Loss = SiameseLoss.Contrastive,
+        WeightAveragingDecay = 0,
+        Augmentation = null,
         Network = NetworkPresets.SeedMlp(28, 8),
         Iterations = iterations,
         BatchSize = 16,

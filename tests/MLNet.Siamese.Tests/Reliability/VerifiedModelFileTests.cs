@@ -1,3 +1,4 @@
+using MLNet.Siamese.Losses;
 using Microsoft.ML;
 using MLNet.Siamese.ModelFiles;
 using MLNet.Siamese.Networks;
@@ -24,6 +25,9 @@ public sealed class VerifiedModelFileTests
         var ml = new MLContext(1);
         var model = ml.Siamese().Train(new SiameseTrainerOptions
         {
+            Loss = SiameseLoss.Contrastive,
+            WeightAveragingDecay = 0,
+            Augmentation = null,
             Network = NetworkPresets.Compact(28, 8),
             Iterations = 3,
             BatchSize = 16,

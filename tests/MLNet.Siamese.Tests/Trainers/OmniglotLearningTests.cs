@@ -23,6 +23,8 @@ public sealed class OmniglotLearningTests
         var unseen = all.Where(e => e.Group == "Balinese").ToList();
         var model = ml.Siamese().Train(new SiameseTrainerOptions
         {
+            WeightAveragingDecay = 0,
+            Augmentation = null,
             ImageColumnName = "ImagePath",
             GroupColumnName = "Group",
             Preprocessing = new ImagePreprocessingOptions { Width = 28, Height = 28, Invert = true },

@@ -1,3 +1,4 @@
+using MLNet.Siamese.Losses;
 using System.Diagnostics;
 using System.Globalization;
 using MLNet.Siamese.Data;
@@ -19,6 +20,9 @@ public sealed class SavedModelTests
 
     private static SiameseModel TrainVectorModel(MLContext ml) => ml.Siamese().Train(new SiameseTrainerOptions
     {
+        Loss = SiameseLoss.Contrastive,
+        WeightAveragingDecay = 0,
+        Augmentation = null,
         Network = NetworkPresets.Compact(28, 16),
         Iterations = 15,
         BatchSize = 32,
@@ -83,6 +87,9 @@ public sealed class SavedModelTests
                 .Where(e => e.Group is "Latin" or "Greek").GroupBy(e => e.Label).Take(12).SelectMany(g => g.Take(6)).ToList();
             var model = ml.Siamese().Train(new SiameseTrainerOptions
             {
+                Loss = SiameseLoss.Contrastive,
+                WeightAveragingDecay = 0,
+                Augmentation = null,
                 ImageColumnName = "ImagePath",
                 Preprocessing = new ImagePreprocessingOptions { Width = 28, Height = 28, Invert = true },
                 Network = NetworkPresets.Compact(28, 16),

@@ -1,3 +1,4 @@
+using MLNet.Siamese.Losses;
 using MLNet.Siamese.Checkpoints;
 using MLNet.Siamese.Networks;
 using MLNet.Siamese.Trainers;
@@ -12,6 +13,9 @@ public sealed class SiameseTrainerBadInputTests
 {
     private static SiameseTrainerOptions Small(int iterations = 3) => new()
     {
+        Loss = SiameseLoss.Contrastive,
+        WeightAveragingDecay = 0,
+        Augmentation = null,
         Network = NetworkPresets.Compact(28, 8),
         Iterations = iterations,
         BatchSize = 16,

@@ -18,6 +18,9 @@ public sealed class SiameseTrainerTests
 
     private static SiameseTrainerOptions Small(int iterations = 20) => new()
     {
+        Loss = SiameseLoss.Contrastive,
+        WeightAveragingDecay = 0,
+        Augmentation = null,
         Network = NetworkPresets.Compact(28, 16),
         Iterations = iterations,
         BatchSize = 32,

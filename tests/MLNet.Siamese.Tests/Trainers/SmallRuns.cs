@@ -1,3 +1,4 @@
+using MLNet.Siamese.Losses;
 using MLNet.Siamese.Networks;
 using MLNet.Siamese.Trainers;
 
@@ -9,6 +10,9 @@ internal static class SmallRuns
     /// <summary>Compact 28x28 net with a 16-d embedding, contrastive pairs of 16, lr 1e-3, seed 3, on the CPU.</summary>
     public static SiameseTrainerOptions Options(int iterations = 12) => new()
     {
+        Loss = SiameseLoss.Contrastive,
+        WeightAveragingDecay = 0,
+        Augmentation = null,
         Network = NetworkPresets.Compact(28, 16),
         Iterations = iterations,
         BatchSize = 16,
@@ -21,6 +25,10 @@ internal static class SmallRuns
     /// <summary>Two steps of a compact 28x28 net with an 8-d embedding on image paths in column ImagePath, seed 1, on the CPU.</summary>
     public static SiameseTrainerOptions TinyImageModel() => new()
     {
+        Loss = SiameseLoss.Contrastive,
+        WeightAveragingDecay = 0,
+        Augmentation = null,
+        LearningRate = 6e-5f,
         ImageColumnName = "ImagePath",
         Network = NetworkPresets.Compact(28, 8),
         Iterations = 2,

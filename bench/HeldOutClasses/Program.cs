@@ -1,0 +1,52 @@
+// How a recipe does on classes it never trained on: trains on some classes of a labelled set and reports, on the held-out
+// classes, retrieval (P@1, MAP@R) and pair metrics (accuracy at the threshold calibrated on the training classes, AUC).
+//   dotnet run -c Release --project bench/HeldOutClasses -- --recipe general --data FOLDER|IDX-IMAGES [--test-data IDX-IMAGES]
+//       [--label-depth N] [--held-out-fraction 0.3] [--iterations N] [--seed 1]
+// Held-out classes: the last fraction of the class names in ordinal order (IDX: of the label numbers). With --test-data
+// (an IDX test file), training reads the training classes of --data and evaluation the held-out classes of --test-data.
+using System.Diagnostics;
+using System.Globalization;
+using MLNet.Siamese;
+using MLNet.Siamese.Bench.HeldOutClasses;
+using MLNet.Siamese.Data;
+using MLNet.Siamese.Evaluation;
+using MLNet.Siamese.Trainers;
+using MLNet.Siamese.Transforms;
+using Microsoft.ML;
+
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+var arguments = Arguments.Parse(args);
+var ml = new MLContext(seed: arguments.Seed);
+var clock = Stopwatch.StartNew();
+
+HeldOutSplit split = HeldOutSplit.Load(ml, arguments);
+Console.WriteLine($"Training classes ({split.TrainClasses.Count}): {string.Join(", ", split.TrainClasses)}");
+Console.WriteLine($"Held-out classes ({split.TestClasses.Count}): {string.Join(", ", split.TestClasses)}; {split.TestCount} items");
+
+var recipe = SiameseRecipes.Get(arguments.Recipe);
+SiameseTrainerOptions options = split.Side is { } side ? recipe.CreateOptions(side, inputSizeFixed: true) : recipe.CreateOptions();
+if (split.Side is not null) { options.ImageColumnName = null; options.FeatureColumnName = "Features"; options.GroupColumnName = null; options.WithinGroup = false; }
+if (arguments.Iterations is { } iterations) options.Iterations = iterations;
+options.Seed = arguments.Seed;
+options.ProgressInterval = Math.Max(1, options.Iterations / 10);
+options.Progress = new Progress(p => Console.WriteLine($"  iteration {p.Iteration}/{p.TotalIterations} loss {p.Loss:F4}"));
+Console.WriteLine($"Recipe {recipe.Name}: {options.Loss}, {options.Iterations} iterations, network {options.ResolveNetwork().Name} at {options.ResolveNetwork().LayerHeight} px");
+var model = ml.Siamese().Train(options).Fit(split.Train);
+double trainSeconds = clock.Elapsed.TotalSeconds;
+
+var embedded = model.Embedder.Transform(split.Test);
+var euclidean = ml.Siamese().EvaluateRetrieval(embedded);
+var cosine = ml.Siamese().EvaluateRetrieval(embedded, distance: EmbeddingDistance.Cosine);
+string pairColumn = split.Side is null ? "ImagePath" : "Features";
+var pairs = ml.Siamese().GeneratePairs(new PairGeneratorOptions { ColumnsToPair = [pairColumn], PairCount = 2000, Seed = arguments.Seed + 100 })
+    .Fit(split.Test).Transform(split.Test);
+var metrics = ml.Siamese().Evaluate(model.PairScorer.Transform(pairs));
+Console.WriteLine();
+Console.WriteLine($"RESULT recipe={recipe.Name} data={Path.GetFileName(arguments.Data)} iterations={model.Summary.Iterations} train_s={trainSeconds:F0} "
+    + $"P@1={euclidean.PrecisionAt1:F4} MAP@R={euclidean.MapAtR:F4} (cosine P@1={cosine.PrecisionAt1:F4} MAP@R={cosine.MapAtR:F4}) "
+    + $"pair_accuracy={metrics.Accuracy:F4} AUC={metrics.AreaUnderRocCurve:F4} EER={metrics.EqualErrorRate:F4} total_s={clock.Elapsed.TotalSeconds:F0}");
+
+internal sealed class Progress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+{
+    public void Report(TrainingProgress value) => report(value);
+}

@@ -1,0 +1,87 @@
+using System.Globalization;
+using MLNet.Siamese.Networks;
+using MLNet.Siamese.Trainers;
+
+namespace MLNet.Siamese.Cli.Commands;
+
+/// <summary>
+/// The options of <c>siamese train</c> that change a recipe's value: checked before the data is read, then written over
+/// the recipe's options. An option left out keeps the recipe's value.
+/// </summary>
+internal static class TrainOverrides
+{
+    /// <summary>Refuses out-of-range values with one line naming the option.</summary>
+    public static void Validate(TrainCommand.TrainSettings s)
+    {
+        if (s.Network is { } network && !NetworkPresets.Names.Contains(network.ToLowerInvariant()))
+            throw new CliUsageException($"--network '{network}' is unknown; choose one of {string.Join(", ", NetworkPresets.Names)}.");
+        if (s.TestTimeViews is { } views) TrainCommand.ParseViews(views);
+        if (s.Schedule is { } schedule) TrainCommand.ParseSchedule(schedule);
+        if (s.Loss is { } loss) TrainCommand.ParseLoss(loss);
+        if (s.Spread is { } spread && !(spread is >= 0 and <= 1))
+            throw new CliUsageException($"--spread {spread.ToString(CultureInfo.InvariantCulture)} is out of range; use a fraction of the image side in (0, 1], e.g. 0.25, or 0 for none.");
+        if (s.WeightAveraging is { } decay && !(decay is >= 0 and < 1))
+            throw new CliUsageException($"--weight-averaging {decay.ToString(CultureInfo.InvariantCulture)} is out of range; use a decay in [0, 1), e.g. 0.998, or 0 for none.");
+        if (s.Iterations is { } iterations) CommonOptions.Positive("--iterations", iterations);
+        if (s.BatchSize is { } batch) CommonOptions.Positive("--batch", batch);
+        if (s.EmbeddingDimension is { } dim) CommonOptions.Positive("--embedding-dim", dim);
+        if (s.Margin is { } margin) CommonOptions.PositiveFinite("--margin", margin);
+        if (s.LearningRate is { } rate) CommonOptions.PositiveFinite("--learning-rate", rate);
+        if (s.ImageSize is { } size && size < 1)
+            throw new CliUsageException($"--image-size must be a positive integer (got {size}).");
+        if (s.Ways is { } w && w < 2)
+            throw new CliUsageException($"--ways must be at least 2 (got {w}).");
+        if (s.CheckpointInterval is { } interval)
+        {
+            CommonOptions.Positive("--checkpoint-interval", interval);
+            if (s.Checkpoint is null)
+                throw new CliUsageException("--checkpoint-interval needs --checkpoint FOLDER to write the checkpoints to.");
+        }
+    }
+
+    /// <summary>Writes the given options over a recipe's.</summary>
+    /// <exception cref="ArgumentException">A preset cannot be built at the recipe's image size.</exception>
+    public static void Apply(TrainCommand.TrainSettings s, SiameseTrainerOptions options)
+    {
+        if (s.Loss is { } loss) options.Loss = TrainCommand.ParseLoss(loss);
+        if (s.Margin is { } margin) options.Margin = margin;
+        if (s.LearningRate is { } rate) options.LearningRate = rate;
+        if (s.Schedule is { } schedule) options.LearningRateSchedule = TrainCommand.ParseSchedule(schedule);
+        if (s.WeightAveraging is { } decay) options.WeightAveragingDecay = decay;
+        if (s.Iterations is { } iterations) options.Iterations = iterations;
+        if (s.BatchSize is { } batch) options.BatchSize = batch;
+        if (s.Ways is { } ways) options.Ways = ways;
+        if (s.NoAugment) options.Augmentation = null;
+
+        var recipeNetwork = options.ResolveNetwork();
+        var net = recipeNetwork;
+        if (s.Network is not null || s.EmbeddingDimension is not null)
+        {
+            // Another preset (or embedding size) at the recipe's geometry: the same input, normalization and views.
+            net = NetworkPresets.Create(s.Network ?? recipeNetwork.Name, recipeNetwork.LayerHeight, s.EmbeddingDimension ?? recipeNetwork.EmbeddingDimension) with
+            {
+                Height = recipeNetwork.Height,
+                Width = recipeNetwork.Width,
+                InputNormalization = recipeNetwork.InputNormalization,
+                TestTimeViews = recipeNetwork.TestTimeViews,
+            };
+        }
+        if (s.TestTimeViews is { } views)
+            net = net with { TestTimeViews = TrainCommand.ParseViews(views) };
+        if (s.Spread is { } spread)
+        {
+            int height = net.LayerHeight, width = net.LayerWidth;
+            net = spread == 0
+                // Nothing to normalize down from: the network takes the images at the size its layers see.
+                ? net with { InputNormalization = null, Height = height, Width = width }
+                : net with { InputNormalization = (net.InputNormalization ?? new MomentNormalization(spread, height, width)) with { Spread = spread } };
+        }
+        if (!ReferenceEquals(net, recipeNetwork))
+        {
+            net.InferShapes();
+            options.Network = net;
+            if (options.ImageColumnName is not null)
+                options.Preprocessing = options.ResolvePreprocessing() with { Width = net.Width, Height = net.Height };
+        }
+    }
+}
