@@ -5,7 +5,6 @@ using Microsoft.ML;
 using MLNet.Siamese;
 using MLNet.Siamese.Data;
 using MLNet.Siamese.Evaluation;
-using MLNet.Siamese.Losses;
 using MLNet.Siamese.Trainers;
 
 public static class FirstModel
@@ -16,15 +15,11 @@ public static class FirstModel
         // Omniglot: <alphabet>/<character>/*.png; label = "alphabet/character", group = alphabet.
         IDataView images = ml.Siamese().LoadImageFolder(EmbeddedOmniglot.FindSmall1(), labelDepth: 2);
 
-        var trainer = ml.Siamese().Train(new SiameseTrainerOptions
-        {
-            ImageColumnName = "ImagePath",                        // decoded once by ML.NET ImageAnalytics
-            Preprocessing = new ImagePreprocessingOptions { Width = 28, Height = 28, Invert = true },
-            Loss = SiameseLoss.Contrastive,
-            LearningRate = 1e-3f,
-            Iterations = 300,
-            Seed = 1,
-        });
+        // The handwriting recipe: the library's measured settings for drawings (see SiameseRecipes); any field can change.
+        SiameseTrainerOptions options = SiameseRecipes.Handwriting.CreateOptions();
+        options.Iterations = 300;                                 // a first look; the recipe trains 4,000
+        options.Seed = 1;
+        var trainer = ml.Siamese().Train(options);
         SiameseModel model = trainer.Fit(images);
 
         var engine = ml.Model.CreatePredictionEngine<ImagePair, PairPrediction>(model.PairScorer);

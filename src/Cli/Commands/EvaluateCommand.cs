@@ -42,14 +42,7 @@ internal static class EvaluateCommand
         IDataView pairs = ml.Siamese().GeneratePairs(ItemSet.LabelColumn, [column], pairCount, 0.5, seed,
                 withinGroup ? ItemSet.GroupColumn : null, withinGroup)
             .Fit(view).Transform(view);
-        IDataView scored = model.Scorer.Transform(pairs);
-        // The pair scorer's ONNX outputs are length-1 vectors; ml.Siamese().Evaluate takes a vector Score but needs a
-        // scalar PredictedLabel, so the rows are read here and the model's own decisions passed to PairMetrics.
-        var rows = ml.Data.CreateEnumerable<ScoredPair>(scored, reuseRowObject: false).ToList();
-        PairMetrics metrics = PairMetrics.Compute(
-            rows.Select(r => r.Score.Length > 0 ? r.Score[0] : float.NaN).ToArray(),
-            rows.Select(r => r.Label).ToArray(),
-            rows.Select(r => r.PredictedLabel.Length > 0 && r.PredictedLabel[0]).ToArray());
+        PairMetrics metrics = ml.Siamese().Evaluate(model.Scorer.Transform(pairs));
 
         if (io.Json)
         {
@@ -86,12 +79,5 @@ internal static class EvaluateCommand
         io.Out.WriteLine($"{Path.GetFileName(model.Path)} on {pairCount} {(withinGroup ? "within-group " : "")}pairs (seed {seed}):");
         io.WriteTable(table);
         return ExitCodes.Success;
-    }
-
-    private sealed class ScoredPair
-    {
-        public bool Label { get; set; }
-        public float[] Score { get; set; } = [];
-        public bool[] PredictedLabel { get; set; } = [];
     }
 }

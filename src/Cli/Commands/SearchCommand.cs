@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using MLNet.Siamese.Evaluation;
+using MLNet.Siamese.Index;
 using Microsoft.ML;
 using Spectre.Console;
 
@@ -35,10 +36,7 @@ internal static class SearchCommand
 
             float[][] galleryEmbeddings = modelFile.Embed(items);
             float[] queryEmbedding = modelFile.Embed(queryItem)[0];
-            var hits = Enumerable.Range(0, items.Count)
-                .Select(i => (Index: i, Distance: Euclidean(queryEmbedding, galleryEmbeddings[i])))
-                .OrderBy(h => h.Distance).ThenBy(h => h.Index)
-                .Take(count).ToList();
+            var hits = Nearest(items, galleryEmbeddings, queryEmbedding, count);
 
             string? tilesPath = parse.GetValue(output);
             if (tilesPath is not null)
@@ -90,10 +88,17 @@ internal static class SearchCommand
         return source.Select([index]);
     }
 
-    private static float Euclidean(float[] a, float[] b)
+    /// <summary>The <paramref name="count"/> gallery items nearest the query, by the library's <see cref="SimilarityIndex"/>.</summary>
+    private static List<(int Index, float Distance)> Nearest(ItemSet items, float[][] galleryEmbeddings, float[] query, int count)
     {
-        if (a.Length != b.Length)
-            throw new InvalidOperationException($"Embeddings of lengths {a.Length} and {b.Length} cannot be compared.");
-        return System.Numerics.Tensors.TensorPrimitives.Distance(a, b);
+        var index = new SimilarityIndex(query.Length);
+        var position = new Dictionary<string, int>(items.Count, StringComparer.Ordinal);
+        for (int i = 0; i < items.Count; i++)
+        {
+            if (!position.TryAdd(items.Ids[i], i))
+                throw new CliUsageException($"--gallery holds '{items.Ids[i]}' twice; give each source once.");
+            index.Add(items.Ids[i], items.Labels[i], galleryEmbeddings[i]);
+        }
+        return index.Search(query, count).Select(m => (position[m.Id], m.Distance)).ToList();
     }
 }

@@ -192,8 +192,12 @@ public sealed class SiameseTrainerOptions
     internal SiameseTrainerOptions Clone() => (SiameseTrainerOptions)MemberwiseClone();
 
     /// <summary>The network this configuration trains.</summary>
-    /// <returns><see cref="Network"/>, or the compact preset at <see cref="ImageSize"/> and <see cref="EmbeddingDimension"/>.</returns>
-    public NetworkSpec ResolveNetwork() => Network ?? NetworkPresets.Compact(ImageSize, EmbeddingDimension);
+    /// <returns>
+    /// <see cref="Network"/>, or the compact preset with <see cref="EmbeddingDimension"/> at the size of square
+    /// <see cref="Preprocessing"/> when that is given, else at <see cref="ImageSize"/>.
+    /// </returns>
+    public NetworkSpec ResolveNetwork() => Network ?? NetworkPresets.Compact(
+        Preprocessing is { } p && p.Width == p.Height ? p.Height : ImageSize, EmbeddingDimension);
 
     /// <summary>The image preprocessing this configuration uses.</summary>
     /// <returns><see cref="Preprocessing"/>, or <see cref="ImageSize"/> square without inversion.</returns>
