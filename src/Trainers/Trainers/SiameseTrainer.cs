@@ -2,6 +2,7 @@ using MLNet.Siamese.Checkpoints;
 using MLNet.Siamese.Data;
 using MLNet.Siamese.Losses;
 using MLNet.Siamese.Networks;
+using MLNet.Siamese.Objectives;
 using MLNet.Siamese.Runtime;
 using MLNet.Siamese.Sampling;
 using Microsoft.ML;
@@ -55,12 +56,13 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
     {
         ArgumentNullException.ThrowIfNull(input);
         ValidateOptions();
-        var spec = _options.ResolveNetwork();
+        var objective = TrainingObjectives.Create(_options);
+        var spec = WithObjectiveOutput(_options.ResolveNetwork(), objective);
         spec.InferShapes();
         bool pairsMode = _options.LeftFeatureColumnName is not null || _options.RightFeatureColumnName is not null;
         if (pairsMode && (_options.LeftFeatureColumnName is null || _options.RightFeatureColumnName is null))
             throw new ArgumentException("Explicit pairs need both LeftFeatureColumnName and RightFeatureColumnName.", nameof(input));
-        if (pairsMode && _options.Loss is not (SiameseLoss.Contrastive or SiameseLoss.BinaryCrossEntropy))
+        if (pairsMode && objective.Batch.Kind != BatchKind.Pairs)
             throw new ArgumentException($"Explicit pairs train with the Contrastive or BinaryCrossEntropy loss, not {_options.Loss}.", nameof(input));
 
         const string what = "Siamese trainer";
@@ -114,16 +116,20 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
         var host = ((IHostEnvironment)_context).Register("SiameseTrainer");
         int seed = _options.Seed ?? host.Rand.Next();
         using var channel = host.Start("Training");
-        using var run = new TrainingRun(_options, spec, seed, device, channel, features, itemCount, classes, pairSimilar);
+        using var run = new TrainingRun(_options, objective, spec, seed, device, features, itemCount, classes, pairSimilar);
+        var loop = new TrainingLoop(run, new CheckpointWriter(_options), channel);
         if (_options.ResumeFrom is not null)
-            run.Resume(TrainingCheckpoint.Load(_options.ResumeFrom), _options.ResumeFrom);
+        {
+            run.Restore(TrainingCheckpoint.Load(_options.ResumeFrom), _options.ResumeFrom);
+            loop.Checkpoints.Last = _options.ResumeFrom;
+        }
 
         // Calibration and validation pairs are drawn with their own generators, so they do not disturb training batches.
         var calibrationPairs = validation is not null
             ? DrawPairs(validation, _options.ValidationPairs, seed + 1)
             : pairsMode ? null : DrawPairs(items!, _options.CalibrationPairs, seed + 2);
         Func<double>? validate = validation is null ? null : () => Calibrate(run, spec, validation, calibrationPairs!).Accuracy;
-        run.Train(validate);
+        loop.Train(validate);
 
         PairScoring scoring;
         double calibrationAccuracy;
@@ -147,7 +153,7 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
             ValidationHistory = run.Validation.ToArray(),
             CalibrationAccuracy = calibrationAccuracy,
             CalibratedOnValidation = validation is not null,
-            LastCheckpoint = run.LastCheckpoint,
+            LastCheckpoint = loop.Checkpoints.Last,
         };
         string featureColumn = pairsMode ? "Features" : _options.FeatureColumnName;
         var images = !pairsMode && _options.ImageColumnName is not null ? new ImageInput(_options.ImageColumnName, preprocessing) : null;
@@ -194,6 +200,10 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
         channel.Info(MessageSensitivity.None, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Mean pixel of {Math.Min(paths.Count, InkPolarity.SampleSize)} sampled images {mean:F3}: {(invert ? "light background, inverting" : "dark background, not inverting")}.").Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal));
         return preprocessing with { Invert = invert };
     }
+
+    /// <summary>The network of an objective that compares by cosine ends in an L2 normalization (added unless it already does).</summary>
+    private static NetworkSpec WithObjectiveOutput(NetworkSpec spec, ITrainingObjective objective)
+        => objective.NeedsUnitEmbeddings && spec.Layers is not [.., L2NormalizeLayer] ? spec with { Layers = [.. spec.Layers, new L2NormalizeLayer()] } : spec;
 
     private void ValidateOptions()
     {
