@@ -126,17 +126,17 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
 
         // Calibration and validation pairs are drawn with their own generators, so they do not disturb training batches.
         var calibrationPairs = validation is not null
-            ? DrawPairs(validation, _options.ValidationPairs, seed + 1)
-            : pairsMode ? null : DrawPairs(items!, _options.CalibrationPairs, seed + 2);
-        Func<double>? validate = validation is null ? null : () => Calibrate(run, spec, validation, calibrationPairs!).Accuracy;
+            ? PairCalibration.DrawPairs(validation, _options.ValidationPairs, seed + 1)
+            : pairsMode ? null : PairCalibration.DrawPairs(items!, _options.CalibrationPairs, seed + 2);
+        Func<double>? validate = validation is null ? null : () => PairCalibration.Calibrate(run, spec, validation, calibrationPairs!).Accuracy;
         loop.Train(validate);
 
         PairScoring scoring;
         double calibrationAccuracy;
         if (calibrationPairs is not null)
-            (scoring, calibrationAccuracy) = Calibrate(run, spec, validation ?? items!, calibrationPairs);
+            (scoring, calibrationAccuracy) = PairCalibration.Calibrate(run, spec, validation ?? items!, calibrationPairs);
         else
-            (scoring, calibrationAccuracy) = CalibrateOnExplicitPairs(run, spec, pairFeatures!, pairSimilar!);
+            (scoring, calibrationAccuracy) = PairCalibration.OnExplicitPairs(run, spec, pairFeatures!, pairSimilar!);
 
         var weights = new Dictionary<string, WeightTensor>(run.Network.ExportWeights(), StringComparer.Ordinal);
         if (run.Head is not null)
@@ -256,63 +256,4 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
         SiameseDevice.Cuda => cuda.is_available() ? CUDA : throw new InvalidOperationException("Device Cuda was requested but TorchSharp reports no CUDA device. Reference a libtorch-cuda-* package in the application and check the NVIDIA driver, or use Device Auto/Cpu."),
         _ => cuda.is_available() ? CUDA : CPU,
     };
-
-    private static PairBatch DrawPairs(TrainingData data, int count, int seed)
-    {
-        var index = new ClassIndex(data.ClassOfItem, data.GroupOfClass);
-        if (index.ClassesWithPairs.Length == 0 || index.NonEmptyClasses.Length < 2)
-            throw new InvalidOperationException("Siamese trainer: the validation data needs at least two classes and a class with two items.");
-        return new BatchSampler(index, new SiameseRandom(seed)).SamplePairs(count);
-    }
-
-    private (PairScoring, double Accuracy) Calibrate(TrainingRun run, NetworkSpec spec, TrainingData data, PairBatch pairs)
-    {
-        // Embed only the items the pairs use (at most two per pair), not the whole data set.
-        var used = pairs.Left.Concat(pairs.Right).Distinct().Order().ToArray();
-        var slot = new Dictionary<long, int>(used.Length);
-        var features = new float[used.Length * spec.InputSize];
-        for (int i = 0; i < used.Length; i++)
-        {
-            slot[used[i]] = i;
-            data.Features.AsSpan((int)used[i] * spec.InputSize, spec.InputSize).CopyTo(features.AsSpan(i * spec.InputSize));
-        }
-        var embeddings = run.EmbedAll(features, used.Length);
-        int d = spec.EmbeddingDimension;
-        int n = pairs.Left.Length;
-        var left = new float[n * d];
-        var right = new float[n * d];
-        for (int i = 0; i < n; i++)
-        {
-            embeddings.AsSpan(slot[pairs.Left[i]] * d, d).CopyTo(left.AsSpan(i * d));
-            embeddings.AsSpan(slot[pairs.Right[i]] * d, d).CopyTo(right.AsSpan(i * d));
-        }
-        return Score(run, left, right, pairs.Similar);
-    }
-
-    private (PairScoring, double Accuracy) CalibrateOnExplicitPairs(TrainingRun run, NetworkSpec spec, float[] features, float[] similar)
-    {
-        int n = similar.Length;
-        var embeddings = run.EmbedAll(features, 2 * n);
-        int d = spec.EmbeddingDimension;
-        return Score(run, embeddings.AsSpan(0, n * d).ToArray(), embeddings.AsSpan(n * d, n * d).ToArray(), similar);
-    }
-
-    private (PairScoring, double Accuracy) Score(TrainingRun run, float[] left, float[] right, float[] similar)
-    {
-        int n = similar.Length;
-        int d = left.Length / n;
-        if (run.Head is not null)
-        {
-            var scores = run.HeadScores(left, right, n);
-            var (threshold, accuracy) = ScoreCalibration.BestThreshold(scores, similar);
-            return (new PairScoring { LearnedHead = true, Threshold = threshold }, accuracy);
-        }
-        var distances = new float[n];
-        for (int i = 0; i < n; i++)
-            distances[i] = System.Numerics.Tensors.TensorPrimitives.Distance(left.AsSpan(i * d, d), right.AsSpan(i * d, d));
-        var (scale, offset) = ScoreCalibration.FitDistanceSigmoid(distances, similar);
-        var calibrated = distances.Select(x => 1f / (1f + MathF.Exp(-(scale * x + offset)))).ToArray();
-        var (t, acc) = ScoreCalibration.BestThreshold(calibrated, similar);
-        return (new PairScoring { LearnedHead = false, DistanceScale = scale, DistanceOffset = offset, Threshold = t }, acc);
-    }
 }
