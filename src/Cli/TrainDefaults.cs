@@ -20,7 +20,4 @@ public static class TrainDefaults
 
     /// <summary>Number of progress reports over a run (the trainer reports every Iterations / this, at least every iteration).</summary>
     public const int ProgressReports = 50;
-
-    /// <summary>The loss names accepted by <c>--loss</c>.</summary>
-    public static IReadOnlyList<string> LossNames { get; } = ["contrastive", "bce", "triplet", "prototypical"];
 }

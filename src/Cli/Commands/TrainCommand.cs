@@ -7,6 +7,7 @@ using MLNet.Siamese.Checkpoints;
 using MLNet.Siamese.Data;
 using MLNet.Siamese.Losses;
 using MLNet.Siamese.Networks;
+using MLNet.Siamese.Objectives;
 using MLNet.Siamese.Trainers;
 using Microsoft.ML;
 using Spectre.Console;
@@ -22,7 +23,7 @@ internal static class TrainCommand
         var labelDepth = CommonOptions.LabelDepth();
         var recipe = new Option<string>("--recipe") { Description = $"Training recipe: auto, {string.Join(", ", SiameseRecipes.Names)} (default auto: chosen from a sample of the images and printed). Every option below overrides the recipe's value.", DefaultValueFactory = _ => "auto" };
         var network = new Option<string?>("--network") { Description = $"Network preset: {string.Join(", ", NetworkPresets.Names)} (default: the recipe's)." };
-        var loss = new Option<string?>("--loss") { Description = $"Loss: {string.Join(", ", TrainDefaults.LossNames)} (default: the recipe's, prototypical)." };
+        var loss = new Option<string?>("--loss") { Description = $"Loss: {string.Join(", ", TrainingObjectives.Names)} (default: the recipe's, prototypical)." };
         var embeddingDim = new Option<int?>("--embedding-dim") { Description = "Embedding size for compact and mlp (default: the recipe's, 64)." };
         var margin = new Option<float?>("--margin") { Description = "Contrastive/triplet margin (default: the recipe's, 1)." };
         var learningRate = new Option<float?>("--learning-rate") { Description = "Adam learning rate (default: the recipe's, 2e-3)." };
@@ -288,14 +289,18 @@ internal static class TrainCommand
         return TimeSpan.FromSeconds(Math.Min(remaining * (double)batch / p.PairsPerSecond, TimeSpan.FromDays(9).TotalSeconds));
     }
 
-    internal static SiameseLoss ParseLoss(string name) => name.ToLowerInvariant() switch
+    internal static SiameseLoss ParseLoss(string name)
     {
-        "contrastive" => SiameseLoss.Contrastive,
-        "bce" or "binary-cross-entropy" or "binarycrossentropy" => SiameseLoss.BinaryCrossEntropy,
-        "triplet" => SiameseLoss.Triplet,
-        "prototypical" => SiameseLoss.Prototypical,
-        _ => throw new CliUsageException($"--loss '{name}' is unknown; choose one of {string.Join(", ", TrainDefaults.LossNames)}."),
-    };
+        string known = name.ToLowerInvariant() is "binary-cross-entropy" or "binarycrossentropy" ? TrainingObjectives.BinaryCrossEntropyName : name;
+        try
+        {
+            return TrainingObjectives.LossOf(known);
+        }
+        catch (ArgumentException)
+        {
+            throw new CliUsageException($"--loss '{name}' is unknown; choose one of {string.Join(", ", TrainingObjectives.Names)}.");
+        }
+    }
 
     internal static LearningRateSchedule ParseSchedule(string name) => name.ToLowerInvariant() switch
     {

@@ -140,15 +140,14 @@ public sealed class TrainingCheckpoint
     /// <summary>The file name of the checkpoint of a given iteration, e.g. "checkpoint-000500.mlnsckpt".</summary>
     /// <param name="iteration">The iteration.</param>
     /// <returns>The file name.</returns>
-    public static string FileName(int iteration) => $"checkpoint-{iteration:D6}.mlnsckpt";
+    public static string FileName(int iteration) => CheckpointFileName.Of(iteration);
 
     /// <summary>The newest checkpoint in <paramref name="directory"/> that reads back intact, or null.</summary>
     /// <param name="directory">The checkpoint folder.</param>
     /// <returns>Its path, or null when there is none.</returns>
     public static string? FindLatestValid(string directory)
     {
-        if (!Directory.Exists(directory)) return null;
-        foreach (var file in Directory.GetFiles(directory, "checkpoint-*.mlnsckpt").OrderByDescending(f => f, StringComparer.Ordinal))
+        foreach (var file in CheckpointFileName.NewestFirst(directory))
         {
             try
             {

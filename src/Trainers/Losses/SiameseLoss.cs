@@ -26,4 +26,18 @@ public enum SiameseLoss
     /// to the class prototypes (mean support embeddings), cross-entropy on the query's class.
     /// </summary>
     Prototypical,
+
+    /// <summary>
+    /// Multi-similarity loss with its miner (Wang et al. 2019) on P x K batches: cosine similarity of L2-normalized
+    /// embeddings, positives pulled above and negatives pushed below a margin, weighted by how hard they are
+    /// (<see cref="Trainers.SiameseTrainerOptions.MultiSimilarity"/>). The network ends in an L2 normalization.
+    /// </summary>
+    MultiSimilarity,
+
+    /// <summary>
+    /// Supervised contrastive loss (SupCon, Khosla et al. 2020) on P x K batches: a softmax over the cosine similarities
+    /// of each item to all others at <see cref="Trainers.SiameseTrainerOptions.Temperature"/>, maximizing the probability of
+    /// its positives. The network ends in an L2 normalization.
+    /// </summary>
+    SupervisedContrastive,
 }

@@ -2,6 +2,7 @@ using MLNet.Siamese.Checkpoints;
 using MLNet.Siamese.Data;
 using MLNet.Siamese.Losses;
 using MLNet.Siamese.Networks;
+using MLNet.Siamese.Objectives;
 using MLNet.Siamese.Runtime;
 using MLNet.Siamese.Sampling;
 using Microsoft.ML;
@@ -55,12 +56,13 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
     {
         ArgumentNullException.ThrowIfNull(input);
         ValidateOptions();
-        var spec = _options.ResolveNetwork();
+        var objective = TrainingObjectives.Create(_options);
+        var spec = WithObjectiveOutput(_options.ResolveNetwork(), objective);
         spec.InferShapes();
         bool pairsMode = _options.LeftFeatureColumnName is not null || _options.RightFeatureColumnName is not null;
         if (pairsMode && (_options.LeftFeatureColumnName is null || _options.RightFeatureColumnName is null))
             throw new ArgumentException("Explicit pairs need both LeftFeatureColumnName and RightFeatureColumnName.", nameof(input));
-        if (pairsMode && _options.Loss is not (SiameseLoss.Contrastive or SiameseLoss.BinaryCrossEntropy))
+        if (pairsMode && objective.Batch.Kind != BatchKind.Pairs)
             throw new ArgumentException($"Explicit pairs train with the Contrastive or BinaryCrossEntropy loss, not {_options.Loss}.", nameof(input));
 
         const string what = "Siamese trainer";
@@ -114,23 +116,30 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
         var host = ((IHostEnvironment)_context).Register("SiameseTrainer");
         int seed = _options.Seed ?? host.Rand.Next();
         using var channel = host.Start("Training");
-        using var run = new TrainingRun(RunOptions(classes), spec, seed, device, channel, features, itemCount, classes, pairSimilar);
+        var runOptions = RunOptions(classes);
+        if (!ReferenceEquals(runOptions, _options))
+            objective = TrainingObjectives.Create(runOptions);
+        using var run = new TrainingRun(runOptions, objective, spec, seed, device, features, itemCount, classes, pairSimilar);
+        var loop = new TrainingLoop(run, new CheckpointWriter(_options), channel);
         if (_options.ResumeFrom is not null)
-            run.Resume(TrainingCheckpoint.Load(_options.ResumeFrom), _options.ResumeFrom);
+        {
+            run.Restore(TrainingCheckpoint.Load(_options.ResumeFrom), _options.ResumeFrom);
+            loop.Checkpoints.Last = _options.ResumeFrom;
+        }
 
         // Calibration and validation pairs are drawn with their own generators, so they do not disturb training batches.
         var calibrationPairs = validation is not null
-            ? DrawPairs(validation, _options.ValidationPairs, seed + 1)
-            : pairsMode ? null : DrawPairs(items!, _options.CalibrationPairs, seed + 2);
-        Func<double>? validate = validation is null ? null : () => Calibrate(run, spec, validation, calibrationPairs!).Accuracy;
-        run.Train(validate);
+            ? PairCalibration.DrawPairs(validation, _options.ValidationPairs, seed + 1)
+            : pairsMode ? null : PairCalibration.DrawPairs(items!, _options.CalibrationPairs, seed + 2);
+        Func<double>? validate = validation is null ? null : () => PairCalibration.Calibrate(run, spec, validation, calibrationPairs!).Accuracy;
+        loop.Train(validate);
 
         PairScoring scoring;
         double calibrationAccuracy;
         if (calibrationPairs is not null)
-            (scoring, calibrationAccuracy) = Calibrate(run, spec, validation ?? items!, calibrationPairs);
+            (scoring, calibrationAccuracy) = PairCalibration.Calibrate(run, spec, validation ?? items!, calibrationPairs);
         else
-            (scoring, calibrationAccuracy) = CalibrateOnExplicitPairs(run, spec, pairFeatures!, pairSimilar!);
+            (scoring, calibrationAccuracy) = PairCalibration.OnExplicitPairs(run, spec, pairFeatures!, pairSimilar!);
 
         var weights = new Dictionary<string, WeightTensor>(run.Network.ExportWeights(), StringComparer.Ordinal);
         if (run.Head is not null)
@@ -147,7 +156,7 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
             ValidationHistory = run.Validation.ToArray(),
             CalibrationAccuracy = calibrationAccuracy,
             CalibratedOnValidation = validation is not null,
-            LastCheckpoint = run.LastCheckpoint,
+            LastCheckpoint = loop.Checkpoints.Last,
         };
         string featureColumn = pairsMode ? "Features" : _options.FeatureColumnName;
         var images = !pairsMode && _options.ImageColumnName is not null ? new ImageInput(_options.ImageColumnName, preprocessing) : null;
@@ -195,6 +204,10 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
         return preprocessing with { Invert = invert };
     }
 
+    /// <summary>The network of an objective that compares by cosine ends in an L2 normalization (added unless it already does).</summary>
+    private static NetworkSpec WithObjectiveOutput(NetworkSpec spec, ITrainingObjective objective)
+        => objective.NeedsUnitEmbeddings && spec.Layers is not [.., L2NormalizeLayer] ? spec with { Layers = [.. spec.Layers, new L2NormalizeLayer()] } : spec;
+
     private void ValidateOptions()
     {
         if (_options.Iterations <= 0) throw new ArgumentOutOfRangeException(nameof(SiameseTrainerOptions.Iterations), _options.Iterations, "Iterations must be positive.");
@@ -221,7 +234,7 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
             throw new InvalidOperationException($"{what}: no class in label column '{_options.LabelColumnName}' has two items, so no similar pair can be drawn.");
         switch (_options.Loss)
         {
-            case SiameseLoss.Prototypical:
+            case SiameseLoss.Prototypical or SiameseLoss.MultiSimilarity or SiameseLoss.SupervisedContrastive:
             {
                 int eligible = EpisodeClasses(classes, _options.Shots + 1);
                 if (eligible < 2)
@@ -243,13 +256,13 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
         : classes.NonEmptyClasses.Count(c => classes.ItemsOfClass[c].Length >= need);
 
     /// <summary>
-    /// The options the training run uses: the given ones, except that prototypical episodes draw fewer queries per class
+    /// The options the training run uses: the given ones, except that episodes (and the P x K batches drawn as episodes are) draw fewer queries per class
     /// (down to 1) when fewer than two classes have <see cref="SiameseTrainerOptions.Shots"/> + <see cref="SiameseTrainerOptions.Queries"/>
     /// items, so that data with small classes (a few photos per person) still trains.
     /// </summary>
     private SiameseTrainerOptions RunOptions(ClassIndex? classes)
     {
-        if (classes is null || _options.Loss != SiameseLoss.Prototypical)
+        if (classes is null || _options.Loss is not (SiameseLoss.Prototypical or SiameseLoss.MultiSimilarity or SiameseLoss.SupervisedContrastive))
             return _options;
         int queries = _options.Queries;
         while (queries > 1 && EpisodeClasses(classes, _options.Shots + queries) < 2)
@@ -267,63 +280,4 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
         SiameseDevice.Cuda => cuda.is_available() ? CUDA : throw new InvalidOperationException("Device Cuda was requested but TorchSharp reports no CUDA device. Reference a libtorch-cuda-* package in the application and check the NVIDIA driver, or use Device Auto/Cpu."),
         _ => cuda.is_available() ? CUDA : CPU,
     };
-
-    private static PairBatch DrawPairs(TrainingData data, int count, int seed)
-    {
-        var index = new ClassIndex(data.ClassOfItem, data.GroupOfClass);
-        if (index.ClassesWithPairs.Length == 0 || index.NonEmptyClasses.Length < 2)
-            throw new InvalidOperationException("Siamese trainer: the validation data needs at least two classes and a class with two items.");
-        return new BatchSampler(index, new SiameseRandom(seed)).SamplePairs(count);
-    }
-
-    private (PairScoring, double Accuracy) Calibrate(TrainingRun run, NetworkSpec spec, TrainingData data, PairBatch pairs)
-    {
-        // Embed only the items the pairs use (at most two per pair), not the whole data set.
-        var used = pairs.Left.Concat(pairs.Right).Distinct().Order().ToArray();
-        var slot = new Dictionary<long, int>(used.Length);
-        var features = new float[used.Length * spec.InputSize];
-        for (int i = 0; i < used.Length; i++)
-        {
-            slot[used[i]] = i;
-            data.Features.AsSpan((int)used[i] * spec.InputSize, spec.InputSize).CopyTo(features.AsSpan(i * spec.InputSize));
-        }
-        var embeddings = run.EmbedAll(features, used.Length);
-        int d = spec.EmbeddingDimension;
-        int n = pairs.Left.Length;
-        var left = new float[n * d];
-        var right = new float[n * d];
-        for (int i = 0; i < n; i++)
-        {
-            embeddings.AsSpan(slot[pairs.Left[i]] * d, d).CopyTo(left.AsSpan(i * d));
-            embeddings.AsSpan(slot[pairs.Right[i]] * d, d).CopyTo(right.AsSpan(i * d));
-        }
-        return Score(run, left, right, pairs.Similar);
-    }
-
-    private (PairScoring, double Accuracy) CalibrateOnExplicitPairs(TrainingRun run, NetworkSpec spec, float[] features, float[] similar)
-    {
-        int n = similar.Length;
-        var embeddings = run.EmbedAll(features, 2 * n);
-        int d = spec.EmbeddingDimension;
-        return Score(run, embeddings.AsSpan(0, n * d).ToArray(), embeddings.AsSpan(n * d, n * d).ToArray(), similar);
-    }
-
-    private (PairScoring, double Accuracy) Score(TrainingRun run, float[] left, float[] right, float[] similar)
-    {
-        int n = similar.Length;
-        int d = left.Length / n;
-        if (run.Head is not null)
-        {
-            var scores = run.HeadScores(left, right, n);
-            var (threshold, accuracy) = ScoreCalibration.BestThreshold(scores, similar);
-            return (new PairScoring { LearnedHead = true, Threshold = threshold }, accuracy);
-        }
-        var distances = new float[n];
-        for (int i = 0; i < n; i++)
-            distances[i] = System.Numerics.Tensors.TensorPrimitives.Distance(left.AsSpan(i * d, d), right.AsSpan(i * d, d));
-        var (scale, offset) = ScoreCalibration.FitDistanceSigmoid(distances, similar);
-        var calibrated = distances.Select(x => 1f / (1f + MathF.Exp(-(scale * x + offset)))).ToArray();
-        var (t, acc) = ScoreCalibration.BestThreshold(calibrated, similar);
-        return (new PairScoring { LearnedHead = false, DistanceScale = scale, DistanceOffset = offset, Threshold = t }, acc);
-    }
 }

@@ -2,6 +2,7 @@ using MLNet.Siamese.Augmentation;
 using MLNet.Siamese.Data;
 using MLNet.Siamese.Losses;
 using MLNet.Siamese.Networks;
+using MLNet.Siamese.Objectives;
 using Microsoft.ML;
 
 namespace MLNet.Siamese.Trainers;
@@ -190,6 +191,19 @@ public sealed class SiameseTrainerOptions
 
     /// <summary>A shallow copy (the network, augmentation and data views are shared, being immutable or read-only).</summary>
     internal SiameseTrainerOptions Clone() => (SiameseTrainerOptions)MemberwiseClone();
+
+    /// <summary>
+    /// <see cref="SiameseLoss.MultiSimilarity"/>: alpha, beta, base and the miner's epsilon (pytorch-metric-learning's
+    /// defaults 2, 50, 0.5 and 0.1). Its P x K batch is <see cref="Ways"/> classes x (<see cref="Shots"/> + <see cref="Queries"/>)
+    /// items, drawn as an episode is.
+    /// </summary>
+    public MultiSimilaritySettings MultiSimilarity { get; set; } = new();
+
+    /// <summary>
+    /// <see cref="SiameseLoss.SupervisedContrastive"/>: the softmax temperature. Default 0.1 (pytorch-metric-learning's).
+    /// Its P x K batch is <see cref="Ways"/> classes x (<see cref="Shots"/> + <see cref="Queries"/>) items, drawn as an episode is.
+    /// </summary>
+    public double Temperature { get; set; } = 0.1;
 
     /// <summary>The network this configuration trains.</summary>
     /// <returns>

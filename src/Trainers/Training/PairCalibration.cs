@@ -1,0 +1,71 @@
+using MLNet.Siamese.Networks;
+using MLNet.Siamese.Sampling;
+
+namespace MLNet.Siamese.Trainers;
+
+/// <summary>
+/// Calibration of the trained model's pair score: balanced pairs drawn once from the validation (or training) items are
+/// embedded, and either the learned head's scores get the best threshold, or a sigmoid of the Euclidean distance is
+/// fitted and thresholded. The same figure is the validation accuracy recorded during training.
+/// </summary>
+internal static class PairCalibration
+{
+    public static PairBatch DrawPairs(TrainingData data, int count, int seed)
+    {
+        var index = new ClassIndex(data.ClassOfItem, data.GroupOfClass);
+        if (index.ClassesWithPairs.Length == 0 || index.NonEmptyClasses.Length < 2)
+            throw new InvalidOperationException("Siamese trainer: the validation data needs at least two classes and a class with two items.");
+        return new BatchSampler(index, new SiameseRandom(seed)).SamplePairs(count);
+    }
+
+    public static (PairScoring, double Accuracy) Calibrate(TrainingRun run, NetworkSpec spec, TrainingData data, PairBatch pairs)
+    {
+        // Embed only the items the pairs use (at most two per pair), not the whole data set.
+        var used = pairs.Left.Concat(pairs.Right).Distinct().Order().ToArray();
+        var slot = new Dictionary<long, int>(used.Length);
+        var features = new float[used.Length * spec.InputSize];
+        for (int i = 0; i < used.Length; i++)
+        {
+            slot[used[i]] = i;
+            data.Features.AsSpan((int)used[i] * spec.InputSize, spec.InputSize).CopyTo(features.AsSpan(i * spec.InputSize));
+        }
+        var embeddings = run.EmbedAll(features, used.Length);
+        int d = spec.EmbeddingDimension;
+        int n = pairs.Left.Length;
+        var left = new float[n * d];
+        var right = new float[n * d];
+        for (int i = 0; i < n; i++)
+        {
+            embeddings.AsSpan(slot[pairs.Left[i]] * d, d).CopyTo(left.AsSpan(i * d));
+            embeddings.AsSpan(slot[pairs.Right[i]] * d, d).CopyTo(right.AsSpan(i * d));
+        }
+        return Score(run, left, right, pairs.Similar);
+    }
+
+    public static (PairScoring, double Accuracy) OnExplicitPairs(TrainingRun run, NetworkSpec spec, float[] features, float[] similar)
+    {
+        int n = similar.Length;
+        var embeddings = run.EmbedAll(features, 2 * n);
+        int d = spec.EmbeddingDimension;
+        return Score(run, embeddings.AsSpan(0, n * d).ToArray(), embeddings.AsSpan(n * d, n * d).ToArray(), similar);
+    }
+
+    private static (PairScoring, double Accuracy) Score(TrainingRun run, float[] left, float[] right, float[] similar)
+    {
+        int n = similar.Length;
+        int d = left.Length / n;
+        if (run.Head is not null)
+        {
+            var scores = run.HeadScores(left, right, n);
+            var (threshold, accuracy) = ScoreCalibration.BestThreshold(scores, similar);
+            return (new PairScoring { LearnedHead = true, Threshold = threshold }, accuracy);
+        }
+        var distances = new float[n];
+        for (int i = 0; i < n; i++)
+            distances[i] = System.Numerics.Tensors.TensorPrimitives.Distance(left.AsSpan(i * d, d), right.AsSpan(i * d, d));
+        var (scale, offset) = ScoreCalibration.FitDistanceSigmoid(distances, similar);
+        var calibrated = distances.Select(x => 1f / (1f + MathF.Exp(-(scale * x + offset)))).ToArray();
+        var (t, acc) = ScoreCalibration.BestThreshold(calibrated, similar);
+        return (new PairScoring { LearnedHead = false, DistanceScale = scale, DistanceOffset = offset, Threshold = t }, acc);
+    }
+}

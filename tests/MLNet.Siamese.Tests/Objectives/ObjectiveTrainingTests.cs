@@ -1,0 +1,94 @@
+using MLNet.Siamese.Losses;
+using MLNet.Siamese.Networks;
+using MLNet.Siamese.Objectives;
+using MLNet.Siamese.Tests.Trainers;
+using MLNet.Siamese.Trainers;
+using Microsoft.ML;
+
+namespace MLNet.Siamese.Tests.Objectives;
+
+/// <summary>The two batch-wise objectives train end to end through the trainer, and the registry covers every <see cref="SiameseLoss"/>.</summary>
+[TestClass]
+public sealed class ObjectiveTrainingTests
+{
+    private static readonly List<GlyphItem> Train = SyntheticGlyphs.Make(12, 6, seed: 31, prefix: "obj", groups: 2);
+    private static readonly List<GlyphItem> Unseen = SyntheticGlyphs.Make(4, 2, seed: 32, prefix: "unseen");
+
+    [TestMethod]
+    [DataRow(SiameseLoss.MultiSimilarity)]
+    [DataRow(SiameseLoss.SupervisedContrastive)]
+    public void BatchWiseObjectivesTrainWithUnitEmbeddingsAndScorePairs(SiameseLoss loss)
+    {
+        var ml = new MLContext(seed: 1);
+        var options = SmallRuns.Options(iterations: 6);
+        options.Loss = loss;
+        options.Ways = 4;
+        options.Shots = 1;
+        options.Queries = 2;
+        options.GroupColumnName = nameof(GlyphItem.Group);
+        options.WithinGroup = true;
+        var model = ml.Siamese().Train(options).Fit(SyntheticGlyphs.Load(ml, Train));
+        Assert.AreEqual(6, model.Summary.LossHistory.Count);
+        Assert.IsTrue(model.Summary.LossHistory.All(v => float.IsFinite(v) && v >= 0), string.Join(", ", model.Summary.LossHistory));
+        Assert.AreEqual(loss, model.Summary.Loss);
+
+        // The cosine objectives end the network in an L2 normalization: the model's embeddings are unit vectors.
+        var embedding = ml.Model.CreatePredictionEngine<GlyphItem, EmbeddingPrediction>(model).Predict(Unseen[0]).Embedding;
+        Assert.AreEqual(1.0, Math.Sqrt(embedding.Sum(v => (double)v * v)), 1e-4);
+        var pair = ml.Model.CreatePredictionEngine<GlyphPair, PairPrediction>(model.PairScorer)
+            .Predict(new GlyphPair { LeftFeatures = Unseen[0].Features, RightFeatures = Unseen[2].Features });
+        Assert.IsTrue(pair.Score is >= 0 and <= 1, $"score {pair.Score}");
+    }
+
+    [TestMethod]
+    public void TooFewItemsPerClassForTheBatchIsAClearError()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = SmallRuns.Options(iterations: 2);
+        options.Loss = SiameseLoss.SupervisedContrastive;
+        options.Ways = 4;
+        options.Shots = 4;
+        options.Queries = 4;   // 8 items per class; the data has 6
+        var ex = Assert.ThrowsExactly<InvalidOperationException>(() => ml.Siamese().Train(options).Fit(SyntheticGlyphs.Load(ml, Train)));
+        StringAssert.Contains(ex.Message, "8 items per class");
+    }
+
+    [TestMethod]
+    public void ExplicitPairsRefuseBatchWiseObjectives()
+    {
+        var options = new SiameseTrainerOptions { Loss = SiameseLoss.MultiSimilarity, LeftFeatureColumnName = "LeftFeatures", RightFeatureColumnName = "RightFeatures" };
+        var ml = new MLContext(seed: 1);
+        var pairs = ml.Data.LoadFromEnumerable(new[] { new GlyphPair { LeftFeatures = Unseen[0].Features, RightFeatures = Unseen[1].Features } });
+        var ex = Assert.ThrowsExactly<ArgumentException>(() => ml.Siamese().Train(options).Fit(pairs));
+        StringAssert.Contains(ex.Message, "MultiSimilarity");
+    }
+
+    [TestMethod]
+    public void EveryLossHasOneRegisteredObjectiveWithItsName()
+    {
+        var options = new SiameseTrainerOptions();
+        foreach (var loss in Enum.GetValues<SiameseLoss>())
+        {
+            string name = TrainingObjectives.NameOf(loss);
+            Assert.AreEqual(loss, TrainingObjectives.LossOf(name));
+            Assert.AreEqual(loss, TrainingObjectives.LossOf(name.ToUpperInvariant()), "names are case-insensitive");
+            options.Loss = loss;
+            Assert.AreEqual(name, TrainingObjectives.Create(options).Name);
+            Assert.AreEqual(name, TrainingObjectives.Create(name, new SiameseTrainerOptions()).Name);
+        }
+        CollectionAssert.AreEqual(new[] { "contrastive", "bce", "triplet", "prototypical", "multi-similarity", "supcon" }, TrainingObjectives.Names.ToArray());
+        var ex = Assert.ThrowsExactly<ArgumentException>(() => TrainingObjectives.LossOf("arcface"));
+        StringAssert.Contains(ex.Message, "supcon");
+    }
+
+    [TestMethod]
+    public void OnlyTheBinaryCrossEntropyObjectiveLearnsAHeadAndOnlyTheCosineOnesNormalize()
+    {
+        foreach (var loss in Enum.GetValues<SiameseLoss>())
+        {
+            var objective = TrainingObjectives.Create(new SiameseTrainerOptions { Loss = loss });
+            Assert.AreEqual(loss == SiameseLoss.BinaryCrossEntropy, objective.LearnsPairHead, loss.ToString());
+            Assert.AreEqual(loss is SiameseLoss.MultiSimilarity or SiameseLoss.SupervisedContrastive, objective.NeedsUnitEmbeddings, loss.ToString());
+        }
+    }
+}
