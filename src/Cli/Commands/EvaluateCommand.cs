@@ -33,9 +33,10 @@ internal static class EvaluateCommand
     {
         CommonOptions.Positive("--pairs", pairCount);
         var ml = new MLContext(seed: seed);
-        var model = ModelFile.Load(ml, modelPath);
+        using var model = ModelFile.Load(ml, modelPath);
         var items = DataSources.Load(dataPaths, labelDepth);
         model.CheckCompatible(items, "--data");
+        ModelFile.CheckImages(items);
 
         IDataView view = items.ToDataView(ml);
         string column = items.Kind == InputKind.Images ? ItemSet.ImagePathColumn : ItemSet.FeaturesColumn;

@@ -39,7 +39,7 @@ internal static class OneShotCommand
             if ((runsPath is null) == (dataPaths.Length == 0))
                 throw new CliUsageException("give either --runs DIR or --data PATH (with --ways, --shots, --episodes), not both.");
             bool byScore = parse.GetValue(match) == "score";
-            var modelFile = ModelFile.Load(ml, parse.GetValue(model)!);
+            using var modelFile = ModelFile.Load(ml, parse.GetValue(model)!);
             OneShotResult result;
             string description;
             if (runsPath is not null)

@@ -111,6 +111,8 @@ internal static class TrainCommand
         string outPath = Path.GetFullPath(s.Output);
         if (Directory.Exists(outPath))
             throw new CliUsageException($"--out '{s.Output}' is a folder; give a file name such as model.zip.");
+        MLNet.Siamese.Files.SafeFileOutput.CheckNotAnInput(outPath, "--out", s.Data.Select(d => (d, "--data"))
+            .Concat(resumeFrom is null ? [] : [(resumeFrom, "--resume")]));
 
         var ml = new MLContext(seed: s.Seed);
         ItemSet items = DataSources.Load(s.Data, s.LabelDepth);
@@ -194,9 +196,8 @@ internal static class TrainCommand
         string? folder = Path.GetDirectoryName(outPath);
         if (!string.IsNullOrEmpty(folder))
             Directory.CreateDirectory(folder);
-        string temp = outPath + ".tmp";
-        ml.Model.Save(model.PairScorer, ModelFile.EmptyInput(ml, items.Kind, items.FeatureLength).Schema, temp);
-        File.Move(temp, outPath, overwrite: true);
+        MLNet.Siamese.Files.SafeFileOutput.Write(outPath, stream =>
+            ml.Model.Save(model.PairScorer, ModelFile.EmptyInput(ml, items.Kind, items.FeatureLength).Schema, stream));
 
         var history = model.Summary.LossHistory;
         int tail = Math.Min(history.Count, Math.Max(1, options.ProgressInterval));
