@@ -38,11 +38,12 @@ internal static class TrainCommand
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Folder to write checkpoints to (every --checkpoint-interval steps and at the end); the two newest are kept." };
         var checkpointInterval = new Option<int?>("--checkpoint-interval") { Description = $"Steps between checkpoints (default {TrainDefaults.CheckpointInterval}); needs --checkpoint." };
         var resume = new Option<string?>("--resume") { Description = "Checkpoint file to resume from, or a checkpoint folder: resume from the newest checkpoint in it that reads back intact." };
+        var resumeChanged = new Option<bool>("--resume-changed") { Description = "Resume even though the checkpoint was written with other data or result-changing options (refused otherwise, naming what differs)." };
         var output = new Option<string>("--out") { Description = "Model zip to write.", Required = true };
         var json = CommonOptions.Json();
 
         var command = new Command("train", "Train a Siamese network; the zip holds the whole pipeline from image path (or IDX features) to pair score.")
-            .With(data, labelDepth, network, loss, embeddingDim, margin, learningRate, schedule, averaging, views, spread, augment, imageSize, iterations, batch, ways, seed, checkpoint, checkpointInterval, resume, output, json);
+            .With(data, labelDepth, network, loss, embeddingDim, margin, learningRate, schedule, averaging, views, spread, augment, imageSize, iterations, batch, ways, seed, checkpoint, checkpointInterval, resume, resumeChanged, output, json);
 
         command.SetGuardedAction(stderr, (parse, token) =>
         {
@@ -69,6 +70,7 @@ internal static class TrainCommand
                 Checkpoint = parse.GetValue(checkpoint),
                 CheckpointInterval = parse.GetValue(checkpointInterval),
                 Resume = parse.GetValue(resume),
+                ResumeChanged = parse.GetValue(resumeChanged),
                 Output = parse.GetValue(output)!,
             };
             return Execute(io, settings, token);
@@ -135,6 +137,7 @@ internal static class TrainCommand
             CheckpointDirectory = s.Checkpoint,
             CheckpointInterval = s.CheckpointInterval ?? TrainDefaults.CheckpointInterval,
             ResumeFrom = resumeFrom,
+            AcceptChangedRunOnResume = s.ResumeChanged,
             CancellationToken = token,
             ProgressInterval = Math.Max(1, s.Iterations / TrainDefaults.ProgressReports),
         };
@@ -363,6 +366,8 @@ internal static class TrainCommand
         public string? Checkpoint { get; init; }
         public int? CheckpointInterval { get; init; }
         public string? Resume { get; init; }
+
+        public bool ResumeChanged { get; init; }
         public required string Output { get; init; }
     }
 

@@ -181,4 +181,10 @@ public sealed class CheckpointHeader
 
     /// <summary>The run's <see cref="Trainers.SiameseTrainerOptions.WeightAveragingDecay"/> (0: no averaging; absent in version 1).</summary>
     public double WeightAveragingDecay { get; set; }
+
+    /// <summary>
+    /// The data and options that make the run what it is (see <c>RunFingerprint</c>), compared on resume; null in
+    /// checkpoints written before it was recorded (they still read and resume without the comparison).
+    /// </summary>
+    public Dictionary<string, string>? RunFingerprint { get; set; }
 }

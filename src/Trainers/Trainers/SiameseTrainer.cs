@@ -73,6 +73,7 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
         ClassIndex? classes = null;
         float[]? pairSimilar = null;
         TrainingData? items = null;    // single-item mode: the items as read, at the input size
+        int[] fingerprintLabels = [];  // the class of each training item, for the run's fingerprint
         if (pairsMode)
         {
             var (left, right, similar) = TrainingData.ReadPairs(input, _options.LeftFeatureColumnName!, _options.RightFeatureColumnName!, _options.LabelColumnName, spec.InputSize, what);
@@ -103,6 +104,7 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
             CheckClasses(trainingItems, classes, what);
             features = trainingItems.Features;
             itemCount = trainingItems.Count;
+            fingerprintLabels = trainingItems.ClassOfItem;
         }
         TrainingData? validation = _options.ValidationData is null ? null
             : _options.ImageColumnName is null
@@ -115,8 +117,13 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
         int seed = _options.Seed ?? host.Rand.Next();
         using var channel = host.Start("Training");
         using var run = new TrainingRun(_options, spec, seed, device, channel, features, itemCount, classes, pairSimilar);
+        run.Fingerprint = RunFingerprint.Compute(_options, features, itemCount, fingerprintLabels, pairSimilar);
         if (_options.ResumeFrom is not null)
-            run.Resume(TrainingCheckpoint.Load(_options.ResumeFrom), _options.ResumeFrom);
+        {
+            var checkpoint = TrainingCheckpoint.Load(_options.ResumeFrom);
+            RunFingerprint.CheckResume(checkpoint.Header, run.Fingerprint, _options.ResumeFrom, _options.AcceptChangedRunOnResume);
+            run.Resume(checkpoint, _options.ResumeFrom);
+        }
 
         // Calibration and validation pairs are drawn with their own generators, so they do not disturb training batches.
         var calibrationPairs = validation is not null

@@ -323,6 +323,9 @@ internal sealed class TrainingRun : IDisposable
         return Head!.forward((l - r).abs()).sigmoid().squeeze(1).cpu().data<float>().ToArray();
     }
 
+    /// <summary>The run's data and option fingerprint, recorded in each checkpoint (set by the trainer).</summary>
+    public Dictionary<string, string>? Fingerprint { get; set; }
+
     public void WriteCheckpoint()
     {
         var checkpoint = new TrainingCheckpoint
@@ -338,6 +341,7 @@ internal sealed class TrainingRun : IDisposable
                 Seed = Seed,
                 Validation = Validation.ToList(),
                 WeightAveragingDecay = _options.WeightAveragingDecay,
+                RunFingerprint = Fingerprint,
             },
             NetworkState = SaveModule(Network),
             HeadState = Head is null ? Array.Empty<byte>() : SaveModule(Head),
