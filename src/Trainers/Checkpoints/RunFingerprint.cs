@@ -22,7 +22,7 @@ internal static class RunFingerprint
         hash.AppendData(MemoryMarshal.AsBytes(features.AsSpan()));
         hash.AppendData(MemoryMarshal.AsBytes(labels));
         hash.AppendData(MemoryMarshal.AsBytes(pairLabels));
-        string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+        static string F(float v) => v.ToString("R", CultureInfo.InvariantCulture);
         return new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["data"] = $"{itemCount} items, SHA-256 {Convert.ToHexStringLower(hash.GetHashAndReset())[..16]}",
