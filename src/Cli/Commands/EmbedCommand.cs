@@ -22,7 +22,8 @@ internal static class EmbedCommand
         command.SetGuardedAction(stderr, (parse, _) =>
         {
             var io = new CliIO(stdout, stderr, parse.GetValue(json));
-            var ml = new MLContext(seed: TrainDefaults.Seed);
+            using var temp = CliTempFolder.Create();
+            var ml = new MLContext(seed: TrainDefaults.Seed) { TempFilePath = temp.Path };
             string outPath = Path.GetFullPath(parse.GetValue(output)!);
             if (Directory.Exists(outPath))
                 throw new CliUsageException($"--out '{outPath}' is a folder; give a file name such as embeddings.csv.");

@@ -33,7 +33,8 @@ internal static class OneShotCommand
         command.SetGuardedAction(stderr, (parse, _) =>
         {
             var io = new CliIO(stdout, stderr, parse.GetValue(json));
-            var ml = new MLContext(seed: parse.GetValue(seed));
+            using var temp = CliTempFolder.Create();
+            var ml = new MLContext(seed: parse.GetValue(seed)) { TempFilePath = temp.Path };
             string? runsPath = parse.GetValue(runs);
             string[] dataPaths = parse.GetValue(data) ?? [];
             if ((runsPath is null) == (dataPaths.Length == 0))

@@ -26,7 +26,8 @@ internal static class SearchCommand
             var io = new CliIO(stdout, stderr, parse.GetValue(json));
             int count = parse.GetValue(k);
             CommonOptions.Positive("--k", count);
-            var ml = new MLContext(seed: TrainDefaults.Seed);
+            using var temp = CliTempFolder.Create();
+            var ml = new MLContext(seed: TrainDefaults.Seed) { TempFilePath = temp.Path };
             using var modelFile = ModelFile.Load(ml, parse.GetValue(model)!);
             var items = DataSources.Load(parse.GetValue(gallery) ?? [], parse.GetValue(labelDepth));
             modelFile.CheckCompatible(items, "--gallery");

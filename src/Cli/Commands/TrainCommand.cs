@@ -116,7 +116,8 @@ internal static class TrainCommand
         MLNet.Siamese.Files.SafeFileOutput.CheckNotAnInput(outPath, "--out", s.Data.Select(d => (d, "--data"))
             .Concat(resumeFrom is null ? [] : [(resumeFrom, "--resume")]));
 
-        var ml = new MLContext(seed: s.Seed);
+        using var temp = CliTempFolder.Create();
+        var ml = new MLContext(seed: s.Seed) { TempFilePath = temp.Path };
         ItemSet items = DataSources.Load(s.Data, s.LabelDepth);
         if (items.ClassCount < 2)
             throw new CliUsageException($"--data holds {items.ClassCount} class(es); training needs at least 2 (check --label-depth).");
