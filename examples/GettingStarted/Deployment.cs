@@ -25,7 +25,10 @@ public static class Deployment
         var ml = new MLContext();
         ITransformer model = ml.Model.Load(zipPath, out _);
         var engine = ml.Model.CreatePredictionEngine<Pair, Scored>(model);
-        var folder = Path.Combine(Path.GetTempPath(), "mlnet-siamese", "archives");
+        // The zip cache of the data the model was trained on: $XDG_CACHE_HOME or ~/.cache, then mlnet-siamese/archives.
+        string cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg
+            ? xdg : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+        var folder = Path.Combine(cache, "mlnet-siamese", "archives");
         var images = Directory.GetFiles(folder, "*.png", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Take(2).ToArray();
         var result = engine.Predict(new Pair { LeftImagePath = images[0], RightImagePath = images[1] });
         Console.WriteLine($"score {result.Score[0]:F3}, same: {result.PredictedLabel[0]}");

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLNet.Siamese.Data;
 
 namespace MLNet.Siamese.Cli;
 
@@ -7,9 +8,11 @@ namespace MLNet.Siamese.Cli;
 /// A model zip written by <c>siamese train</c>: the whole pair scorer (image paths or IDX features to Score, Distance,
 /// PredictedLabel, LeftEmbedding, RightEmbedding), saved with <c>mlContext.Model.Save</c>. Whether it takes images or
 /// features is read from the saved input schema. One item is embedded by feeding it as both the left and the right
-/// input and reading LeftEmbedding (twice the cost of an embedder, but one file holds everything).
+/// input and reading LeftEmbedding (twice the cost of an embedder, but one file holds everything). Image files are
+/// checked with <see cref="ImageFileCheck"/> before ML.NET decodes them. Dispose it: that deletes the copy of the ONNX
+/// graph ML.NET writes to the temporary folder while the model is loaded.
 /// </summary>
-internal sealed class ModelFile
+internal sealed class ModelFile : IDisposable
 {
     public const string LeftImage = "LeftImagePath";
     public const string RightImage = "RightImagePath";
@@ -57,6 +60,7 @@ internal sealed class ModelFile
             return new ModelFile(ml, full, scorer, InputKind.Images, 0);
         if (schema?.GetColumnOrNull(LeftFeatures) is { } left && schema.GetColumnOrNull(RightFeatures) is not null)
             return new ModelFile(ml, full, scorer, InputKind.Features, (left.Type as VectorDataViewType)?.Size ?? 0);
+        (scorer as IDisposable)?.Dispose();
         string columns = schema is null ? "none" : string.Join(", ", schema.Select(c => c.Name));
         throw new CliUsageException($"--model '{path}' is an ML.NET model but not a siamese pair scorer (its inputs are: {columns}).");
     }
@@ -70,9 +74,20 @@ internal sealed class ModelFile
             throw new CliUsageException($"{what} has {items.FeatureLength} values per item but the model '{Path}' takes {FeatureLength}.");
     }
 
+    /// <summary>Checks every image file of <paramref name="items"/> before ML.NET decodes it (nothing for IDX items).</summary>
+    public static void CheckImages(ItemSet items)
+    {
+        if (items.Kind == InputKind.Images)
+            ImageFileCheck.CheckAll(items.Ids);
+    }
+
+    /// <summary>Deletes what ML.NET extracted to load the model (the ONNX graph in the temporary folder).</summary>
+    public void Dispose() => (Scorer as IDisposable)?.Dispose();
+
     /// <summary>Embeds every item in one pass (each item fed as both left and right input).</summary>
     public float[][] Embed(ItemSet items)
     {
+        CheckImages(items);
         var pairs = Enumerable.Range(0, items.Count).Select(i => (i, i)).ToArray();
         var scored = Scorer.Transform(PairView(items, items, pairs));
         return ReadVectors(scored, "LeftEmbedding", pairs.Length);
@@ -83,6 +98,9 @@ internal sealed class ModelFile
     {
         if (pairs.Count == 0)
             return ([], []);
+        CheckImages(left);
+        if (!ReferenceEquals(left, right))
+            CheckImages(right);
         var scored = Scorer.Transform(PairView(left, right, pairs));
         var score = ReadVectors(scored, "Score", pairs.Count).Select(v => v[0]).ToArray();
         var distance = ReadVectors(scored, "Distance", pairs.Count).Select(v => v[0]).ToArray();

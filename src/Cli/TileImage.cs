@@ -43,14 +43,8 @@ internal static class TileImage
             PixelFont.Draw(canvas, caption, x + 2, y + Tile + 4, Scale, colour);
         }
         canvas.Flush();
-        string? folder = Path.GetDirectoryName(path);
-        if (!string.IsNullOrEmpty(folder))
-            Directory.CreateDirectory(folder);
         using var encoded = SKImage.FromBitmap(surface).Encode(SKEncodedImageFormat.Png, 100);
-        string temp = path + ".tmp";
-        using (var stream = File.Create(temp))
-            encoded.SaveTo(stream);
-        File.Move(temp, path, overwrite: true);
+        MLNet.Siamese.Files.SafeFileOutput.Write(path, encoded.SaveTo);
     }
 
     private static SKBitmap? LoadTile(ItemSet set, int index)

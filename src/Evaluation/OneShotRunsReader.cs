@@ -10,7 +10,8 @@ namespace MLNet.Siamese.Evaluation;
 /// <remarks>
 /// A run's training images are the training images named in its class_labels.txt together with any other image file
 /// (png, jpg, jpeg, bmp, gif, webp) in its <c>training</c> subfolder, sorted by path; its test images are in line
-/// order. Blank lines are ignored. Errors name the file and, for a bad line, its 1-based line number.
+/// order. Blank lines are ignored. Paths must stay inside the runs folder: absolute paths and <c>..</c> escapes are
+/// refused. Errors name the file and, for a bad line, its 1-based line number.
 /// </remarks>
 public static partial class OneShotRunsReader
 {
@@ -77,7 +78,13 @@ public static partial class OneShotRunsReader
 
     private static string Resolve(string root, string relative, string labelsFile, int lineNumber)
     {
-        string path = Path.GetFullPath(Path.Combine(root, relative.Replace('\\', Path.DirectorySeparatorChar)));
+        string normalized = relative.Replace('\\', Path.DirectorySeparatorChar);
+        if (Path.IsPathRooted(normalized))
+            throw new InvalidDataException($"{labelsFile}({lineNumber}): the image '{relative}' is an absolute path; paths must be relative to the runs folder '{root}'.");
+        string path = Path.GetFullPath(Path.Combine(root, normalized));
+        string rootWithSeparator = Path.EndsInDirectorySeparator(root) ? root : root + Path.DirectorySeparatorChar;
+        if (!path.StartsWith(rootWithSeparator, StringComparison.Ordinal))
+            throw new InvalidDataException($"{labelsFile}({lineNumber}): the image '{relative}' lies outside the runs folder '{root}'.");
         if (!File.Exists(path))
             throw new FileNotFoundException($"{labelsFile}({lineNumber}): the image '{relative}' does not exist ('{path}').", path);
         return path;

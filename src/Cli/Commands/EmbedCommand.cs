@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.ML;
+using MLNet.Siamese.Files;
 
 namespace MLNet.Siamese.Cli.Commands;
 
@@ -21,13 +22,15 @@ internal static class EmbedCommand
         command.SetGuardedAction(stderr, (parse, _) =>
         {
             var io = new CliIO(stdout, stderr, parse.GetValue(json));
-            var ml = new MLContext(seed: TrainDefaults.Seed);
-            var modelFile = ModelFile.Load(ml, parse.GetValue(model)!);
-            var items = DataSources.Load(parse.GetValue(data) ?? [], parse.GetValue(labelDepth));
-            modelFile.CheckCompatible(items, "--data");
+            using var temp = CliTempFolder.Create();
+            var ml = new MLContext(seed: TrainDefaults.Seed) { TempFilePath = temp.Path };
             string outPath = Path.GetFullPath(parse.GetValue(output)!);
             if (Directory.Exists(outPath))
                 throw new CliUsageException($"--out '{outPath}' is a folder; give a file name such as embeddings.csv.");
+            SafeFileOutput.CheckNotAnInput(outPath, "--out", (parse.GetValue(data) ?? []).Select(d => (d, "--data")).Append((parse.GetValue(model)!, "--model")));
+            using var modelFile = ModelFile.Load(ml, parse.GetValue(model)!);
+            var items = DataSources.Load(parse.GetValue(data) ?? [], parse.GetValue(labelDepth));
+            modelFile.CheckCompatible(items, "--data");
             float[][] embeddings = modelFile.Embed(items);
             int dimension = embeddings.Length == 0 ? 0 : embeddings[0].Length;
             Write(outPath, items, embeddings, dimension);
@@ -42,12 +45,9 @@ internal static class EmbedCommand
 
     private static void Write(string path, ItemSet items, float[][] embeddings, int dimension)
     {
-        string? folder = Path.GetDirectoryName(path);
-        if (!string.IsNullOrEmpty(folder))
-            Directory.CreateDirectory(folder);
-        string temp = path + ".tmp";
-        using (var writer = new StreamWriter(temp, append: false, new UTF8Encoding(false)))
+        SafeFileOutput.Write(path, stream =>
         {
+            using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
             var line = new StringBuilder("path,label");
             for (int d = 0; d < dimension; d++)
                 line.Append(",e").Append(d.ToString(CultureInfo.InvariantCulture));
@@ -59,8 +59,7 @@ internal static class EmbedCommand
                     line.Append(',').Append(v.ToString("R", CultureInfo.InvariantCulture));
                 writer.WriteLine(line.ToString());
             }
-        }
-        File.Move(temp, path, overwrite: true);
+        });
     }
 }
 

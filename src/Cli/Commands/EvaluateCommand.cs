@@ -32,10 +32,12 @@ internal static class EvaluateCommand
     private static int Execute(CliIO io, string modelPath, string[] dataPaths, int labelDepth, int pairCount, int seed, bool withinGroup)
     {
         CommonOptions.Positive("--pairs", pairCount);
-        var ml = new MLContext(seed: seed);
-        var model = ModelFile.Load(ml, modelPath);
+        using var temp = CliTempFolder.Create();
+        var ml = new MLContext(seed: seed) { TempFilePath = temp.Path };
+        using var model = ModelFile.Load(ml, modelPath);
         var items = DataSources.Load(dataPaths, labelDepth);
         model.CheckCompatible(items, "--data");
+        ModelFile.CheckImages(items);
 
         IDataView view = items.ToDataView(ml);
         string column = items.Kind == InputKind.Images ? ItemSet.ImagePathColumn : ItemSet.FeaturesColumn;

@@ -33,13 +33,14 @@ internal static class OneShotCommand
         command.SetGuardedAction(stderr, (parse, _) =>
         {
             var io = new CliIO(stdout, stderr, parse.GetValue(json));
-            var ml = new MLContext(seed: parse.GetValue(seed));
+            using var temp = CliTempFolder.Create();
+            var ml = new MLContext(seed: parse.GetValue(seed)) { TempFilePath = temp.Path };
             string? runsPath = parse.GetValue(runs);
             string[] dataPaths = parse.GetValue(data) ?? [];
             if ((runsPath is null) == (dataPaths.Length == 0))
                 throw new CliUsageException("give either --runs DIR or --data PATH (with --ways, --shots, --episodes), not both.");
             bool byScore = parse.GetValue(match) == "score";
-            var modelFile = ModelFile.Load(ml, parse.GetValue(model)!);
+            using var modelFile = ModelFile.Load(ml, parse.GetValue(model)!);
             OneShotResult result;
             string description;
             if (runsPath is not null)

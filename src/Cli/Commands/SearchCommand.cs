@@ -27,8 +27,9 @@ internal static class SearchCommand
             var io = new CliIO(stdout, stderr, parse.GetValue(json));
             int count = parse.GetValue(k);
             CommonOptions.Positive("--k", count);
-            var ml = new MLContext(seed: TrainDefaults.Seed);
-            var modelFile = ModelFile.Load(ml, parse.GetValue(model)!);
+            using var temp = CliTempFolder.Create();
+            var ml = new MLContext(seed: TrainDefaults.Seed) { TempFilePath = temp.Path };
+            using var modelFile = ModelFile.Load(ml, parse.GetValue(model)!);
             var items = DataSources.Load(parse.GetValue(gallery) ?? [], parse.GetValue(labelDepth));
             modelFile.CheckCompatible(items, "--gallery");
             ItemSet queryItem = LoadQuery(parse.GetValue(query)!, modelFile.Kind);
@@ -42,6 +43,9 @@ internal static class SearchCommand
             if (tilesPath is not null)
             {
                 tilesPath = Path.GetFullPath(tilesPath);
+                MLNet.Siamese.Files.SafeFileOutput.CheckNotAnInput(tilesPath, "--out", items.Kind == InputKind.Images
+                    ? items.Ids.Append(queryItem.Ids[0]).Select(p => (p, "an input image")).Append((parse.GetValue(model)!, "--model"))
+                    : [(parse.GetValue(model)!, "--model")]);
                 TileImage.Write(tilesPath, queryItem, 0, items, hits);
             }
             if (io.Json)

@@ -41,11 +41,12 @@ internal static class TrainCommand
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Folder to write checkpoints to (every --checkpoint-interval steps and at the end); the two newest are kept." };
         var checkpointInterval = new Option<int?>("--checkpoint-interval") { Description = $"Steps between checkpoints (default {TrainDefaults.CheckpointInterval}); needs --checkpoint." };
         var resume = new Option<string?>("--resume") { Description = "Checkpoint file to resume from, or a checkpoint folder: resume from the newest checkpoint in it that reads back intact." };
+        var resumeChanged = new Option<bool>("--resume-changed") { Description = "Resume even though the checkpoint was written with other data or result-changing options (refused otherwise, naming what differs)." };
         var output = new Option<string>("--out") { Description = "Model zip to write.", Required = true };
         var json = CommonOptions.Json();
 
         var command = new Command("train", "Train a Siamese network; the zip holds the whole pipeline from image path (or IDX features) to pair score.")
-            .With(data, labelDepth, recipe, network, loss, embeddingDim, margin, learningRate, schedule, averaging, views, spread, augment, noAugment, imageSize, iterations, batch, ways, seed, checkpoint, checkpointInterval, resume, output, json);
+            .With(data, labelDepth, recipe, network, loss, embeddingDim, margin, learningRate, schedule, averaging, views, spread, augment, noAugment, imageSize, iterations, batch, ways, seed, checkpoint, checkpointInterval, resume, resumeChanged, output, json);
 
         command.SetGuardedAction(stderr, (parse, token) =>
         {
@@ -73,6 +74,7 @@ internal static class TrainCommand
                 Checkpoint = parse.GetValue(checkpoint),
                 CheckpointInterval = parse.GetValue(checkpointInterval),
                 Resume = parse.GetValue(resume),
+                ResumeChanged = parse.GetValue(resumeChanged),
                 Output = parse.GetValue(output)!,
             };
             if (settings.NoAugment && parse.GetValue(augment))
@@ -94,8 +96,11 @@ internal static class TrainCommand
         string outPath = Path.GetFullPath(s.Output);
         if (Directory.Exists(outPath))
             throw new CliUsageException($"--out '{s.Output}' is a folder; give a file name such as model.zip.");
+        MLNet.Siamese.Files.SafeFileOutput.CheckNotAnInput(outPath, "--out", s.Data.Select(d => (d, "--data"))
+            .Concat(resumeFrom is null ? [] : [(resumeFrom, "--resume")]));
 
-        var ml = new MLContext(seed: s.Seed);
+        using var temp = CliTempFolder.Create();
+        var ml = new MLContext(seed: s.Seed) { TempFilePath = temp.Path };
         ItemSet items = DataSources.Load(s.Data, s.LabelDepth);
         if (items.ClassCount < 2)
             throw new CliUsageException($"--data holds {items.ClassCount} class(es); training needs at least 2 (check --label-depth).");
@@ -123,6 +128,7 @@ internal static class TrainCommand
         options.CheckpointDirectory = s.Checkpoint;
         options.CheckpointInterval = s.CheckpointInterval ?? TrainDefaults.CheckpointInterval;
         options.ResumeFrom = resumeFrom;
+        options.AcceptChangedRunOnResume = s.ResumeChanged;
         options.CancellationToken = token;
         options.ProgressInterval = Math.Max(1, options.Iterations / TrainDefaults.ProgressReports);
         if (options.WithinGroup && !items.HasGroupWithTwoClasses())
@@ -153,7 +159,7 @@ internal static class TrainCommand
         string? folder = Path.GetDirectoryName(outPath);
         if (!string.IsNullOrEmpty(folder))
             Directory.CreateDirectory(folder);
-        model.SavePairScorer(outPath);
+        MLNet.Siamese.Files.SafeFileOutput.Write(outPath, stream => ml.Model.Save(model.PairScorer, model.PairScorerInputSchema, stream));
 
         var history = model.Summary.LossHistory;
         int tail = Math.Min(history.Count, Math.Max(1, options.ProgressInterval));
@@ -340,6 +346,7 @@ internal static class TrainCommand
         public string? Checkpoint { get; init; }
         public int? CheckpointInterval { get; init; }
         public string? Resume { get; init; }
+        public bool ResumeChanged { get; init; }
         public required string Output { get; init; }
     }
 

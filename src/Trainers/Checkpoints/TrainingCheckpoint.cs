@@ -19,7 +19,8 @@ namespace MLNet.Siamese.Checkpoints;
 /// int32 n, n bytes                averaged network weights (Module.save format), or n = 0 without weight averaging
 /// 32 bytes                        SHA-256 of everything above
 /// </code>
-/// Files are written to a temporary name in the same folder, flushed to disk and renamed over the target, so a
+/// Files are written to a new, exclusively created temporary file with a random name in the same folder (never
+/// through a planted link; <see cref="MLNet.Siamese.Files.SafeFileOutput"/>), flushed to disk and renamed over the target, so a
 /// crash during a write never replaces the previous checkpoint with a partial one. Reading checks the magic, the
 /// version, every length and the hash before anything is used.
 /// </remarks>
@@ -55,40 +56,28 @@ public sealed class TrainingCheckpoint
     /// <param name="path">Target file.</param>
     public void Save(string path)
     {
-        string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string temp = full + "." + Environment.ProcessId + ".tmp";
-        try
+        MLNet.Siamese.Files.SafeFileOutput.Write(path, file =>
         {
-            using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            void Write(ReadOnlySpan<byte> bytes)
             {
-                using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-                void Write(ReadOnlySpan<byte> bytes)
-                {
-                    file.Write(bytes);
-                    hash.AppendData(bytes);
-                }
-                void WriteBlock(byte[] bytes)
-                {
-                    Write(BitConverter.GetBytes(bytes.Length));
-                    Write(bytes);
-                }
-                Write(Magic);
-                Write(BitConverter.GetBytes(FormatVersion));
-                WriteBlock(JsonSerializer.SerializeToUtf8Bytes(Header));
-                WriteBlock(NetworkState);
-                WriteBlock(HeadState);
-                WriteBlock(OptimizerState);
-                WriteBlock(AveragedNetworkState);
-                file.Write(hash.GetHashAndReset());
-                file.Flush(flushToDisk: true);
+                file.Write(bytes);
+                hash.AppendData(bytes);
             }
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+            void WriteBlock(byte[] bytes)
+            {
+                Write(BitConverter.GetBytes(bytes.Length));
+                Write(bytes);
+            }
+            Write(Magic);
+            Write(BitConverter.GetBytes(FormatVersion));
+            WriteBlock(JsonSerializer.SerializeToUtf8Bytes(Header));
+            WriteBlock(NetworkState);
+            WriteBlock(HeadState);
+            WriteBlock(OptimizerState);
+            WriteBlock(AveragedNetworkState);
+            file.Write(hash.GetHashAndReset());
+        });
     }
 
     /// <summary>Reads and verifies a checkpoint.</summary>
@@ -191,4 +180,10 @@ public sealed class CheckpointHeader
 
     /// <summary>The run's <see cref="Trainers.SiameseTrainerOptions.WeightAveragingDecay"/> (0: no averaging; absent in version 1).</summary>
     public double WeightAveragingDecay { get; set; }
+
+    /// <summary>
+    /// The data and options that make the run what it is (see <c>RunFingerprint</c>), compared on resume; null in
+    /// checkpoints written before it was recorded (they still read and resume without the comparison).
+    /// </summary>
+    public Dictionary<string, string>? RunFingerprint { get; set; }
 }

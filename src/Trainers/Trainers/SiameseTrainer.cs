@@ -75,6 +75,7 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
         ClassIndex? classes = null;
         float[]? pairSimilar = null;
         TrainingData? items = null;    // single-item mode: the items as read, at the input size
+        int[] fingerprintLabels = [];  // the class of each training item, for the run's fingerprint
         if (pairsMode)
         {
             var (left, right, similar) = TrainingData.ReadPairs(input, _options.LeftFeatureColumnName!, _options.RightFeatureColumnName!, _options.LabelColumnName, spec.InputSize, what);
@@ -105,6 +106,7 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
             CheckClasses(trainingItems, classes, what);
             features = trainingItems.Features;
             itemCount = trainingItems.Count;
+            fingerprintLabels = trainingItems.ClassOfItem;
         }
         TrainingData? validation = _options.ValidationData is null ? null
             : _options.ImageColumnName is null
@@ -120,10 +122,13 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
         if (!ReferenceEquals(runOptions, _options))
             objective = TrainingObjectives.Create(runOptions);
         using var run = new TrainingRun(runOptions, objective, spec, seed, device, features, itemCount, classes, pairSimilar);
+        run.Fingerprint = RunFingerprint.Compute(_options, features, itemCount, fingerprintLabels, pairSimilar);
         var loop = new TrainingLoop(run, new CheckpointWriter(_options), channel);
         if (_options.ResumeFrom is not null)
         {
-            run.Restore(TrainingCheckpoint.Load(_options.ResumeFrom), _options.ResumeFrom);
+            var checkpoint = TrainingCheckpoint.Load(_options.ResumeFrom);
+            RunFingerprint.CheckResume(checkpoint.Header, run.Fingerprint, _options.ResumeFrom, _options.AcceptChangedRunOnResume);
+            run.Restore(checkpoint, _options.ResumeFrom);
             loop.Checkpoints.Last = _options.ResumeFrom;
         }
 

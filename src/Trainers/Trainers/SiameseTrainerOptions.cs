@@ -186,6 +186,13 @@ public sealed class SiameseTrainerOptions
     /// </summary>
     public string? ResumeFrom { get; set; }
 
+    /// <summary>
+    /// Resume from <see cref="ResumeFrom"/> even when the checkpoint was written with other training data or other
+    /// result-changing options (its recorded fingerprint differs). Default false: such a resume is refused with an
+    /// <see cref="InvalidOperationException"/> naming what differs.
+    /// </summary>
+    public bool AcceptChangedRunOnResume { get; set; }
+
     /// <summary>Number of pairs drawn from the training data to calibrate the threshold when there is no validation data. Default 2000.</summary>
     public int CalibrationPairs { get; set; } = 2000;
 

@@ -135,6 +135,9 @@ internal sealed class TrainingRun : IDisposable
         return Head!.forward((l - r).abs()).sigmoid().squeeze(1).cpu().data<float>().ToArray();
     }
 
+    /// <summary>The run's data and option fingerprint, recorded in each checkpoint (set by the trainer).</summary>
+    public Dictionary<string, string>? Fingerprint { get; set; }
+
     /// <summary>The run's state as a checkpoint.</summary>
     public TrainingCheckpoint ToCheckpoint() => new()
     {
@@ -149,6 +152,7 @@ internal sealed class TrainingRun : IDisposable
             Seed = Seed,
             Validation = Validation.ToList(),
             WeightAveragingDecay = _options.WeightAveragingDecay,
+            RunFingerprint = Fingerprint,
         },
         NetworkState = ModuleState.Save(Network),
         HeadState = Head is null ? Array.Empty<byte>() : ModuleState.Save(Head),

@@ -10,7 +10,9 @@ namespace MLNet.Siamese.Data;
 /// (magic 0x00000801), raw or gzip-compressed (recognised by the magic bytes 1f 8b, whatever the file name).
 /// </summary>
 /// <remarks>
-/// Headers are never trusted for allocation: the claimed size is capped at <see cref="Array.MaxLength"/> bytes,
+/// Headers are never trusted for allocation: the counts are capped at <see cref="MaxItems"/> and
+/// <see cref="MaxPixelsPerImage"/> before they are multiplied (so they cannot overflow), the claimed size is capped at <see cref="Array.MaxLength"/> bytes
+/// and, for gzip files, at <see cref="MaxCompressionRatio"/> times the compressed size,
 /// checked against the file length for raw files, and read with a bounded loop that fails on early end of data
 /// for gzip files. A wrong magic number, a truncated file, trailing data or mismatched counts raise an
 /// <see cref="InvalidDataException"/> naming the file(s).
@@ -22,6 +24,18 @@ public static class IdxReader
 
     /// <summary>Magic number of an IDX file of unsigned-byte labels (1 dimension).</summary>
     public const int LabelsMagic = 0x00000801;
+
+    /// <summary>Most images (or labels) one file may claim: 10 million (MNIST has 70,000; EMNIST about 800,000).</summary>
+    public const int MaxItems = 10_000_000;
+
+    /// <summary>Most pixels (rows x columns) one image may claim: 64 Mi, as for image files.</summary>
+    public const long MaxPixelsPerImage = ImagePreprocessing.MaxImagePixels;
+
+    /// <summary>
+    /// Highest ratio of the payload a gzip file's header claims to the compressed file's size: 200 (MNIST's are about
+    /// 5). A small file claiming a huge payload is refused from its header, before anything is allocated or decompressed.
+    /// </summary>
+    public const double MaxCompressionRatio = 200;
 
     /// <summary>Name of the output feature column (pixels scaled to 0..1).</summary>
     public const string FeaturesColumnName = "Features";
@@ -42,9 +56,15 @@ public static class IdxReader
         int count = reader.ReadDimension("image count", allowZero: true);
         int rows = reader.ReadDimension("row count", allowZero: false);
         int columns = reader.ReadDimension("column count", allowZero: false);
-        long total = (long)count * rows * columns;
+        if (count > MaxItems)
+            throw reader.Error($"header claims {count} images, more than the limit of {MaxItems}.");
+        long pixelsPerImage = (long)rows * columns; // at most (2^31)^2 = 2^62: no overflow
+        if (pixelsPerImage > MaxPixelsPerImage)
+            throw reader.Error($"header claims images of {rows}x{columns} pixels, more than the limit of {MaxPixelsPerImage} pixels per image.");
+        long total = count * pixelsPerImage; // at most 10^8 * 2^26 < 2^63: no overflow
         if (total > Array.MaxLength)
             throw reader.Error($"header claims {count} images of {rows}x{columns} pixels ({total} bytes), more than the supported {Array.MaxLength} bytes.");
+        reader.CheckCompressionRatio(total, $"{count} images of {rows}x{columns} pixels");
         byte[] pixels = reader.ReadPayload(total, $"{count} images of {rows}x{columns} pixels");
         return new IdxImages(reader.Path, count, rows, columns, pixels);
     }
@@ -60,6 +80,9 @@ public static class IdxReader
         if (magic != LabelsMagic)
             throw reader.Error($"magic number 0x{magic:X8} is not that of an IDX label file (0x{LabelsMagic:X8}).");
         int count = reader.ReadDimension("label count", allowZero: true);
+        if (count > MaxItems)
+            throw reader.Error($"header claims {count} labels, more than the limit of {MaxItems}.");
+        reader.CheckCompressionRatio(count, $"{count} labels");
         return reader.ReadPayload(count, $"{count} labels");
     }
 
@@ -113,10 +136,12 @@ public static class IdxReader
     {
         private readonly Stream _stream;
         private readonly long? _rawLength;
+        private readonly long _compressedLength;
         private long _position;
 
-        private IdxStream(string path, Stream stream, long? rawLength)
+        private IdxStream(string path, Stream stream, long? rawLength, long compressedLength)
         {
+            _compressedLength = compressedLength;
             Path = path;
             _stream = stream;
             _rawLength = rawLength;
@@ -137,14 +162,20 @@ public static class IdxReader
                 int n = file.ReadAtLeast(head, 2, throwOnEndOfStream: false);
                 file.Position = 0;
                 if (n == 2 && head[0] == 0x1f && head[1] == 0x8b)
-                    return new IdxStream(full, new GZipStream(file, CompressionMode.Decompress), rawLength: null);
-                return new IdxStream(full, file, file.Length);
+                    return new IdxStream(full, new GZipStream(file, CompressionMode.Decompress), rawLength: null, file.Length);
+                return new IdxStream(full, file, file.Length, file.Length);
             }
             catch
             {
                 file.Dispose();
                 throw;
             }
+        }
+
+        public void CheckCompressionRatio(long payload, string description)
+        {
+            if (_rawLength is null && payload > 1 << 20 && payload > MaxCompressionRatio * _compressedLength)
+                throw Error($"header claims {description} ({payload} bytes) from {_compressedLength} compressed bytes, a ratio above the limit of {MaxCompressionRatio} (compression bomb or lying header).");
         }
 
         public InvalidDataException Error(string what, Exception? inner = null) =>

@@ -11,7 +11,8 @@ namespace MLNet.Siamese.Data;
 /// <remarks>
 /// Labels are taken from the folders nearest each file, so a wrapper folder around everything (as in a zip
 /// holding <c>images_background_small1/...</c>) does not matter. Hidden files and folders (names starting with
-/// <c>.</c>), <c>__MACOSX</c> folders and symbolic links are skipped. Rows are sorted by path, ordinally.
+/// <c>.</c>), <c>__MACOSX</c> folders and symbolic links are skipped. A file or folder whose name is not valid UTF-8
+/// (which .NET cannot open) is refused with its path, rather than silently skipped. Rows are sorted by path, ordinally.
 /// </remarks>
 public static class ImageFolder
 {
@@ -63,13 +64,16 @@ public static class ImageFolder
         };
 
         var entries = new List<ImageFolderEntry>();
-        foreach (string file in Directory.EnumerateFiles(root, "*", enumeration))
+        foreach (string file in Directory.EnumerateFileSystemEntries(root, "*", enumeration))
         {
-            if (!extensions.Contains(Path.GetExtension(file)))
-                continue;
             string relative = Path.GetRelativePath(root, file);
             string[] parts = relative.Split(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar);
             if (parts.Any(p => p.StartsWith('.') || p.Equals("__MACOSX", StringComparison.OrdinalIgnoreCase)))
+                continue;
+            if (file.Contains('\uFFFD') && !File.Exists(file) && !Directory.Exists(file))
+                throw new InvalidDataException(
+                    $"'{file}' under '{path}' has a name that is not valid UTF-8 (shown with \uFFFD); it cannot be opened, and its images would be skipped. Rename it.");
+            if (!extensions.Contains(Path.GetExtension(file)) || !File.Exists(file))
                 continue;
             int folders = parts.Length - 1;
             if (folders < options.LabelDepth)

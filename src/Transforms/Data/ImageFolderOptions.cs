@@ -14,7 +14,7 @@ public sealed class ImageFolderOptions
 
     /// <summary>
     /// Where .zip archives are extracted; <see langword="null"/> (the default) for
-    /// <see cref="SafeZipExtractor.DefaultCacheDirectory"/> (<c>Path.GetTempPath()/mlnet-siamese/archives</c>).
+    /// <see cref="SafeZipExtractor.DefaultCacheDirectory"/> (<c>$XDG_CACHE_HOME</c> or <c>~/.cache</c>, then <c>mlnet-siamese/archives</c>).
     /// </summary>
     public string? CacheDirectory { get; set; }
 

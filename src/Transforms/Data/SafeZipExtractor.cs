@@ -10,7 +10,9 @@ namespace MLNet.Siamese.Data;
 /// The archive goes to <c>&lt;cache&gt;/&lt;name&gt;-&lt;first 16 hex digits of its SHA-256&gt;/</c>. It is first
 /// extracted into a temporary folder inside the cache, a marker file is written last, and the folder is then
 /// renamed into place, so a cache folder is either complete or absent; a later call with the same archive reuses
-/// it without extracting again. Entries that would escape the folder (<c>../</c>), absolute paths, symbolic links,
+/// it without extracting again, but only after checking that it holds exactly the archive's files (no link, no extra
+/// file, each of the declared size and CRC-32): a planted or altered folder is deleted and extracted afresh. The
+/// cache folder is created readable by its owner only. The whole archive's expansion ratio is limited like each entry's. Entries that would escape the folder (<c>../</c>), absolute paths, symbolic links,
 /// entries or totals over <see cref="ZipExtractionLimits"/> (checked on the declared sizes and again on the bytes
 /// actually written, with the CRC-32 verified), excessive compression ratios, and truncated or corrupt archives are refused with an
 /// <see cref="ArchiveRejectedException"/>, and the partial extraction is deleted.
@@ -20,8 +22,24 @@ public static class SafeZipExtractor
     /// <summary>Name of the marker file written last into a completely extracted cache folder.</summary>
     public const string CompleteMarkerFileName = ".mlnet-siamese-extracted";
 
-    /// <summary>The default cache folder: <c>Path.GetTempPath()/mlnet-siamese/archives</c>.</summary>
-    public static string DefaultCacheDirectory => Path.Combine(Path.GetTempPath(), "mlnet-siamese", "archives");
+    /// <summary>
+    /// The default cache folder: <c>mlnet-siamese/archives</c> in the user's cache folder (<c>$XDG_CACHE_HOME</c>, else
+    /// <c>~/.cache</c>; the temporary folder only when neither is known), so that the shared temporary folder is left
+    /// clean and other users cannot plant folders in it.
+    /// </summary>
+    public static string DefaultCacheDirectory
+    {
+        get
+        {
+            string? cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+            if (string.IsNullOrWhiteSpace(cache) || !Path.IsPathFullyQualified(cache))
+            {
+                string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+                cache = string.IsNullOrEmpty(home) ? Path.GetTempPath() : Path.Combine(home, ".cache");
+            }
+            return Path.Combine(cache, "mlnet-siamese", "archives");
+        }
+    }
 
     private const int CopyBufferSize = 81920;
 
@@ -42,11 +60,19 @@ public static class SafeZipExtractor
             throw new FileNotFoundException($"Archive '{archivePath}' does not exist.", archivePath);
 
         string cache = Path.GetFullPath(string.IsNullOrWhiteSpace(cacheDirectory) ? DefaultCacheDirectory : cacheDirectory);
-        Directory.CreateDirectory(cache);
+        if (OperatingSystem.IsWindows())
+            Directory.CreateDirectory(cache);
+        else
+            Directory.CreateDirectory(cache, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
         string target = Path.Combine(cache, $"{SafeName(archivePath)}-{ShortHash(archivePath)}");
         if (IsComplete(target))
-            return target;
+        {
+            // Never trust a folder because of its name and marker: it must hold exactly the archive's files, byte for byte.
+            if (CacheMatchesArchive(archivePath, target, limits))
+                return target;
+            TryDelete(target);
+        }
 
         string temp = Path.Combine(cache, $".partial-{Path.GetFileName(target)}-{Guid.NewGuid():N}");
         try
@@ -79,6 +105,58 @@ public static class SafeZipExtractor
     /// <param name="folder">A folder returned by <see cref="Extract"/>.</param>
     /// <returns><see langword="true"/> when the folder exists and holds the marker file.</returns>
     public static bool IsComplete(string folder) => File.Exists(Path.Combine(folder, CompleteMarkerFileName));
+
+    /// <summary>
+    /// Whether <paramref name="folder"/> holds exactly the archive's files: no link anywhere, no extra file, and every
+    /// file of the size and CRC-32 the archive declares (the archive itself was checked when it was extracted).
+    /// </summary>
+    private static bool CacheMatchesArchive(string archivePath, string folder, ZipExtractionLimits limits)
+    {
+        try
+        {
+            if (new DirectoryInfo(folder).LinkTarget is not null)
+                return false;
+            string root = Path.GetFullPath(folder);
+            string rootWithSeparator = Path.EndsInDirectorySeparator(root) ? root : root + Path.DirectorySeparatorChar;
+            using var zip = ZipFile.OpenRead(archivePath);
+            if (zip.Entries.Count > limits.MaxEntries)
+                return false;
+            var expected = new Dictionary<string, ZipArchiveEntry>(StringComparer.Ordinal);
+            foreach (var entry in zip.Entries)
+            {
+                if (entry.FullName.EndsWith('/') || entry.FullName.EndsWith('\\'))
+                    continue;
+                expected[ResolveEntryPath(archivePath, entry, rootWithSeparator)] = entry;
+            }
+            var everything = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = false };
+            int files = 0;
+            byte[] buffer = new byte[CopyBufferSize];
+            foreach (var info in new DirectoryInfo(root).EnumerateFileSystemInfos("*", everything))
+            {
+                if (info.LinkTarget is not null)
+                    return false;
+                if (info is DirectoryInfo)
+                    continue;
+                if (info.FullName == Path.Combine(root, CompleteMarkerFileName))
+                    continue;
+                files++;
+                if (!expected.TryGetValue(info.FullName, out var entry) || ((FileInfo)info).Length != entry.Length)
+                    return false;
+                var crc = new System.IO.Hashing.Crc32();
+                using var stream = new FileStream(info.FullName, FileMode.Open, FileAccess.Read, FileShare.Read);
+                int read;
+                while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
+                    crc.Append(buffer.AsSpan(0, read));
+                if (crc.GetCurrentHashAsUInt32() != entry.Crc32)
+                    return false;
+            }
+            return files == expected.Count;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or ArchiveRejectedException)
+        {
+            return false;
+        }
+    }
 
     private static void ExtractInto(string archivePath, string destination, ZipExtractionLimits limits)
     {
@@ -127,6 +205,13 @@ public static class SafeZipExtractor
                 }
                 plan.Add((entry, fullPath, isDirectory));
             }
+
+            // The whole archive is held to the compression ratio too: many entries each below the per-entry threshold
+            // (2,100 entries of 1 MB in a 2.3 MB zip) would otherwise expand a thousand times without any entry being checked.
+            long archiveBytes = new FileInfo(archivePath).Length;
+            if (declaredTotal >= limits.CompressionRatioThresholdBytes && declaredTotal > limits.MaxCompressionRatio * Math.Max(1, archiveBytes))
+                throw new ArchiveRejectedException(archivePath, null,
+                    $"its {entries.Count} entries expand to {declaredTotal} bytes in total from {archiveBytes} bytes, a ratio of {(double)declaredTotal / Math.Max(1, archiveBytes):0.#}, above the limit of {limits.MaxCompressionRatio} (zip bomb?).");
 
             // Second pass: write, counting the bytes actually produced since declared sizes can lie.
             long writtenTotal = 0;

@@ -13,7 +13,9 @@ namespace MLNet.Siamese.ModelFiles;
 /// tampering, since whoever edits the zip could update it too). A zip that is intact but that this ML.NET cannot read
 /// (written by a newer or different version: a component or header version it does not support, an unknown loader
 /// name or loader assembly) is refused with an <see cref="InvalidDataException"/> naming the file and ML.NET's reason,
-/// instead of ML.NET's own "Error during class instantiation" around nested TargetInvocationExceptions.
+/// instead of ML.NET's own "Error during class instantiation" around nested TargetInvocationExceptions. A model whose
+/// ONNX graph stores a tensor as external data (which ONNX Runtime would read from a file next to the temporary copy
+/// ML.NET makes) is refused: this library never writes one.
 /// </summary>
 public static class SiameseModelFile
 {
@@ -27,11 +29,14 @@ public static class SiameseModelFile
     /// <exception cref="InvalidDataException">The file is not a zip, an entry is damaged, or the SHA-256 differs (the message
     /// names the file and entry); or ML.NET cannot load the verified zip, e.g. because it was written by a newer or different
     /// version of ML.NET (the message names the file, the ML.NET version running and ML.NET's reason on one line, and
-    /// <see cref="Exception.InnerException"/> is ML.NET's exception).</exception>
+    /// <see cref="Exception.InnerException"/> is ML.NET's exception); or an ONNX tensor in it is stored as external data.</exception>
+    /// <remarks>ML.NET copies each ONNX graph to a file in <see cref="MLContext.TempFilePath"/> while the model is loaded;
+    /// dispose the returned transformer (it is <see cref="IDisposable"/>) to delete it.</remarks>
     public static ITransformer Load(MLContext mlContext, string path, out DataViewSchema inputSchema, string? expectedSha256 = null)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
         Verify(path, expectedSha256);
+        OnnxExternalDataCheck.Check(path);
         try
         {
             return mlContext.Model.Load(path, out inputSchema);
