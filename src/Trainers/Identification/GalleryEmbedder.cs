@@ -135,6 +135,14 @@ public sealed class GalleryEmbedder
     /// <exception cref="InvalidDataException">An image does not decode (named).</exception>
     public float[][] Embed(IDataView data, string what = "input")
     {
+        CheckInput(data, what);
+        var embedded = Transformer.Transform(data);
+        return DataColumns.ReadVectors(embedded, EmbeddingColumnName);
+    }
+
+    /// <summary>Checks that <paramref name="data"/> has the input column, and that every image file exists and decodes.</summary>
+    internal void CheckInput(IDataView data, string what)
+    {
         ArgumentNullException.ThrowIfNull(data);
         var column = data.Schema.GetColumnOrNull(InputColumnName)
             ?? throw new ArgumentException($"The {what} has no '{InputColumnName}' column (it has: {string.Join(", ", data.Schema.Select(c => c.Name))}).", nameof(data));
@@ -154,8 +162,6 @@ public sealed class GalleryEmbedder
                     throw new InvalidDataException($"The {what} image '{path}' does not decode: {e.Message}", e);
                 }
             }
-        var embedded = Transformer.Transform(data);
-        return DataColumns.ReadVectors(embedded, EmbeddingColumnName);
     }
 
     internal static IEnumerable<ITransformer> Flatten(ITransformer transformer)

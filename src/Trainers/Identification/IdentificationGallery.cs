@@ -90,7 +90,12 @@ public sealed class IdentificationGallery
     public IdentificationGallery Add(IEnumerable<(string Id, string Label, float[] Embedding)> items)
     {
         ArgumentNullException.ThrowIfNull(items);
-        return new IdentificationGallery(EmbedderFingerprint, Dimension, Items().Concat(items));
+        var list = items.ToList();
+        var present = new HashSet<string>(_ids, StringComparer.Ordinal);
+        foreach (var item in list)
+            if (item.Id is not null && present.Contains(item.Id))
+                throw new ArgumentException($"The id '{item.Id}' is already enrolled; remove it first to replace it.", nameof(items));
+        return new IdentificationGallery(EmbedderFingerprint, Dimension, Items().Concat(list));
     }
 
     /// <summary>A gallery without the items of these ids.</summary>

@@ -112,6 +112,23 @@ public sealed class IdentificationModel : ITransformer
         return new IdentificationModel(embedder, found.Gallery, found.Settings);
     }
 
+    /// <summary>True when <paramref name="path"/> is a model zip whose last ONNX model is a gallery (an identifier).</summary>
+    /// <param name="path">A model zip.</param>
+    /// <returns>Whether it is an identifier.</returns>
+    public static bool IsIdentifierFile(string path)
+    {
+        if (!File.Exists(path)) return false;
+        try
+        {
+            var onnx = ModelZipOnnx.ReadAll(path);
+            return onnx.Count > 0 && GalleryGraphReader.TryRead(onnx[^1]) is not null;
+        }
+        catch (InvalidDataException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The same embedder and settings with another gallery, recalibrated by the same rule.</summary>
     /// <param name="gallery">The new gallery; it must come from the same embedder.</param>
     /// <returns>The new identifier.</returns>
@@ -140,6 +157,38 @@ public sealed class IdentificationModel : ITransformer
     /// <param name="ids">Ids to remove.</param>
     /// <returns>The new identifier.</returns>
     public IdentificationModel WithoutItems(IEnumerable<string> ids) => WithGallery(Gallery.Remove(ids));
+
+    /// <summary>Identifies every row of <paramref name="queries"/> in one batch (image files are checked first).</summary>
+    /// <param name="queries">Rows with the embedder's input column.</param>
+    /// <returns>One result per row, in order.</returns>
+    /// <exception cref="ArgumentException">The input column is missing or of the wrong type.</exception>
+    /// <exception cref="FileNotFoundException">A query image does not exist (named).</exception>
+    /// <exception cref="InvalidDataException">A query image does not decode (named).</exception>
+    public IReadOnlyList<IdentificationResult> Identify(IDataView queries)
+    {
+        Embedder.CheckInput(queries, "query");
+        var scored = Transform(queries);
+        var ids = DataColumns.ReadTextVectors(scored, IdentificationColumns.NeighborIds);
+        var labels = DataColumns.ReadTextVectors(scored, IdentificationColumns.NeighborLabels);
+        var distances = DataColumns.ReadVectors(scored, IdentificationColumns.NeighborDistances);
+        var known = DataColumns.ReadBoolVectors(scored, IdentificationColumns.IsKnown);
+        var answers = DataColumns.ReadTextVectors(scored, IdentificationColumns.PredictedLabel);
+        var confidence = DataColumns.ReadVectors(scored, IdentificationColumns.Confidence);
+        return Enumerable.Range(0, ids.Length)
+            .Select(i => new IdentificationResult(ids[i], labels[i], distances[i], distances[i][0], known[i][0], answers[i][0], confidence[i][0]))
+            .ToList();
+    }
+
+    /// <summary>The same gallery and threshold returning <paramref name="k"/> neighbours.</summary>
+    /// <param name="k">1 .. <see cref="RowCount"/>.</param>
+    /// <returns>The identifier.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">k is below 1 or larger than the gallery.</exception>
+    public IdentificationModel WithK(int k)
+    {
+        if (k < 1 || k > RowCount)
+            throw new ArgumentOutOfRangeException(nameof(k), k, $"k = {k} but the gallery has {RowCount} {(Mode == GalleryMode.Prototypes ? "classes" : "items")}; k must be between 1 and {RowCount}.");
+        return k == K ? this : new IdentificationModel(Embedder, Gallery, _settings with { K = k });
+    }
 
     /// <inheritdoc />
     public bool IsRowToRowMapper => ((ITransformer)_chain).IsRowToRowMapper;
