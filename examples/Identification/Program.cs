@@ -16,7 +16,7 @@ using MLNet.Siamese.Examples.Identification;
 using MLNet.Siamese.Identification;
 using MLNet.Siamese.Trainers;
 
-int iterations = Argument(args, "--iterations", 1000);
+int iterations = Argument(args, "--iterations", 500);
 int seed = Argument(args, "--seed", 1);
 string output = Path.GetFullPath(args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault() ?? "identification-output");
 Directory.CreateDirectory(output);
