@@ -8,6 +8,8 @@ using TorchSharp;
 
 // MLNet.Siamese performance benchmark. Every ratio compares two figures measured side by side in this run.
 //   dotnet run -c Release --project bench [-- --out results.json] [--only training] [--compact-interval K] [--mlp-interval K] [--koch-interval K]
+//   dotnet run -c Release --project bench -- --only identification [--out FILE]
+//       Only the identification rows (gallery in the zip at 1k/10k/100k items vs SimilarityIndex and faiss IndexFlatL2).
 //   dotnet run -c Release --project bench -- --long-memory [--iterations N] [--out FILE]
 //       Only the memory figure, over the full long run (5,000 seed-MLP iterations unless N is given, never shortened);
 //       writes bench/results-long-memory.json by default.
@@ -27,7 +29,7 @@ string outPath = outIndex >= 0 && outIndex + 1 < args.Length ? args[outIndex + 1
 int longIterations = IntArg("--iterations", MemoryBench.LongRunIterations);
 int onlyIndex = Array.IndexOf(args, "--only");
 string? only = onlyIndex >= 0 && onlyIndex + 1 < args.Length ? args[onlyIndex + 1] : null;
-if (only is not null and not "training") throw new ArgumentException($"--only takes 'training' (data path, matmul and the trainer-vs-loop section), not '{only}'.");
+if (only is not null and not "training" and not "identification") throw new ArgumentException($"--only takes 'training' (data path, matmul and the trainer-vs-loop section) or 'identification', not '{only}'.");
 if (longIterations < 400 || longIterations % 100 != 0)
     throw new ArgumentException($"--iterations must be a multiple of 100, at least 400 (got {longIterations}).");
 
@@ -60,6 +62,12 @@ try
     bool tuned = NativeMemoryTuning.Apply();
     var ml = new MLContext(seed: 1);
     DescribeEnvironment(results, tuned);
+    if (only == "identification")
+    {
+        Console.WriteLine("Identification: gallery in the zip at 1k / 10k / 100k items, vs SimilarityIndex and faiss...");
+        IdentificationBench.RunStandalone(ml, results, scratch);
+        return Finish();
+    }
     results.Methods.Add("Trainer steps/s: a synchronous IProgress stamps the clock at every report (ProgressInterval = k); steps/s = k / time between consecutive reports, the first interval (warm-up) discarded, so data reading, calibration and ONNX export are excluded. Median over the intervals of one Fit call.");
     results.Methods.Add("Minimal loop: new EmbeddingNetwork(spec), Adam(1e-3, 0.9, 0.99), index_select of random pairs from a resident tensor, contrastive loss, backward, step, one dispose scope per step; k warm-up steps. Its intervals of k steps run inside the trainer's progress reports, so trainer and loop alternate interval by interval (robust to load changes on a shared machine); the trainer's clock restarts after each loop interval.");
     results.Methods.Add("FLOPs: conv 2*Cin*k*k*Cout*Hout*Wout, linear 2*in*out per item; a training step = 3 x forward x 2 x pairs. Reference: median time of torch.matmul of two 2048x2048 float32 matrices.");
@@ -84,6 +92,7 @@ try
     {
         Console.WriteLine("Scoring: saved model vs TorchSharp forward...");
         ScoringBench.Run(ml, results, compact, decoded.Features, decoded.Count, scratch);
+        IdentificationBench.Run(ml, results, compact, decoded.Features, decoded.Count, scratch);
 
         int memoryIterations = MemoryBench.PlannedIterations(mlpRate);
         Console.WriteLine($"Memory: {memoryIterations} seed-MLP iterations at batch 180...");

@@ -65,7 +65,7 @@ internal static class TileImage
     }
 }
 
-/// <summary>A 5x7 pixel font for captions: digits, '.', '-', '#', ':' and the letters of "query" and "NaN"; others are blank.</summary>
+/// <summary>A 5x7 pixel font for captions: digits, '.', '-', '#', ':' and the letters of "query", "NaN" and "unknown"; others are blank.</summary>
 internal static class PixelFont
 {
     private static readonly Dictionary<char, string[]> Glyphs = new()
@@ -91,6 +91,10 @@ internal static class PixelFont
         ['y'] = ["00000", "00000", "10001", "10001", "01111", "00001", "01110"],
         ['N'] = ["10001", "11001", "10101", "10011", "10001", "10001", "10001"],
         ['a'] = ["00000", "00000", "01110", "00001", "01111", "10001", "01111"],
+        ['k'] = ["10000", "10000", "10010", "10100", "11000", "10100", "10010"],
+        ['n'] = ["00000", "00000", "10110", "11001", "10001", "10001", "10001"],
+        ['o'] = ["00000", "00000", "01110", "10001", "10001", "10001", "01110"],
+        ['w'] = ["00000", "00000", "10001", "10001", "10101", "10101", "01010"],
     };
 
     public static void Draw(SKCanvas canvas, string text, float x, float y, int scale, SKColor colour)

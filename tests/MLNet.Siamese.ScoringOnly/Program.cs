@@ -1,16 +1,20 @@
 // Usage: MLNet.Siamese.ScoringOnly MODEL.zip PAIRS.csv
+//        MLNet.Siamese.ScoringOnly --identify IDENTIFIER.zip ITEMS.csv
 // PAIRS.csv: one pair per line, "left values;right values", values comma-separated (invariant culture).
 // Prints one line per pair: "score distance predictedLabel" with round-trip float formatting.
+// ITEMS.csv: one feature vector per line; prints "predictedLabel distance neighbourId,neighbourId,..." per line.
 using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
+var ml = new MLContext(seed: 0);
+if (args.Length == 3 && args[0] == "--identify")
+    return Identify(ml, args[1], args[2]);
 if (args.Length != 2)
 {
-    Console.Error.WriteLine("usage: MLNet.Siamese.ScoringOnly MODEL.zip PAIRS.csv");
+    Console.Error.WriteLine("usage: MLNet.Siamese.ScoringOnly MODEL.zip PAIRS.csv | --identify IDENTIFIER.zip ITEMS.csv");
     return 2;
 }
-var ml = new MLContext(seed: 0);
 var model = ml.Model.Load(args[0], out var inputSchema);
 int size = ((VectorDataViewType)inputSchema["LeftFeatures"].Type).Size;
 var rows = File.ReadAllLines(args[1]).Where(l => l.Length > 0).Select(line =>
@@ -29,6 +33,33 @@ foreach (var row in rows)
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{p.Score[0]:R} {p.Distance[0]:R} {p.PredictedLabel[0]}"));
 }
 return 0;
+
+static int Identify(MLContext ml, string modelPath, string itemsPath)
+{
+    var identifier = ml.Model.Load(modelPath, out var schema);
+    int length = ((VectorDataViewType)schema["Features"].Type).Size;
+    var definition = SchemaDefinition.Create(typeof(Item));
+    definition["Features"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, length);
+    var engine = ml.Model.CreatePredictionEngine<Item, Identified>(identifier, inputSchemaDefinition: definition);
+    foreach (var line in File.ReadAllLines(itemsPath).Where(l => l.Length > 0))
+    {
+        var answer = engine.Predict(new Item { Features = line.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray() });
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{answer.PredictedLabel[0]} {answer.Distance[0]:R} {string.Join(",", answer.NeighborIds)}"));
+    }
+    return 0;
+}
+
+internal sealed class Item
+{
+    public float[] Features { get; set; } = Array.Empty<float>();
+}
+
+internal sealed class Identified
+{
+    public string[] PredictedLabel { get; set; } = Array.Empty<string>();
+    public float[] Distance { get; set; } = Array.Empty<float>();
+    public string[] NeighborIds { get; set; } = Array.Empty<string>();
+}
 
 internal sealed class Pair
 {

@@ -32,6 +32,22 @@ internal sealed class OnnxGraphBuilder
         return name;
     }
 
+    /// <summary>Adds a string initializer unless one with that name exists.</summary>
+    /// <returns>The name.</returns>
+    public string StringInitializer(string name, IReadOnlyList<long> dims, IReadOnlyList<string> values)
+    {
+        if (_initializerNames.Add(name)) _initializers.Add(OnnxProto.StringTensor(name, dims, values));
+        return name;
+    }
+
+    /// <summary>Adds a node with several outputs; the node is named after its first output.</summary>
+    /// <returns>The output names.</returns>
+    public IReadOnlyList<string> MultiOutputNode(string opType, IReadOnlyList<string> outputs, IReadOnlyList<string> inputs, params ProtoMessage[] attributes)
+    {
+        _nodes.Add(OnnxProto.Node(opType, outputs[0], inputs, outputs, attributes));
+        return outputs;
+    }
+
     /// <summary>Adds a node with one output; the node is named after its output.</summary>
     /// <returns>The output name.</returns>
     public string Node(string opType, string output, IReadOnlyList<string> inputs, params ProtoMessage[] attributes)

@@ -23,6 +23,8 @@ internal static class OnnxProto
         Float = 1,
         /// <summary>64-bit integer.</summary>
         Int64 = 7,
+        /// <summary>UTF-8 string.</summary>
+        String = 8,
         /// <summary>Boolean.</summary>
         Bool = 9,
     }
@@ -102,6 +104,16 @@ internal static class OnnxProto
         var raw = new byte[values.Length * 8];
         for (int i = 0; i < values.Length; i++) BinaryPrimitives.WriteInt64LittleEndian(raw.AsSpan(8 * i), values[i]);
         return Tensor(name, dims, DataType.Int64, raw);
+    }
+
+    /// <summary>TensorProto holding UTF-8 strings: dims 1, data_type 2, string_data 6 (one bytes field per value), name 8.</summary>
+    public static ProtoMessage StringTensor(string name, IReadOnlyList<long> dims, IReadOnlyList<string> values)
+    {
+        var tensor = new ProtoMessage();
+        if (dims.Count > 0) tensor.PackedInt64(1, dims);
+        tensor.Int64(2, (long)DataType.String);
+        foreach (var v in values) tensor.String(6, v);
+        return tensor.String(8, name);
     }
 
     private static ProtoMessage Tensor(string name, IReadOnlyList<long> dims, DataType type, byte[] raw)

@@ -1,0 +1,158 @@
+using System.Globalization;
+using System.Numerics.Tensors;
+using MLNet.Siamese.Index;
+
+namespace MLNet.Siamese.Identification;
+
+/// <summary>
+/// Chooses the reject threshold of an identifier from the gallery itself, leaving classes out: each enrolled item of
+/// class c is an impostor query against the gallery rows of the other classes (other items, or other prototypes), as
+/// if c had never been enrolled. Extra impostor queries (classes not enrolled at all) can be added. For a target
+/// precision, genuine queries come from leaving one item out of classes that have at least two.
+/// </summary>
+internal static class OpenSetCalibration
+{
+    /// <summary>Most calibration queries drawn from the gallery (evenly spaced) so large galleries calibrate in seconds.</summary>
+    public const int MaxQueries = 2000;
+
+    /// <summary>Most impostor distances kept (as evenly spaced quantiles) for the Confidence output.</summary>
+    public const int MaxConfidencePoints = 1024;
+
+    public static IdentifierSettings Calibrate(IdentificationGallery gallery, GalleryRows rows, EnrollmentOptions options, IReadOnlyList<float[]>? impostors)
+    {
+        var impostorDistances = ImpostorDistances(gallery, rows, options.Mode, impostors);
+        if (impostorDistances.Count == 0)
+            throw new ArgumentException($"The gallery has a single class ('{gallery.Labels[0]}') and no impostor queries were given: the unknown threshold cannot be calibrated. Enrol at least two classes, pass impostors, or set {nameof(EnrollmentOptions.Threshold)}.");
+        var sorted = impostorDistances.ToArray();
+        Array.Sort(sorted);
+        var inv = CultureInfo.InvariantCulture;
+        float threshold;
+        string how;
+        if (options.Threshold is float fixedThreshold)
+        {
+            threshold = fixedThreshold;
+            how = string.Create(inv, $"given threshold {fixedThreshold:R}");
+        }
+        else if (options.TargetPrecision is double precision)
+        {
+            var genuine = GenuineQueries(gallery, options.Mode);
+            if (genuine.Count == 0)
+                throw new ArgumentException("A target precision needs genuine queries: enrol at least one class with two or more items (or use a target false-accept rate).");
+            threshold = ForPrecision(genuine, sorted, precision);
+            how = string.Create(inv, $"target precision {precision:R} on {genuine.Count} leave-one-out genuine and {sorted.Length} leave-class-out impostor queries");
+        }
+        else
+        {
+            threshold = OpenSetThreshold.ForFalseAcceptRate(sorted, options.TargetFalseAcceptRate);
+            how = string.Create(inv, $"target false-accept rate {options.TargetFalseAcceptRate:R} on {sorted.Length} leave-class-out impostor queries");
+        }
+        return new IdentifierSettings(options.Mode, options.K, threshold, options.UnknownLabel, Quantiles(sorted), how, IdentifierSettings.RuleOf(options));
+    }
+
+    /// <summary>Nearest distance of each impostor query: gallery items against the other classes' rows, then the extra impostors against all rows.</summary>
+    public static List<float> ImpostorDistances(IdentificationGallery gallery, GalleryRows rows, GalleryMode mode, IReadOnlyList<float[]>? impostors)
+    {
+        int d = gallery.Dimension;
+        var result = new List<float>();
+        int stride = Math.Max(1, (gallery.Count + MaxQueries - 1) / MaxQueries);
+        for (int i = 0; i < gallery.Count; i += stride)
+        {
+            var query = gallery.Embedding(i);
+            string label = gallery.Labels[i];
+            float best = float.PositiveInfinity;
+            for (int r = 0; r < rows.Count; r++)
+            {
+                if (string.Equals(rows.Labels[r], label, StringComparison.Ordinal)) continue;
+                best = Math.Min(best, TensorPrimitives.Distance(query, rows.Embeddings.AsSpan(r * d, d)));
+            }
+            if (float.IsFinite(best)) result.Add(best);
+        }
+        if (impostors is not null)
+        {
+            var known = new HashSet<string>(gallery.Labels, StringComparer.Ordinal);
+            foreach (var query in impostors)
+            {
+                if (query.Length != d)
+                    throw new ArgumentException($"An impostor embedding has {query.Length} values; the embedder gives {d}.", nameof(impostors));
+                float best = float.PositiveInfinity;
+                for (int r = 0; r < rows.Count; r++)
+                    best = Math.Min(best, TensorPrimitives.Distance(query, rows.Embeddings.AsSpan(r * d, d)));
+                result.Add(best);
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Leave-one-out genuine queries: (nearest distance, whether the nearest row has the query's label).</summary>
+    public static List<(float Distance, bool Correct)> GenuineQueries(IdentificationGallery gallery, GalleryMode mode)
+    {
+        int d = gallery.Dimension;
+        var counts = gallery.Labels.GroupBy(l => l, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var result = new List<(float, bool)>();
+        var rows = GalleryRows.Of(gallery, mode);
+        int stride = Math.Max(1, (gallery.Count + MaxQueries - 1) / MaxQueries);
+        var own = new float[d];
+        for (int i = 0; i < gallery.Count; i += stride)
+        {
+            string label = gallery.Labels[i];
+            int n = counts[label];
+            if (n < 2) continue;
+            var query = gallery.Embedding(i);
+            float best = float.PositiveInfinity;
+            bool correct = false;
+            if (mode == GalleryMode.Items)
+            {
+                for (int j = 0; j < gallery.Count; j++)
+                {
+                    if (j == i) continue;
+                    float dist = TensorPrimitives.Distance(query, gallery.Embedding(j));
+                    if (dist < best) (best, correct) = (dist, string.Equals(gallery.Labels[j], label, StringComparison.Ordinal));
+                }
+            }
+            else
+            {
+                for (int r = 0; r < rows.Count; r++)
+                {
+                    var row = rows.Embeddings.AsSpan(r * d, d);
+                    bool same = string.Equals(rows.Labels[r], label, StringComparison.Ordinal);
+                    if (same)
+                    {
+                        // The class mean without the query: (n * mean - query) / (n - 1).
+                        for (int j = 0; j < d; j++) own[j] = (n * row[j] - query[j]) / (n - 1);
+                        row = own;
+                    }
+                    float dist = TensorPrimitives.Distance(query, row);
+                    if (dist < best) (best, correct) = (dist, same);
+                }
+            }
+            result.Add((best, correct));
+        }
+        return result;
+    }
+
+    /// <summary>The largest threshold at which the accepted queries (genuine and impostor) reach the target precision.</summary>
+    public static float ForPrecision(IReadOnlyList<(float Distance, bool Correct)> genuine, float[] impostorDistances, double target)
+    {
+        if (!(target > 0 && target <= 1))
+            throw new ArgumentOutOfRangeException(nameof(target), target, "The target precision must be in (0, 1].");
+        var all = genuine.Concat(impostorDistances.Select(x => (Distance: x, Correct: false))).OrderBy(q => q.Distance).ToArray();
+        float threshold = all[0].Distance > 0 ? MathF.BitDecrement(all[0].Distance) : 0f;
+        int correct = 0;
+        for (int i = 0; i < all.Length; i++)
+        {
+            if (all[i].Correct) correct++;
+            bool boundary = i + 1 == all.Length || all[i + 1].Distance > all[i].Distance;
+            if (boundary && correct / (double)(i + 1) >= target) threshold = all[i].Distance;
+        }
+        return threshold;
+    }
+
+    private static float[] Quantiles(float[] sorted)
+    {
+        if (sorted.Length <= MaxConfidencePoints) return sorted;
+        var points = new float[MaxConfidencePoints];
+        for (int i = 0; i < points.Length; i++)
+            points[i] = sorted[(int)((i + 0.5) * sorted.Length / points.Length)];
+        return points;
+    }
+}

@@ -1,0 +1,142 @@
+using System.Text.Json;
+using MLNet.Siamese.Tests.Data;
+
+namespace MLNet.Siamese.Tests.Cli;
+
+/// <summary>
+/// enroll, identify and evaluate-identification end to end, in process, on one small image model (6 Omniglot
+/// characters x 20 images, 20 iterations) trained once; the gallery is 4 characters x 3 drawings.
+/// </summary>
+[TestClass]
+public sealed class IdentificationCliTests
+{
+    private static TempFolder _temp = null!;
+    private static string _data = null!;
+    private static string _gallery = null!;
+    private static string _model = null!;
+    private static string _identifier = null!;
+    private static List<string[]> _characters = null!;
+
+    [ClassInitialize]
+    public static void TrainAndEnrollOnce(TestContext context)
+    {
+        _temp = new TempFolder();
+        _data = _temp.Combine("images");
+        (_, _characters) = CliData.WriteImageFolder(_data);
+        _gallery = _temp.Combine("gallery");
+        for (int c = 0; c < 4; c++)
+        {
+            string folder = Path.Combine(_gallery, "alphabet", $"character{c}");
+            Directory.CreateDirectory(folder);
+            foreach (var file in _characters[c].Take(3))
+                File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        }
+        _model = _temp.Combine("model.zip");
+        CliRunner.Run("train", "--data", _data, "--label-depth", "2", "--iterations", "20", "--batch", "16", "--embedding-dim", "16",
+            "--image-size", "28", "--seed", "3", "--json", "--out", _model).AssertSuccess();
+        _identifier = _temp.Combine("id.zip");
+        CliRunner.Run("enroll", "--model", _model, "--gallery", _gallery, "--label-depth", "2", "--out", _identifier, "--k", "3").AssertSuccess();
+    }
+
+    [ClassCleanup]
+    public static void Cleanup() => _temp?.Dispose();
+
+    [TestMethod]
+    public void IdentifyJsonHasExactlyTheDocumentedShape()
+    {
+        var run = CliRunner.Run("identify", "--model", _identifier, "--query", _characters[0][10], "--query", _characters[5][0], "--json");
+        run.AssertSuccess();
+        using var doc = JsonDocument.Parse(run.Out);
+        var root = doc.RootElement;
+        CollectionAssert.AreEqual(new[] { "results" }, root.EnumerateObject().Select(p => p.Name).ToArray());
+        var results = root.GetProperty("results").EnumerateArray().ToList();
+        Assert.HasCount(2, results);
+        var labels = new[] { "alphabet/character0", "alphabet/character1", "alphabet/character2", "alphabet/character3" };
+        for (int q = 0; q < 2; q++)
+        {
+            var r = results[q];
+            CollectionAssert.AreEqual(new[] { "query", "label", "distance", "neighbors" }, r.EnumerateObject().Select(p => p.Name).ToArray());
+            Assert.AreEqual(Path.GetFullPath(q == 0 ? _characters[0][10] : _characters[5][0]), r.GetProperty("query").GetString());
+            var label = r.GetProperty("label");
+            Assert.IsTrue(label.ValueKind == JsonValueKind.Null || labels.Contains(label.GetString()), $"label {label}");
+            var neighbors = r.GetProperty("neighbors").EnumerateArray().ToList();
+            Assert.HasCount(3, neighbors);
+            Assert.AreEqual(neighbors[0].GetProperty("distance").GetDouble(), r.GetProperty("distance").GetDouble(), 1e-9);
+            for (int n = 0; n < 3; n++)
+            {
+                CollectionAssert.AreEqual(new[] { "id", "label", "distance" }, neighbors[n].EnumerateObject().Select(p => p.Name).ToArray());
+                Assert.IsTrue(File.Exists(neighbors[n].GetProperty("id").GetString()), "ids are the gallery image paths");
+                if (n > 0) Assert.IsGreaterThanOrEqualTo(neighbors[n - 1].GetProperty("distance").GetDouble(), neighbors[n].GetProperty("distance").GetDouble());
+            }
+            if (label.ValueKind != JsonValueKind.Null)
+                Assert.AreEqual(neighbors[0].GetProperty("label").GetString(), label.GetString());
+        }
+    }
+
+    [TestMethod]
+    public void AGalleryImageIsIdentifiedAsItsOwnClassAndTilesAreWritten()
+    {
+        string tiles = _temp.Combine("tiles.png");
+        var run = CliRunner.Run("identify", "--model", _identifier, "--query", _characters[2][0], "--k", "2", "--out", tiles);
+        run.AssertSuccess();
+        StringAssert.Contains(run.Out, "| alphabet/character2 |");
+        StringAssert.Contains(run.Out, "alphabet/character2 0.00", "the same drawing is at distance ~0 (float rounding of the MatMul form)");
+        Assert.IsTrue(File.Exists(tiles));
+    }
+
+    [TestMethod]
+    public void EnrollUpdatesAnIdentifierWithoutRetraining()
+    {
+        string updated = _temp.Combine("updated.zip");
+        string removed = Path.GetFullPath(Directory.GetFiles(Path.Combine(_gallery, "alphabet", "character0")).Order(StringComparer.Ordinal).First());
+        var run = CliRunner.Run("enroll", "--model", _identifier, "--remove", removed, "--out", updated, "--json");
+        run.AssertSuccess();
+        using (var doc = JsonDocument.Parse(run.Out))
+        {
+            Assert.AreEqual(11, doc.RootElement.GetProperty("items").GetInt32());
+            Assert.IsTrue(doc.RootElement.GetProperty("updated").GetBoolean());
+        }
+        string extra = _temp.Combine("extra");
+        Directory.CreateDirectory(Path.Combine(extra, "alphabet", "character4"));
+        File.Copy(_characters[4][0], Path.Combine(extra, "alphabet", "character4", "a.png"));
+        var add = CliRunner.Run("enroll", "--model", updated, "--gallery", extra, "--label-depth", "2", "--out", updated, "--json");
+        add.AssertSuccess();
+        using (var doc = JsonDocument.Parse(add.Out))
+        {
+            Assert.AreEqual(12, doc.RootElement.GetProperty("items").GetInt32());
+            Assert.AreEqual(5, doc.RootElement.GetProperty("classes").GetInt32());
+        }
+        var again = CliRunner.Run("enroll", "--model", updated, "--gallery", extra, "--label-depth", "2", "--out", updated);
+        again.AssertUsageError("already");
+    }
+
+    [TestMethod]
+    public void EvaluateIdentificationReportsRatesOnNeverEnrolledClasses()
+    {
+        var run = CliRunner.Run("evaluate-identification", "--model", _model, "--data", _data, "--label-depth", "2", "--unknown-fraction", "0.34", "--far", "0.1", "--json");
+        run.AssertSuccess();
+        using var doc = JsonDocument.Parse(run.Out);
+        var root = doc.RootElement;
+        Assert.AreEqual(4, root.GetProperty("enrolledClasses").GetInt32());
+        Assert.AreEqual(4 * 19, root.GetProperty("knownQueries").GetInt32());
+        Assert.AreEqual(2 * 20, root.GetProperty("impostorQueries").GetInt32());
+        foreach (string name in new[] { "far", "dir", "dirAtFar", "rank1", "rank5" })
+            Assert.IsTrue(root.GetProperty(name).GetDouble() is >= 0 and <= 1, name);
+        Assert.IsGreaterThanOrEqualTo(root.GetProperty("rank1").GetDouble(), root.GetProperty("rank5").GetDouble());
+        Assert.IsLessThanOrEqualTo(0.1 + 1e-9, root.GetProperty("targetFar").GetDouble());
+    }
+
+    [TestMethod]
+    public void BadInputGetsOneLineNamingIt()
+    {
+        CliRunner.Run("identify", "--model", _identifier, "--query", _characters[0][0], "--k", "13").AssertUsageError("larger than the gallery (12 items)");
+        string broken = _temp.Combine("broken.png");
+        File.WriteAllText(broken, "not an image");
+        CliRunner.Run("identify", "--model", _identifier, "--query", broken).AssertUsageError("broken.png");
+        CliRunner.Run("identify", "--model", _model, "--query", _characters[0][0]).AssertUsageError("not an identifier");
+        string empty = _temp.Combine("empty");
+        Directory.CreateDirectory(empty);
+        CliRunner.Run("enroll", "--model", _model, "--gallery", empty, "--out", _temp.Combine("x.zip")).AssertUsageError("No image");
+        CliRunner.Run("enroll", "--model", _model, "--gallery", _gallery, "--label-depth", "2", "--k", "50", "--out", _temp.Combine("x.zip")).AssertUsageError("larger than the gallery");
+    }
+}

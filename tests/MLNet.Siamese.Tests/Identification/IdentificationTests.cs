@@ -1,0 +1,233 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNet.Siamese.Identification;
+using MLNet.Siamese.Index;
+using MLNet.Siamese.Networks;
+using MLNet.Siamese.Tests.Trainers;
+using MLNet.Siamese.Trainers;
+
+namespace MLNet.Siamese.Tests.Identification;
+
+/// <summary>
+/// The gallery inside the model zip: one small vector model trained once; its identifier must answer as the in-memory
+/// index does on the same embeddings, survive save/load through ML.NET alone, update without retraining, and refuse bad input.
+/// </summary>
+[TestClass]
+public sealed class IdentificationTests
+{
+    private static MLContext _ml = null!;
+    private static SiameseModel _model = null!;
+    private static List<GlyphItem> _items = null!;
+
+    [ClassInitialize]
+    public static void TrainOnce(TestContext context)
+    {
+        _ml = new MLContext(seed: 1);
+        _model = _ml.Siamese().Train(new SiameseTrainerOptions
+        {
+            Network = NetworkPresets.Compact(28, 16),
+            Iterations = 15,
+            BatchSize = 32,
+            LearningRate = 1e-3f,
+            Seed = 11,
+            Device = SiameseDevice.Cpu,
+            CalibrationPairs = 200,
+        }).Fit(SyntheticGlyphs.Load(_ml, SyntheticGlyphs.Make(8, 6, 3)));
+        _items = SyntheticGlyphs.Make(10, 4, 21, prefix: "g");
+    }
+
+    internal static IDataView Gallery(IEnumerable<GlyphItem> items, string prefix = "item")
+        => _ml.Data.LoadFromEnumerable(items.Select((g, i) => new IdentifiedGlyph { Features = g.Features, Label = g.Label, Id = $"{prefix}{i}" }));
+
+    private static float[][] Embed(IEnumerable<GlyphItem> items)
+        => GalleryEmbedder.FromModel(_ml, _model).Embed(_ml.Data.LoadFromEnumerable(items));
+
+    private static List<IdentificationPrediction> Predict(ITransformer identifier, IEnumerable<GlyphItem> queries)
+    {
+        var engine = _ml.Model.CreatePredictionEngine<GlyphItem, IdentificationPrediction>(identifier);
+        return queries.Select(q => engine.Predict(q)).ToList();
+    }
+
+    [TestMethod]
+    public void TopKEqualsTheInMemoryIndexOnTheSameEmbeddings()
+    {
+        var gallery = _items.Where((_, i) => i % 4 != 3).ToList();
+        var queries = _items.Where((_, i) => i % 4 == 3).ToList();
+        var identifier = _ml.Siamese().Enroll(_model, Gallery(gallery), new EnrollmentOptions { K = 5 });
+
+        var index = new SimilarityIndex(_model.EmbeddingDimension);
+        var embeddings = Embed(gallery);
+        index.AddRange(embeddings.Select((e, i) => ($"item{i}", gallery[i].Label, e)));
+        var predictions = Predict(identifier, queries);
+        var queryEmbeddings = Embed(queries);
+        for (int q = 0; q < queries.Count; q++)
+        {
+            var expected = index.Search(queryEmbeddings[q], 5);
+            CollectionAssert.AreEqual(expected.Select(m => m.Id).ToArray(), predictions[q].NeighborIds, $"query {q}");
+            CollectionAssert.AreEqual(expected.Select(m => m.Label).ToArray(), predictions[q].NeighborLabels, $"query {q}");
+            for (int k = 0; k < 5; k++)
+                Assert.AreEqual(expected[k].Distance, predictions[q].NeighborDistances[k], 2e-3f * Math.Max(1f, expected[k].Distance), $"query {q} neighbour {k}");
+            Assert.AreEqual(predictions[q].NeighborDistances[0], predictions[q].Distance[0]);
+            bool known = predictions[q].Distance[0] <= identifier.Threshold;
+            Assert.AreEqual(known, predictions[q].IsKnown[0]);
+            Assert.AreEqual(known ? expected[0].Label : identifier.UnknownLabel, predictions[q].PredictedLabel[0]);
+            float far = identifier.ImpostorDistances.Count(d => d <= predictions[q].Distance[0]) / (float)identifier.ImpostorDistances.Count;
+            Assert.AreEqual(1f - far, predictions[q].Confidence[0], 1e-6f);
+        }
+    }
+
+    [TestMethod]
+    public void PrototypesAnswerWithTheNearestClassMean()
+    {
+        var identifier = _ml.Siamese().Enroll(_model, Gallery(_items), new EnrollmentOptions { Mode = GalleryMode.Prototypes, K = 3, Threshold = float.PositiveInfinity });
+        Assert.AreEqual(10, identifier.RowCount);
+        var embeddings = Embed(_items);
+        var labels = _items.Select(i => i.Label).Distinct().ToArray();
+        var means = labels.Select(l => Enumerable.Range(0, 16).Select(j => (float)_items.Select((it, i) => (it, i)).Where(p => p.it.Label == l).Average(p => embeddings[p.i][j])).ToArray()).ToArray();
+        var predictions = Predict(identifier, _items.Take(8));
+        for (int q = 0; q < 8; q++)
+        {
+            int best = Enumerable.Range(0, labels.Length).OrderBy(c => System.Numerics.Tensors.TensorPrimitives.Distance(embeddings[q], means[c])).First();
+            Assert.AreEqual(labels[best], predictions[q].PredictedLabel[0], $"query {q}");
+            Assert.IsTrue(predictions[q].IsKnown[0], "an infinite threshold never rejects");
+        }
+    }
+
+    [TestMethod]
+    public void TheSavedZipLoadsWithMlNetAndScoresTheSame()
+    {
+        using var temp = new Data.TempFolder();
+        var identifier = _ml.Siamese().Enroll(_model, Gallery(_items), new EnrollmentOptions { K = 4 });
+        string zip = temp.Combine("id.zip");
+        identifier.Save(zip);
+        var loaded = _ml.Model.Load(zip, out var schema);
+        Assert.IsNotNull(schema.GetColumnOrNull("Features"));
+        var before = Predict(identifier, _items.Take(6));
+        var after = Predict(loaded, _items.Take(6));
+        for (int q = 0; q < 6; q++)
+        {
+            CollectionAssert.AreEqual(before[q].NeighborIds, after[q].NeighborIds);
+            CollectionAssert.AreEqual(before[q].NeighborDistances, after[q].NeighborDistances);
+            CollectionAssert.AreEqual(before[q].PredictedLabel, after[q].PredictedLabel);
+        }
+
+        var reloaded = _ml.Siamese().LoadIdentifier(zip);
+        Assert.AreEqual(_items.Count, reloaded.Gallery.Count);
+        Assert.AreEqual(identifier.Threshold, reloaded.Threshold);
+        Assert.AreEqual(identifier.Gallery.EmbedderFingerprint, reloaded.Gallery.EmbedderFingerprint);
+        CollectionAssert.AreEqual(identifier.Gallery.EmbeddingsCopy(), reloaded.Gallery.EmbeddingsCopy());
+    }
+
+    [TestMethod]
+    public void TheZipScoresInAProcessThatHasNoTorchSharp()
+    {
+        using var temp = new Data.TempFolder();
+        var identifier = _ml.Siamese().Enroll(_model, Gallery(_items.Where((_, i) => i % 4 != 0)), new EnrollmentOptions { K = 3 });
+        string zip = temp.Combine("id.zip");
+        identifier.Save(zip);
+        var queries = _items.Where((_, i) => i % 4 == 0).ToList();
+        string csv = temp.Combine("items.csv");
+        File.WriteAllLines(csv, queries.Select(q => string.Join(",", q.Features.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))));
+
+        string scorer = ScoringOnlyPath();
+        Assert.DoesNotContain("TorchSharp", File.ReadAllText(Path.ChangeExtension(scorer, ".deps.json")));
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("dotnet", $"\"{scorer}\" --identify \"{zip}\" \"{csv}\"")
+        { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false })!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        Assert.IsTrue(process.WaitForExit(120_000), "the scoring process did not finish in 120 s");
+        Assert.AreEqual(0, process.ExitCode, error.Result);
+        var lines = output.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var expected = Predict(identifier, queries);
+        Assert.HasCount(queries.Count, lines);
+        for (int q = 0; q < lines.Length; q++)
+        {
+            var parts = lines[q].Trim().Split(' ');
+            Assert.AreEqual(expected[q].PredictedLabel[0], parts[0], $"query {q}");
+            Assert.AreEqual(expected[q].Distance[0], float.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture), 1e-5f, $"query {q}");
+            Assert.AreEqual(string.Join(",", expected[q].NeighborIds), parts[2], $"query {q}");
+        }
+    }
+
+    private static string ScoringOnlyPath()
+    {
+        var bin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        string path = Path.GetFullPath(Path.Combine(bin.FullName, "..", "..", "..", "..", "MLNet.Siamese.ScoringOnly", "bin", bin.Parent!.Name, bin.Name, "MLNet.Siamese.ScoringOnly.dll"));
+        Assert.IsTrue(File.Exists(path), $"scoring-only program not built at {path}");
+        return path;
+    }
+
+    [TestMethod]
+    public void ItemsAreAddedAndRemovedWithoutRetraining()
+    {
+        using var temp = new Data.TempFolder();
+        var known = _items.Where(i => i.Label != "g009").ToList();
+        var newcomer = _items.Where(i => i.Label == "g009").ToList();
+        var identifier = _ml.Siamese().Enroll(_model, Gallery(known), new EnrollmentOptions { K = 3, Threshold = float.PositiveInfinity });
+        string zip = temp.Combine("id.zip");
+        identifier.Save(zip);
+
+        var loaded = _ml.Siamese().LoadIdentifier(zip);
+        var grown = loaded.WithItems(Gallery(newcomer.Take(3), prefix: "new"));
+        Assert.AreEqual(known.Count + 3, grown.Gallery.Count);
+        grown.Save(zip);
+        var answer = Predict(_ml.Model.Load(zip, out _), newcomer.Take(1));
+        Assert.AreEqual("new0", answer[0].NeighborIds[0], "an added item is its own nearest neighbour after re-enrolment");
+        Assert.AreEqual("g009", answer[0].PredictedLabel[0]);
+
+        var shrunk = _ml.Siamese().LoadIdentifier(zip).WithoutItems(["new0", "new1", "new2"]);
+        Assert.AreEqual(known.Count, shrunk.Gallery.Count);
+        Assert.IsFalse(Predict(shrunk, newcomer).Any(p => p.NeighborIds.Any(id => id.StartsWith("new", StringComparison.Ordinal))));
+        Assert.IsEmpty(Directory.GetFiles(temp.Path, "*.tmp"), "the atomic save leaves no temporary file");
+    }
+
+    [TestMethod]
+    public void AGalleryFromAnotherEmbedderIsRefused()
+    {
+        var other = _ml.Siamese().Train(new SiameseTrainerOptions
+        {
+            Network = NetworkPresets.Compact(28, 16),
+            Iterations = 3,
+            BatchSize = 16,
+            Seed = 99,
+            Device = SiameseDevice.Cpu,
+            CalibrationPairs = 50,
+        }).Fit(SyntheticGlyphs.Load(_ml, SyntheticGlyphs.Make(4, 4, 5)));
+        var foreign = _ml.Siamese().Enroll(other, Gallery(_items)).Gallery;
+        var mine = _ml.Siamese().Enroll(_model, Gallery(_items));
+        var error = Assert.ThrowsExactly<InvalidOperationException>(() => mine.WithGallery(foreign));
+        StringAssert.Contains(error.Message, "different embedder");
+        Assert.ThrowsExactly<InvalidOperationException>(() => _ml.Siamese().Enroll(GalleryEmbedder.FromModel(_ml, _model), foreign));
+    }
+
+    [TestMethod]
+    public void BadGalleriesGetClearErrors()
+    {
+        var empty = Assert.ThrowsExactly<ArgumentException>(() => _ml.Siamese().Enroll(_model, Gallery([])));
+        StringAssert.Contains(empty.Message, "empty");
+
+        var twice = _ml.Data.LoadFromEnumerable(_items.Take(3).Select(g => new IdentifiedGlyph { Features = g.Features, Label = g.Label, Id = "same" }));
+        var duplicate = Assert.ThrowsExactly<ArgumentException>(() => _ml.Siamese().Enroll(_model, twice));
+        StringAssert.Contains(duplicate.Message, "'same'");
+
+        var tooMany = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => _ml.Siamese().Enroll(_model, Gallery(_items.Take(4)), new EnrollmentOptions { K = 5 }));
+        StringAssert.Contains(tooMany.Message, "larger than the gallery (4 items)");
+
+        var noLabel = Assert.ThrowsExactly<ArgumentException>(() => _ml.Siamese().Enroll(_model, Gallery(_items), new EnrollmentOptions { LabelColumnName = "Class" }));
+        StringAssert.Contains(noLabel.Message, "'Class'");
+    }
+}
+
+/// <summary>A gallery row: features, label and id.</summary>
+public sealed class IdentifiedGlyph
+{
+    /// <summary>The 28x28 image.</summary>
+    [VectorType(784)]
+    public float[] Features { get; set; } = [];
+
+    /// <summary>The class.</summary>
+    public string Label { get; set; } = "";
+
+    /// <summary>The unique id.</summary>
+    public string Id { get; set; } = "";
+}
