@@ -43,6 +43,7 @@ public static class SiameseCli
         root.Subcommands.Add(OneShotCommand.Create(stdout, stderr));
         root.Subcommands.Add(EmbedCommand.Create(stdout, stderr));
         root.Subcommands.Add(SearchCommand.Create(stdout, stderr));
+        root.Subcommands.Add(InfoCommand.Create(stdout, stderr));
         root.Subcommands.Add(EnrollCommand.Create(stdout, stderr));
         root.Subcommands.Add(IdentifyCommand.Create(stdout, stderr));
         root.Subcommands.Add(EvaluateIdentificationCommand.Create(stdout, stderr));

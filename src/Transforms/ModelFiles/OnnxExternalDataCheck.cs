@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text;
 
 namespace MLNet.Siamese.ModelFiles;
@@ -25,19 +24,8 @@ internal static class OnnxExternalDataCheck
     /// <exception cref="InvalidDataException">A tensor uses external data, or an ONNX entry is malformed; the message names the file and tensor.</exception>
     public static void Check(string path)
     {
-        using var archive = ZipFile.OpenRead(path);
-        foreach (var entry in archive.Entries)
+        foreach (var (entry, model) in OnnxZipEntries.Read(path))
         {
-            if (!entry.FullName.EndsWith("OnnxModel", StringComparison.Ordinal))
-                continue;
-            if (entry.Length > int.MaxValue)
-                throw new InvalidDataException($"Model file '{path}': ONNX entry '{entry.FullName}' is too large ({entry.Length} bytes).");
-            var bytes = new byte[entry.Length];
-            using (var stream = entry.Open())
-                stream.ReadExactly(bytes);
-            ReadOnlySpan<byte> model = bytes;
-            if (model.Length >= 4 && BitConverter.ToInt32(model[..4]) == model.Length - 4)
-                model = model[4..];
             string? tensor;
             try
             {
@@ -45,10 +33,10 @@ internal static class OnnxExternalDataCheck
             }
             catch (InvalidDataException e)
             {
-                throw new InvalidDataException($"Model file '{path}': ONNX entry '{entry.FullName}' is malformed ({e.Message}).", e);
+                throw new InvalidDataException($"Model file '{path}': ONNX entry '{entry}' is malformed ({e.Message}).", e);
             }
             if (tensor is not null)
-                throw new InvalidDataException($"Model file '{path}': ONNX tensor '{tensor}' in entry '{entry.FullName}' is stored as external data (read from a file outside the model); such models are refused.");
+                throw new InvalidDataException($"Model file '{path}': ONNX tensor '{tensor}' in entry '{entry}' is stored as external data (read from a file outside the model); such models are refused.");
         }
     }
 
@@ -98,7 +86,7 @@ internal static class OnnxExternalDataCheck
         int position = 0;
         while (position < message.Length)
         {
-            ulong key = ReadVarint(message, ref position);
+            ulong key = ProtoWire.ReadVarint(message, ref position);
             int field = (int)(key >> 3);
             int wire = (int)(key & 7);
             if (field == 0)
@@ -106,22 +94,18 @@ internal static class OnnxExternalDataCheck
             switch (wire)
             {
                 case 0:
-                    ulong value = ReadVarint(message, ref position);
+                    ulong value = ProtoWire.ReadVarint(message, ref position);
                     if (kind == Kind.Tensor && field == 14 && value == 1)
                         external = true;
                     break;
                 case 1:
-                    Skip(message, ref position, 8);
+                    ProtoWire.Skip(message, ref position, 8);
                     break;
                 case 5:
-                    Skip(message, ref position, 4);
+                    ProtoWire.Skip(message, ref position, 4);
                     break;
                 case 2:
-                    ulong length = ReadVarint(message, ref position);
-                    if (length > (ulong)(message.Length - position))
-                        throw new InvalidDataException($"a field of {length} bytes runs past the end of its message");
-                    var payload = message.Slice(position, (int)length);
-                    position += (int)length;
+                    var payload = ProtoWire.ReadPayload(message, ref position);
                     if (kind == Kind.Tensor && field == 13)
                         external = true;
                     else if (kind == Kind.Tensor && field == 8)
@@ -134,27 +118,5 @@ internal static class OnnxExternalDataCheck
             }
         }
         return external ? name ?? "(unnamed)" : null;
-    }
-
-    private static ulong ReadVarint(ReadOnlySpan<byte> data, ref int position)
-    {
-        ulong result = 0;
-        for (int shift = 0; shift < 64; shift += 7)
-        {
-            if (position >= data.Length)
-                throw new InvalidDataException("the message ends inside a varint");
-            byte b = data[position++];
-            result |= (ulong)(b & 0x7F) << shift;
-            if ((b & 0x80) == 0)
-                return result;
-        }
-        throw new InvalidDataException("a varint longer than 10 bytes");
-    }
-
-    private static void Skip(ReadOnlySpan<byte> data, ref int position, int count)
-    {
-        if (data.Length - position < count)
-            throw new InvalidDataException("the message ends inside a fixed-size field");
-        position += count;
     }
 }

@@ -64,6 +64,30 @@ public sealed class CliTests
     }
 
     [TestMethod]
+    public void InfoTellsWhatTheZipIs()
+    {
+        _train.AssertSuccess();
+        var info = ModelFiles.SiameseModelInfo.Read(new Microsoft.ML.MLContext(), _model);
+        Assert.AreEqual("compact", info.NetworkName);
+        Assert.AreEqual("Prototypical", info.Loss);
+        using (var trained = JsonDocument.Parse(_train.Out))
+            Assert.AreEqual(trained.RootElement.GetProperty("threshold").GetDouble(), info.Threshold!.Value, 1e-6);
+        Assert.IsTrue(info.InputColumns.Any(c => c.StartsWith("LeftImagePath", StringComparison.Ordinal)), string.Join(", ", info.InputColumns));
+        Assert.IsNull(info.GalleryItems);
+
+        var json = CliRunner.Run("info", "--model", _model, "--json");
+        json.AssertSuccess();
+        using var doc = JsonDocument.Parse(json.Out);
+        Assert.AreEqual("compact", doc.RootElement.GetProperty("network").GetString());
+        Assert.AreEqual("Prototypical", doc.RootElement.GetProperty("loss").GetString());
+
+        string notAModel = _temp.Combine("not-a-model.zip");
+        File.WriteAllText(notAModel, "plain text");
+        CliRunner.Run("info", "--model", notAModel).AssertUsageError("not-a-model.zip");
+        CliRunner.Run("info", "--model", _temp.Combine("missing.zip")).AssertUsageError("missing.zip");
+    }
+
+    [TestMethod]
     public void EvaluatePrintsATableAndJson()
     {
         var table = CliRunner.Run("evaluate", "--model", _model, "--data", _data, "--label-depth", "2", "--pairs", "100");
