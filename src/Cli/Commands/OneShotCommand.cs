@@ -24,7 +24,7 @@ internal static class OneShotCommand
         var shots = new Option<int>("--shots") { Description = "K: support images per class (default 1).", DefaultValueFactory = _ => 1 };
         var episodes = new Option<int>("--episodes") { Description = "Number of random episodes (default 100).", DefaultValueFactory = _ => 100 };
         var withinGroup = CommonOptions.WithinGroup("All classes of an episode come from one group (e.g. one alphabet with --label-depth 2).");
-        var match = new Option<string>("--match") { Description = "score: highest pair score wins (default); distance: nearest embedding wins (prototype of the K shots).", DefaultValueFactory = _ => "score" };
+        var match = new Option<string>("--match") { Description = "score: highest pair score wins (default; computed from embedding distances, each item embedded once, unless the model has a learned BCE head); distance: nearest embedding wins (prototype of the K shots).", DefaultValueFactory = _ => "score" };
         match.AcceptOnlyFromAmong("score", "distance");
         var seed = CommonOptions.Seed();
         var json = CommonOptions.Json();
@@ -39,8 +39,11 @@ internal static class OneShotCommand
             string[] dataPaths = parse.GetValue(data) ?? [];
             if ((runsPath is null) == (dataPaths.Length == 0))
                 throw new CliUsageException("give either --runs DIR or --data PATH (with --ways, --shots, --episodes), not both.");
-            bool byScore = parse.GetValue(match) == "score";
             using var modelFile = ModelFile.Load(ml, parse.GetValue(model)!);
+            // A score that follows the distance ranks candidates exactly as the distance to the nearest support does, so
+            // each item is embedded once instead of every pair being decoded and embedded again.
+            bool byScore = parse.GetValue(match) == "score" && !modelFile.ScoreFollowsDistance;
+            var aggregation = parse.GetValue(match) == "score" ? SupportAggregation.NearestSupport : SupportAggregation.Prototype;
             OneShotResult result;
             string description;
             if (runsPath is not null)
@@ -63,10 +66,10 @@ internal static class OneShotCommand
                 CommonOptions.Positive("--episodes", options.Episodes);
                 var items = DataSources.Load(dataPaths, parse.GetValue(labelDepth));
                 modelFile.CheckCompatible(items, "--data");
-                result = EvaluateEpisodes(modelFile, items, options, byScore);
+                result = EvaluateEpisodes(modelFile, items, options, byScore, aggregation);
                 description = $"{options.Episodes} {options.Ways}-way {options.Shots}-shot episode(s){(options.SameGroup ? " within groups" : "")}";
             }
-            Report(io, result, description, byScore ? "score" : "distance");
+            Report(io, result, description, parse.GetValue(match)!);
             return ExitCodes.Success;
         });
         return command;
@@ -99,7 +102,7 @@ internal static class OneShotCommand
         return OneShotRunsEvaluator.EvaluateEmbeddings(runs, path => byPath[path]);
     }
 
-    private static OneShotResult EvaluateEpisodes(ModelFile model, ItemSet items, OneShotEpisodeOptions options, bool byScore)
+    internal static OneShotResult EvaluateEpisodes(ModelFile model, ItemSet items, OneShotEpisodeOptions options, bool byScore, SupportAggregation aggregation)
     {
         // The episodes depend only on the seed, so a first pass records which items and pairs they use; those are then
         // embedded or scored in one batch, and a second pass replays the same episodes against the results.
@@ -124,7 +127,7 @@ internal static class OneShotCommand
             embeddings[i] = zero;
         for (int k = 0; k < used.Count; k++)
             embeddings[used[k]] = embedded[k];
-        return OneShotEvaluator.Evaluate(new EmbeddingMatcher(embeddings), items.Labels, options, options.SameGroup ? items.Groups : null);
+        return OneShotEvaluator.Evaluate(new EmbeddingMatcher(embeddings, aggregation: aggregation), items.Labels, options, options.SameGroup ? items.Groups : null);
     }
 
     private static void Report(CliIO io, OneShotResult result, string description, string match)

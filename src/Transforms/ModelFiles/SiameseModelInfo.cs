@@ -49,20 +49,7 @@ public sealed record SiameseModelInfo
         string full = System.IO.Path.GetFullPath(path);
         var model = SiameseModelFile.Load(mlContext, full, out var schema);
         (model as IDisposable)?.Dispose();
-        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (entry, bytes) in OnnxZipEntries.Read(full))
-        {
-            try
-            {
-                foreach (var (key, value) in ReadMetadata(bytes))
-                    if (key.StartsWith("mlnet_siamese.", StringComparison.Ordinal))
-                        metadata.TryAdd(key, value);
-            }
-            catch (InvalidDataException e)
-            {
-                throw new InvalidDataException($"Model file '{full}': ONNX entry '{entry}' is malformed ({e.Message}).", e);
-            }
-        }
+        var metadata = ReadMetadata(full);
         string? networkJson = metadata.GetValueOrDefault("mlnet_siamese.network");
         return new SiameseModelInfo
         {
@@ -77,8 +64,38 @@ public sealed record SiameseModelInfo
         };
     }
 
+    /// <summary>
+    /// Every <c>mlnet_siamese.*</c> metadata entry of the ONNX graphs in a model zip (the first value of each key),
+    /// without loading the model.
+    /// </summary>
+    /// <param name="path">The model zip.</param>
+    /// <returns>The entries; empty for a zip with no MLNet.Siamese graph.</returns>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is damaged or not a zip, or an ONNX graph in it is malformed; the message names the file.</exception>
+    public static IReadOnlyDictionary<string, string> ReadMetadata(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string full = System.IO.Path.GetFullPath(path);
+        SiameseModelFile.Verify(full);
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (entry, bytes) in OnnxZipEntries.Read(full))
+        {
+            try
+            {
+                foreach (var (key, value) in ReadMetadataProps(bytes))
+                    if (key.StartsWith("mlnet_siamese.", StringComparison.Ordinal))
+                        metadata.TryAdd(key, value);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new InvalidDataException($"Model file '{full}': ONNX entry '{entry}' is malformed ({e.Message}).", e);
+            }
+        }
+        return metadata;
+    }
+
     /// <summary>The <c>metadata_props</c> (field 14 of ModelProto: key 1, value 2) of a serialized ONNX model.</summary>
-    internal static List<(string Key, string Value)> ReadMetadata(ReadOnlySpan<byte> model)
+    internal static List<(string Key, string Value)> ReadMetadataProps(ReadOnlySpan<byte> model)
     {
         var result = new List<(string, string)>();
         int position = 0;

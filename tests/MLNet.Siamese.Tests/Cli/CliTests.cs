@@ -88,6 +88,21 @@ public sealed class CliTests
     }
 
     [TestMethod]
+    public void ScoreMatchingFromEmbeddingsEqualsScoringEveryPair()
+    {
+        _train.AssertSuccess();
+        var ml = new Microsoft.ML.MLContext(seed: 3);
+        using var model = ModelFile.Load(ml, _model);
+        Assert.IsTrue(model.ScoreFollowsDistance, "a prototypical model's score is a function of the distance");
+        var items = DataSources.Load([_data], 2);
+        var options = new global::MLNet.Siamese.Evaluation.OneShotEpisodeOptions { Ways = 5, Shots = 2, Episodes = 30, Seed = 4 };
+        var byPairs = global::MLNet.Siamese.Cli.Commands.OneShotCommand.EvaluateEpisodes(model, items, options, byScore: true, global::MLNet.Siamese.Evaluation.SupportAggregation.NearestSupport);
+        var byEmbeddings = global::MLNet.Siamese.Cli.Commands.OneShotCommand.EvaluateEpisodes(model, items, options, byScore: false, global::MLNet.Siamese.Evaluation.SupportAggregation.NearestSupport);
+        Assert.AreEqual(byPairs.Correct, byEmbeddings.Correct);
+        Assert.AreEqual(byPairs.Queries, byEmbeddings.Queries);
+    }
+
+    [TestMethod]
     public void EvaluatePrintsATableAndJson()
     {
         var table = CliRunner.Run("evaluate", "--model", _model, "--data", _data, "--label-depth", "2", "--pairs", "100");
