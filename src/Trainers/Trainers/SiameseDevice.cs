@@ -3,10 +3,13 @@ namespace MLNet.Siamese.Trainers;
 /// <summary>Where training runs.</summary>
 public enum SiameseDevice
 {
-    /// <summary>CUDA when TorchSharp reports it available, else CPU.</summary>
+    /// <summary>
+    /// The MLContext's choice, as ML.NET's GPU components make it: <c>GpuDeviceId</c> unset trains on the CPU; set, on that
+    /// CUDA device, or on the CPU when it is missing and <c>FallbackToCpu</c> is true (otherwise training fails).
+    /// </summary>
     Auto,
     /// <summary>The CPU.</summary>
     Cpu,
-    /// <summary>The first CUDA GPU; fails when none is available.</summary>
+    /// <summary>A CUDA GPU (<c>GpuDeviceId</c>, or the first); fails when none is available.</summary>
     Cuda,
 }

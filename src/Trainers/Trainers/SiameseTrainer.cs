@@ -114,7 +114,7 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
                 : TrainingData.ReadImages(_context, _options.ValidationData, _options.ImageColumnName, _options.LabelColumnName, null, preprocessing, spec.InputSize, "Siamese trainer validation data");
         if (validation is not null) items = null;  // not needed for calibration: let the garbage collector have it
 
-        var device = ResolveDevice(_options.Device);
+        var device = TrainingDevice.Resolve(_options.Device, _context.GpuDeviceId, _context.FallbackToCpu);
         var host = ((IHostEnvironment)_context).Register("SiameseTrainer");
         int seed = _options.Seed ?? host.Rand.Next();
         using var channel = host.Start("Training");
@@ -278,11 +278,4 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
         adapted.Queries = queries;
         return adapted;
     }
-
-    private static Device ResolveDevice(SiameseDevice device) => device switch
-    {
-        SiameseDevice.Cpu => CPU,
-        SiameseDevice.Cuda => cuda.is_available() ? CUDA : throw new InvalidOperationException("Device Cuda was requested but TorchSharp reports no CUDA device. Reference a libtorch-cuda-* package in the application and check the NVIDIA driver, or use Device Auto/Cpu."),
-        _ => cuda.is_available() ? CUDA : CPU,
-    };
 }
