@@ -176,10 +176,10 @@ public sealed class SiameseTrainerOptions
     public NetworkSpec ResolveNetwork() => Network ?? NetworkPresets.Compact(ImageSize, EmbeddingDimension);
 
     /// <summary>The image preprocessing this configuration uses.</summary>
-    /// <returns><see cref="Preprocessing"/>, or <see cref="ImageSize"/> square without inversion.</returns>
+    /// <returns><see cref="Preprocessing"/>, or the network's input size and channels without inversion.</returns>
     public ImagePreprocessingOptions ResolvePreprocessing()
     {
         var network = ResolveNetwork();
-        return Preprocessing ?? new ImagePreprocessingOptions { Width = network.Width, Height = network.Height };
+        return Preprocessing ?? new ImagePreprocessingOptions { Width = network.Width, Height = network.Height, Channels = network.Channels };
     }
 }

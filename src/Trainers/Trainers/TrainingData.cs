@@ -80,7 +80,7 @@ internal sealed class TrainingData
         ImagePreprocessingOptions preprocessing, int expectedSize, string what)
     {
         if (preprocessing.FeatureLength != expectedSize)
-            throw new ArgumentOutOfRangeException(nameof(preprocessing), $"{what}: images are decoded to {preprocessing.Width}x{preprocessing.Height} = {preprocessing.FeatureLength} values but the network expects {expectedSize}.");
+            throw new ArgumentOutOfRangeException(nameof(preprocessing), $"{what}: images are decoded to {preprocessing.Channels}x{preprocessing.Height}x{preprocessing.Width} = {preprocessing.FeatureLength} values but the network expects {expectedSize}.");
         var imageCol = RequireColumn(data, imageColumn, what);
         if (imageCol.Type is not TextDataViewType)
             throw new ArgumentOutOfRangeException(nameof(data), $"{what}: image column '{imageColumn}' must hold text (file paths) but is {imageCol.Type}.");
