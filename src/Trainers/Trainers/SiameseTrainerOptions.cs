@@ -1,4 +1,5 @@
 using MLNet.Siamese.Augmentation;
+using MLNet.Siamese.Backbones;
 using MLNet.Siamese.Data;
 using MLNet.Siamese.Losses;
 using MLNet.Siamese.Networks;
@@ -171,9 +172,28 @@ public sealed class SiameseTrainerOptions
     /// <summary>Number of pairs drawn from the training data to calibrate the threshold when there is no validation data. Default 2000.</summary>
     public int CalibrationPairs { get; set; } = 2000;
 
+    /// <summary>
+    /// Image mode: a frozen pretrained network (<see cref="PretrainedBackbone.ResNet18"/>) that turns every image into
+    /// features inside the ML.NET pipeline; <see cref="Network"/> (default: the backbone's identity-initialised
+    /// <see cref="PretrainedBackbone.Head"/>) is trained on those features. Every training image is featurized once before
+    /// training (the time is logged). <see cref="Preprocessing"/>, <see cref="AutoInvert"/>, <see cref="Augmentation"/> and
+    /// the class-expanding options do not apply. Default null: the network takes the decoded pixels.
+    /// </summary>
+    public PretrainedBackbone? Backbone { get; set; }
+
+    /// <summary>
+    /// Single-item mode without <see cref="ValidationData"/>: hold this fraction of the training classes (at least two
+    /// classes, rounded) out of training and use them as the validation data, so that validation, early stopping and the
+    /// threshold are measured on classes the network never saw. The classes are drawn with <see cref="Seed"/> (0 when
+    /// null), so a seed gives the same split. With a <see cref="Backbone"/> and <see cref="EarlyStoppingPatience"/>, the
+    /// untrained head is validated too, and kept when no trained one beats it. Default 0: no classes held out.
+    /// </summary>
+    public double ValidationClassFraction { get; set; }
+
     /// <summary>The network this configuration trains.</summary>
-    /// <returns><see cref="Network"/>, or the compact preset at <see cref="ImageSize"/> and <see cref="EmbeddingDimension"/>.</returns>
-    public NetworkSpec ResolveNetwork() => Network ?? NetworkPresets.Compact(ImageSize, EmbeddingDimension);
+    /// <returns><see cref="Network"/>; else, with a <see cref="Backbone"/>, its identity-initialised head
+    /// (<see cref="PretrainedBackbone.Head"/>); else the compact preset at <see cref="ImageSize"/> and <see cref="EmbeddingDimension"/>.</returns>
+    public NetworkSpec ResolveNetwork() => Network ?? Backbone?.Head() ?? NetworkPresets.Compact(ImageSize, EmbeddingDimension);
 
     /// <summary>The image preprocessing this configuration uses.</summary>
     /// <returns><see cref="Preprocessing"/>, or the network's input size and channels without inversion.</returns>
