@@ -138,7 +138,7 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
         using var start = _options.Backbone is not null && validate is not null && _options.EarlyStoppingPatience > 0
             ? StartingPoint.Capture(run.Network, validate) : null;
         run.Train(validate);
-        bool keptStart = start?.RestoreIfNotBeaten(run.Network, run.Validation, keptBest: true) ?? false;
+        bool keptStart = start?.RestoreIfNotBeaten(run.Network, run.Validation, keptBest: true, _options.ValidationMinimumGain) ?? false;
         if (start is not null)
             channel.Info(MessageSensitivity.None, string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"Validation MAP@R before training {start.Score:F4}, best after {(run.Validation.Count == 0 ? double.NaN : run.Validation.Max(v => v.Value)):F4}: {(keptStart ? "keeping the untrained head" : "keeping the trained head")}."));
@@ -228,6 +228,7 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
         if (_options.WithinGroup && _options.GroupColumnName is null && _options.LeftFeatureColumnName is null)
             throw new ArgumentException("WithinGroup sampling needs GroupColumnName.", nameof(SiameseTrainerOptions.WithinGroup));
         if (!Enum.IsDefined(_options.LearningRateSchedule)) throw new ArgumentOutOfRangeException(nameof(SiameseTrainerOptions.LearningRateSchedule), _options.LearningRateSchedule, "Unknown learning-rate schedule.");
+        if (!(_options.ValidationMinimumGain >= 0)) throw new ArgumentOutOfRangeException(nameof(SiameseTrainerOptions.ValidationMinimumGain), _options.ValidationMinimumGain, "ValidationMinimumGain must be a non-negative number.");
         if (!(_options.WeightAveragingDecay is >= 0 and < 1)) throw new ArgumentOutOfRangeException(nameof(SiameseTrainerOptions.WeightAveragingDecay), _options.WeightAveragingDecay, "WeightAveragingDecay must be in [0, 1).");
         if (_options.WeightAveragingDecay > 0 && _options.EarlyStoppingPatience > 0)
             throw new ArgumentException("WeightAveragingDecay and EarlyStoppingPatience cannot be combined: early stopping keeps the best live weights, averaging replaces them with the average.", nameof(SiameseTrainerOptions.WeightAveragingDecay));

@@ -190,6 +190,14 @@ public sealed class SiameseTrainerOptions
     /// </summary>
     public double ValidationClassFraction { get; set; }
 
+    /// <summary>
+    /// With a <see cref="Backbone"/> and early stopping: how much the best validation MAP@R of the trained head must exceed
+    /// the untrained head's for the trained one to be kept (else the model is the untrained head). A few held-out classes
+    /// give a noisy MAP@R; a margin keeps small, untrustworthy gains from replacing features that already generalise.
+    /// Default 0: any gain is kept.
+    /// </summary>
+    public double ValidationMinimumGain { get; set; }
+
     /// <summary>The network this configuration trains.</summary>
     /// <returns><see cref="Network"/>; else, with a <see cref="Backbone"/>, its identity-initialised head
     /// (<see cref="PretrainedBackbone.Head"/>); else the compact preset at <see cref="ImageSize"/> and <see cref="EmbeddingDimension"/>.</returns>

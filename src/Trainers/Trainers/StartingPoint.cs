@@ -31,18 +31,19 @@ internal sealed class StartingPoint : IDisposable
     }
 
     /// <summary>
-    /// Puts the starting weights back when no validation of the run scored above the start (ties keep the start: it is
-    /// the simpler model). Returns true when it did.
+    /// Puts the starting weights back when no validation of the run scored more than <paramref name="minimumGain"/> above
+    /// the start (ties keep the start: it is the simpler model). Returns true when it did.
     /// </summary>
     /// <param name="network">The trained network (holding the best validated weights when early stopping kept them).</param>
     /// <param name="validations">The run's validation scores.</param>
     /// <param name="keptBest">True when the network holds the best-validated weights, false when the last ones.</param>
-    public bool RestoreIfNotBeaten(EmbeddingNetwork network, IReadOnlyList<KeyValuePair<int, double>> validations, bool keptBest)
+    /// <param name="minimumGain">How much the trained weights must score above the start to be kept.</param>
+    public bool RestoreIfNotBeaten(EmbeddingNetwork network, IReadOnlyList<KeyValuePair<int, double>> validations, bool keptBest, double minimumGain)
     {
         if (validations.Count > 0)
         {
             double trained = keptBest ? validations.Max(v => v.Value) : validations[^1].Value;
-            if (trained > Score) return false;
+            if (trained > Score + minimumGain) return false;
         }
         using (no_grad())
             foreach (var (name, tensor) in network.state_dict())
