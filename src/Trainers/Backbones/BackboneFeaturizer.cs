@@ -8,7 +8,8 @@ namespace MLNet.Siamese.Backbones;
 
 /// <summary>
 /// The ML.NET chain that turns image paths into a <see cref="PretrainedBackbone"/>'s features (LoadImages, ResizeImages to
-/// the backbone's side, ExtractPixels as 0..255 RGB planes, DnnFeaturizeImage), and the one-pass featurization of a
+/// the backbone's side keeping the aspect ratio and cropping the centre, ExtractPixels as 0..255 RGB planes,
+/// DnnFeaturizeImage), and the one-pass featurization of a
 /// training set with it. Every column is written over in place, so for a pair of columns each side's intermediate
 /// columns are shadowed by the next, as in <see cref="ImagePreprocessing"/>.
 /// </summary>
@@ -35,7 +36,7 @@ internal static class BackboneFeaturizer
             string output = pair.OutputColumnName;
             chain = chain
                 .Append<ITransformer>(images.LoadImages(output, folder, pair.InputColumnName))
-                .Append<ITransformer>(images.ResizeImages(output, backbone.ImageSize, backbone.ImageSize, output, ImageResizingEstimator.ResizingKind.Fill))
+                .Append<ITransformer>(images.ResizeImages(output, backbone.ImageSize, backbone.ImageSize, output, ImageResizingEstimator.ResizingKind.IsoCrop, ImageResizingEstimator.Anchor.Center))
                 .Append<ITransformer>(images.ExtractPixels(output, output, ImagePixelExtractingEstimator.ColorBits.Rgb, interleavePixelColors: false))
                 .Append<ITransformer>(images.DnnFeaturizeImage(output, m => m.ModelSelector.ResNet18(context, m.OutputColumn, m.InputColumn, models), output));
         }

@@ -21,7 +21,11 @@ public sealed record PretrainedBackbone
     /// <summary>A short name, e.g. "resnet18".</summary>
     public required string Name { get; init; }
 
-    /// <summary>Side of the square image the backbone takes, in pixels (images are stretched to it).</summary>
+    /// <summary>
+    /// Side of the square image the backbone takes, in pixels. Photos are scaled, keeping their aspect ratio, until they
+    /// cover it, and the centre is cropped (ML.NET's <c>ResizingKind.IsoCrop</c>, as ImageNet models are evaluated);
+    /// stretching them instead measured worse on unseen classes (docs/photos.md).
+    /// </summary>
     public required int ImageSize { get; init; }
 
     /// <summary>Length of the feature vector the backbone gives for one image.</summary>
