@@ -74,6 +74,7 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
             ? paths => { var f = BackboneFeaturizer.Featurize(_context, backbone, paths, out var took); featurizing += took; return f; }
             : null;
         TrainingData? heldOut = null;      // classes held out of training as validation data (ValidationClassFraction)
+        TrainingData? beforeHoldOut = null; // every training class, held out or not: unseen alike by an untrained head
         float[] features;          // what the training tensor holds: items as the layers see them (normalized, with class copies)
         float[]? pairFeatures = null;  // explicit pairs mode: left rows then right rows at the input size, for calibration
         int itemCount;
@@ -96,7 +97,10 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
                 ? TrainingData.ReadItems(input, _options.FeatureColumnName, _options.LabelColumnName, _options.GroupColumnName, spec.InputSize, what)
                 : TrainingData.ReadImages(_context, input, _options.ImageColumnName, _options.LabelColumnName, _options.GroupColumnName, preprocessing, spec.InputSize, what, featurize);
             if (_options.ValidationData is null && _options.ValidationClassFraction > 0)
+            {
+                beforeHoldOut = items;
                 (items, heldOut) = ClassHoldOut.Split(items, _options.ValidationClassFraction, _options.Seed ?? 0, what);
+            }
             // Normalize first, then copy: the copies are made at the (smaller) size the layers see.
             var trainingItems = spec.InputNormalization is null ? items
                 : items.WithFeatures(ItemNormalization.Apply(spec, items.Features, items.Count), spec.Channels * spec.LayerHeight * spec.LayerWidth);
@@ -145,7 +149,11 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
 
         PairScoring scoring;
         double calibrationAccuracy;
-        if (calibrationPairs is not null)
+        if (keptStart && beforeHoldOut is not null)
+            // The untrained head has seen none of the training classes: calibrate its threshold on all of them, not only
+            // on the held-out few.
+            (scoring, calibrationAccuracy) = Calibrate(run, spec, beforeHoldOut, DrawPairs(beforeHoldOut, Math.Max(_options.ValidationPairs, _options.CalibrationPairs), seed + 1));
+        else if (calibrationPairs is not null)
             (scoring, calibrationAccuracy) = Calibrate(run, spec, validation ?? items!, calibrationPairs);
         else
             (scoring, calibrationAccuracy) = CalibrateOnExplicitPairs(run, spec, pairFeatures!, pairSimilar!);
