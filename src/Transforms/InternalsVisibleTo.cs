@@ -3,5 +3,5 @@ using System.Runtime.CompilerServices;
 // The evaluation library reuses the similarity index's bounded top-k selection (Index/TopK.cs).
 [assembly: InternalsVisibleTo("MLNet.Siamese.Evaluation")]
 
-// The identifier (Trainers/Identification) checks query and gallery image files as the trainer's decoder does (Data/ImageFileCheck.cs).
+// The identifier (Trainers/Identification) and the pretrained-backbone featurizer check image files as the library's own decoder does (Data/ImageFileCheck.cs).
 [assembly: InternalsVisibleTo("MLNet.Siamese.Trainers")]

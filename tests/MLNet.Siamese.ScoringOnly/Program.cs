@@ -1,6 +1,8 @@
 // Usage: MLNet.Siamese.ScoringOnly MODEL.zip PAIRS.csv
 //        MLNet.Siamese.ScoringOnly --identify IDENTIFIER.zip ITEMS.csv
-// PAIRS.csv: one pair per line, "left values;right values", values comma-separated (invariant culture).
+// PAIRS.csv: one pair per line, "left values;right values", values comma-separated (invariant culture); for an image
+// model (input columns LeftImagePath and RightImagePath, e.g. a photo model whose zip holds ImageAnalytics, the ResNet18
+// ONNX and the head ONNX), "left image path;right image path".
 // Prints one line per pair: "score distance predictedLabel" with round-trip float formatting.
 // ITEMS.csv: one feature vector per line; prints "predictedLabel distance neighbourId,neighbourId,..." per line.
 using System.Globalization;
@@ -16,6 +18,17 @@ if (args.Length != 2)
     return 2;
 }
 var model = ml.Model.Load(args[0], out var inputSchema);
+if (inputSchema.GetColumnOrNull("LeftImagePath") is not null)
+{
+    var imageEngine = ml.Model.CreatePredictionEngine<ImagePair, Scored>(model);
+    foreach (var line in File.ReadAllLines(args[1]).Where(l => l.Length > 0))
+    {
+        var halves = line.Split(';');
+        var p = imageEngine.Predict(new ImagePair { LeftImagePath = halves[0], RightImagePath = halves[1] });
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{p.Score[0]:R} {p.Distance[0]:R} {p.PredictedLabel[0]}"));
+    }
+    return 0;
+}
 int size = ((VectorDataViewType)inputSchema["LeftFeatures"].Type).Size;
 var rows = File.ReadAllLines(args[1]).Where(l => l.Length > 0).Select(line =>
 {
@@ -65,6 +78,12 @@ internal sealed class Pair
 {
     public float[] LeftFeatures { get; set; } = Array.Empty<float>();
     public float[] RightFeatures { get; set; } = Array.Empty<float>();
+}
+
+internal sealed class ImagePair
+{
+    public string LeftImagePath { get; set; } = string.Empty;
+    public string RightImagePath { get; set; } = string.Empty;
 }
 
 internal sealed class Scored

@@ -187,6 +187,11 @@ public sealed class EmbeddingNetwork : nn.Module<Tensor, Tensor>
                 double limit = Math.Sqrt(6.0 / (fanIn + fanOut));
                 nn.init.uniform_(weight, -limit, limit);
                 break;
+            case WeightInit.Identity:
+                if (weight.dim() != 2)
+                    throw new NotSupportedException("WeightInit.Identity is for linear layers (a 2-D weight).");
+                nn.init.eye_(weight);
+                break;
         }
         if (bias is not null) nn.init.zeros_(bias);
     }

@@ -30,6 +30,11 @@ public enum WeightInit
     He,
     /// <summary>Glorot (Xavier) uniform, bias 0 (Keras' default, suits tanh).</summary>
     Glorot,
+    /// <summary>
+    /// The identity matrix (ones on the diagonal of a rectangular one), bias 0: a linear layer starts as a pass-through of
+    /// its input (or of its first outputs' worth of it), e.g. a head on pretrained features that starts at those features.
+    /// </summary>
+    Identity,
 }
 
 /// <summary>2-D convolution, square kernel, with bias. Input and output are NCHW.</summary>

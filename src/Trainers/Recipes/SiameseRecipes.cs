@@ -9,8 +9,11 @@ public static class SiameseRecipes
     /// <summary>Any image folder, trained from scratch with no ink-specific steps: see <see cref="GeneralRecipe"/>.</summary>
     public static SiameseRecipe General { get; } = new GeneralRecipe();
 
+    /// <summary>Colour photos on a frozen pretrained ResNet18 with an identity-initialised head: see <see cref="PhotosRecipe"/>.</summary>
+    public static SiameseRecipe Photos { get; } = new PhotosRecipe();
+
     /// <summary>Every recipe, in the order <c>siamese train --help</c> lists them.</summary>
-    public static IReadOnlyList<SiameseRecipe> All { get; } = [General, Handwriting];
+    public static IReadOnlyList<SiameseRecipe> All { get; } = [General, Handwriting, Photos];
 
     /// <summary>The names <see cref="Get"/> accepts.</summary>
     public static IReadOnlyList<string> Names { get; } = All.Select(r => r.Name).ToArray();

@@ -1,3 +1,4 @@
+using MLNet.Siamese.Backbones;
 using MLNet.Siamese.Data;
 using MLNet.Siamese.Networks;
 using MLNet.Siamese.Onnx;
@@ -53,10 +54,10 @@ public sealed class SiameseModel : ITransformer
             string image = images.ImageColumnName;
             EmbedderInputSchema = OnnxTransformers.TextSchema(image);
             PairScorerInputSchema = OnnxTransformers.TextSchema("Left" + image, "Right" + image);
-            Embedder = CreateImageEmbedderEstimator(context, image, featureColumnName, images.Preprocessing)
+            Embedder = CreateImageEmbedderEstimator(context, image, featureColumnName, images.Preprocessing, images.Backbone)
                 .Append(context.Transforms.ApplyOnnxModel(new MemoryStream(_embedderOnnx)))
                 .Fit(OnnxTransformers.Empty(EmbedderInputSchema));
-            PairScorer = ImagePreprocessing.CreateEstimator(context, images.Preprocessing,
+            PairScorer = ImageFeatures(context, images.Preprocessing, images.Backbone,
                     new InputOutputColumnPair(LeftFeatureColumnName, "Left" + image), new InputOutputColumnPair(RightFeatureColumnName, "Right" + image))
                 .Append(context.Transforms.ApplyOnnxModel(new MemoryStream(_pairScorerOnnx)))
                 .Fit(OnnxTransformers.Empty(PairScorerInputSchema));
@@ -68,9 +69,15 @@ public sealed class SiameseModel : ITransformer
     /// <param name="imageColumnName">Input column of image paths.</param>
     /// <param name="featureColumnName">Output column of features.</param>
     /// <param name="preprocessing">Decoding options.</param>
+    /// <param name="backbone">The pretrained backbone whose features the network takes, or null for decoded pixels.</param>
     /// <returns>The estimator chain.</returns>
-    internal static EstimatorChain<ITransformer> CreateImageEmbedderEstimator(MLContext context, string imageColumnName, string featureColumnName, ImagePreprocessingOptions preprocessing)
-        => ImagePreprocessing.CreateEstimator(context, preprocessing, new InputOutputColumnPair(featureColumnName, imageColumnName));
+    internal static EstimatorChain<ITransformer> CreateImageEmbedderEstimator(MLContext context, string imageColumnName, string featureColumnName, ImagePreprocessingOptions preprocessing, PretrainedBackbone? backbone = null)
+        => ImageFeatures(context, preprocessing, backbone, new InputOutputColumnPair(featureColumnName, imageColumnName));
+
+    /// <summary>Image paths to the network's input: decoded pixels, or a pretrained backbone's features.</summary>
+    private static EstimatorChain<ITransformer> ImageFeatures(MLContext context, ImagePreprocessingOptions preprocessing, PretrainedBackbone? backbone, params InputOutputColumnPair[] columns)
+        => backbone is null ? ImagePreprocessing.CreateEstimator(context, preprocessing, columns)
+            : BackboneFeaturizer.CreateEstimator(context, backbone, preprocessing.ImageFolder, columns);
 
     /// <summary>
     /// For a model trained from image files (<see cref="SiameseTrainerOptions.ImageColumnName"/>): the image column and
@@ -180,8 +187,9 @@ public sealed class SiameseModel : ITransformer
 
 /// <summary>The image input of a <see cref="SiameseModel"/> trained from image files.</summary>
 /// <param name="ImageColumnName">Column of image paths the embedder reads.</param>
-/// <param name="Preprocessing">How images are decoded.</param>
-public sealed record ImageInput(string ImageColumnName, ImagePreprocessingOptions Preprocessing);
+/// <param name="Preprocessing">How images are decoded (without a backbone), and the folder relative paths are resolved against.</param>
+/// <param name="Backbone">The frozen pretrained network whose features the Siamese network takes, or null when it takes the decoded pixels.</param>
+public sealed record ImageInput(string ImageColumnName, ImagePreprocessingOptions Preprocessing, PretrainedBackbone? Backbone = null);
 
 /// <summary>Input row of an image pair scorer for <c>PredictionEngine</c> (default column names).</summary>
 public sealed class ImagePair

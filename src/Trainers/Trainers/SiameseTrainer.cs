@@ -1,3 +1,4 @@
+using MLNet.Siamese.Backbones;
 using MLNet.Siamese.Checkpoints;
 using MLNet.Siamese.Data;
 using MLNet.Siamese.Losses;
@@ -69,6 +70,13 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
         TorchRuntime.EnsureAvailable();
         NativeMemoryTuning.Apply();
         var preprocessing = _options.ImageColumnName is not null && !pairsMode ? ResolvePreprocessing(input) : _options.ResolvePreprocessing();
+        CheckBackbone(spec, pairsMode);
+        var featurizing = TimeSpan.Zero;   // backbone: time spent computing features of the training and validation images
+        Func<IReadOnlyList<string>, float[]>? featurize = _options.Backbone is { } backbone
+            ? paths => { var f = BackboneFeaturizer.Featurize(_context, backbone, paths, out var took); featurizing += took; return f; }
+            : null;
+        TrainingData? heldOut = null;      // classes held out of training as validation data (ValidationClassFraction)
+        TrainingData? beforeHoldOut = null; // every training class, held out or not: unseen alike by an untrained head
         float[] features;          // what the training tensor holds: items as the layers see them (normalized, with class copies)
         float[]? pairFeatures = null;  // explicit pairs mode: left rows then right rows at the input size, for calibration
         int itemCount;
@@ -90,7 +98,12 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
         {
             items = _options.ImageColumnName is null
                 ? TrainingData.ReadItems(input, _options.FeatureColumnName, _options.LabelColumnName, _options.GroupColumnName, spec.InputSize, what)
-                : TrainingData.ReadImages(_context, input, _options.ImageColumnName, _options.LabelColumnName, _options.GroupColumnName, preprocessing, spec.InputSize, what);
+                : TrainingData.ReadImages(_context, input, _options.ImageColumnName, _options.LabelColumnName, _options.GroupColumnName, preprocessing, spec.InputSize, what, featurize);
+            if (_options.ValidationData is null && _options.ValidationClassFraction > 0)
+            {
+                beforeHoldOut = items;
+                (items, heldOut) = ClassHoldOut.Split(items, _options.ValidationClassFraction, _options.Seed ?? 0, what);
+            }
             // Normalize first, then copy: the copies are made at the (smaller) size the layers see.
             var trainingItems = spec.InputNormalization is null ? items
                 : items.WithFeatures(ItemNormalization.Apply(spec, items.Features, items.Count), spec.Channels * spec.LayerHeight * spec.LayerWidth);
@@ -108,10 +121,10 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
             itemCount = trainingItems.Count;
             fingerprintLabels = trainingItems.ClassOfItem;
         }
-        TrainingData? validation = _options.ValidationData is null ? null
+        TrainingData? validation = heldOut ?? (_options.ValidationData is null ? null
             : _options.ImageColumnName is null
                 ? TrainingData.ReadItems(_options.ValidationData, _options.FeatureColumnName, _options.LabelColumnName, null, spec.InputSize, "Siamese trainer validation data")
-                : TrainingData.ReadImages(_context, _options.ValidationData, _options.ImageColumnName, _options.LabelColumnName, null, preprocessing, spec.InputSize, "Siamese trainer validation data");
+                : TrainingData.ReadImages(_context, _options.ValidationData, _options.ImageColumnName, _options.LabelColumnName, null, preprocessing, spec.InputSize, "Siamese trainer validation data", featurize));
         if (validation is not null) items = null;  // not needed for calibration: let the garbage collector have it
 
         var device = TrainingDevice.Resolve(_options.Device, _context.GpuDeviceId, _context.FallbackToCpu);
@@ -136,12 +149,25 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
         var calibrationPairs = validation is not null
             ? PairCalibration.DrawPairs(validation, _options.ValidationPairs, seed + 1)
             : pairsMode ? null : PairCalibration.DrawPairs(items!, _options.CalibrationPairs, seed + 2);
-        Func<double>? validate = validation is null ? null : () => PairCalibration.Calibrate(run, spec, validation, calibrationPairs!).Accuracy;
+        Func<double>? validate = validation is null ? null
+            : _options.Backbone is not null ? () => MapAtR(run, spec, validation)
+            : () => PairCalibration.Calibrate(run, spec, validation, calibrationPairs!).Accuracy;
+        // A head on pretrained features is validated before its first step too, and stays untrained unless training beats that.
+        using var start = _options.Backbone is not null && validate is not null && _options.EarlyStoppingPatience > 0
+            ? StartingPoint.Capture(run.Network, validate) : null;
         loop.Train(validate);
+        bool keptStart = start?.RestoreIfNotBeaten(run.Network, run.Validation, keptBest: true, _options.ValidationMinimumGain) ?? false;
+        if (start is not null)
+            channel.Info(MessageSensitivity.None, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"Validation MAP@R before training {start.Score:F4}, best after {(run.Validation.Count == 0 ? double.NaN : run.Validation.Max(v => v.Value)):F4}: {(keptStart ? "keeping the untrained head" : "keeping the trained head")}."));
 
         PairScoring scoring;
         double calibrationAccuracy;
-        if (calibrationPairs is not null)
+        if (keptStart && beforeHoldOut is not null)
+            // The untrained head has seen none of the training classes: calibrate its threshold on all of them, not only
+            // on the held-out few.
+            (scoring, calibrationAccuracy) = PairCalibration.Calibrate(run, spec, beforeHoldOut, PairCalibration.DrawPairs(beforeHoldOut, Math.Max(_options.ValidationPairs, _options.CalibrationPairs), seed + 1));
+        else if (calibrationPairs is not null)
             (scoring, calibrationAccuracy) = PairCalibration.Calibrate(run, spec, validation ?? items!, calibrationPairs);
         else
             (scoring, calibrationAccuracy) = PairCalibration.OnExplicitPairs(run, spec, pairFeatures!, pairSimilar!);
@@ -162,9 +188,12 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
             CalibrationAccuracy = calibrationAccuracy,
             CalibratedOnValidation = validation is not null,
             LastCheckpoint = loop.Checkpoints.Last,
+            StartValidation = start?.Score,
+            KeptStart = keptStart,
+            FeaturizationTime = featurizing,
         };
         string featureColumn = pairsMode ? "Features" : _options.FeatureColumnName;
-        var images = !pairsMode && _options.ImageColumnName is not null ? new ImageInput(_options.ImageColumnName, preprocessing) : null;
+        var images = !pairsMode && _options.ImageColumnName is not null ? new ImageInput(_options.ImageColumnName, preprocessing, _options.Backbone) : null;
         return new SiameseModel(_context, spec, weights, scoring, featureColumn, summary, images);
     }
 
@@ -180,7 +209,7 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
             var image = inputSchema.FirstOrDefault(c => c.Name == _options.ImageColumnName);
             if (image.Name is null)
                 throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Siamese trainer: image column '{_options.ImageColumnName}' not found.");
-            return SiameseModel.CreateImageEmbedderEstimator(_context, _options.ImageColumnName, _options.FeatureColumnName, _options.ResolvePreprocessing())
+            return SiameseModel.CreateImageEmbedderEstimator(_context, _options.ImageColumnName, _options.FeatureColumnName, _options.ResolvePreprocessing(), _options.Backbone)
                 .Append(_context.Transforms.Concatenate(SiameseModel.EmbeddingColumnName, _options.FeatureColumnName)).GetOutputSchema(inputSchema);
         }
         var column = inputSchema.FirstOrDefault(c => c.Name == featureColumn);
@@ -199,7 +228,7 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
     private ImagePreprocessingOptions ResolvePreprocessing(IDataView input)
     {
         var preprocessing = _options.ResolvePreprocessing();
-        if (!_options.AutoInvert)
+        if (!_options.AutoInvert || _options.Backbone is not null)
             return preprocessing;
         var paths = TrainingData.ReadPaths(input, _options.ImageColumnName!, preprocessing.ImageFolder, "Siamese trainer");
         double mean = InkPolarity.MeanPixel(_context, paths, preprocessing);
@@ -225,11 +254,29 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
         if (_options.WithinGroup && _options.GroupColumnName is null && _options.LeftFeatureColumnName is null)
             throw new ArgumentException("WithinGroup sampling needs GroupColumnName.", nameof(SiameseTrainerOptions.WithinGroup));
         if (!Enum.IsDefined(_options.LearningRateSchedule)) throw new ArgumentOutOfRangeException(nameof(SiameseTrainerOptions.LearningRateSchedule), _options.LearningRateSchedule, "Unknown learning-rate schedule.");
+        if (!(_options.ValidationMinimumGain >= 0)) throw new ArgumentOutOfRangeException(nameof(SiameseTrainerOptions.ValidationMinimumGain), _options.ValidationMinimumGain, "ValidationMinimumGain must be a non-negative number.");
         if (!(_options.WeightAveragingDecay is >= 0 and < 1)) throw new ArgumentOutOfRangeException(nameof(SiameseTrainerOptions.WeightAveragingDecay), _options.WeightAveragingDecay, "WeightAveragingDecay must be in [0, 1).");
         if (_options.WeightAveragingDecay > 0 && _options.EarlyStoppingPatience > 0)
             throw new ArgumentException("WeightAveragingDecay and EarlyStoppingPatience cannot be combined: early stopping keeps the best live weights, averaging replaces them with the average.", nameof(SiameseTrainerOptions.WeightAveragingDecay));
         _options.Augmentation?.Validate();
     }
+
+    /// <summary>A backbone needs image input, a network that takes its features, and no pixel-level augmentation.</summary>
+    private void CheckBackbone(NetworkSpec spec, bool pairsMode)
+    {
+        if (_options.Backbone is not { } backbone)
+            return;
+        if (_options.ImageColumnName is null || pairsMode)
+            throw new ArgumentException($"Backbone '{backbone.Name}' computes features from image files: set ImageColumnName (single items).", nameof(SiameseTrainerOptions.Backbone));
+        if (spec.InputSize != backbone.FeatureDimension)
+            throw new ArgumentException($"Backbone '{backbone.Name}' gives {backbone.FeatureDimension} features but network '{spec.Name}' takes {spec.InputSize} values; use PretrainedBackbone.Head() or a network of that input size.", nameof(SiameseTrainerOptions.Network));
+        if (_options.Augmentation is not null || _options.RotatedClasses || _options.MirroredClasses || spec.InputNormalization is not null || spec.TestTimeViews is not null)
+            throw new ArgumentException($"Backbone '{backbone.Name}': the network takes features, not pixels, so Augmentation, RotatedClasses, MirroredClasses, InputNormalization and TestTimeViews do not apply; leave them unset.", nameof(SiameseTrainerOptions.Backbone));
+    }
+
+    /// <summary>MAP@R of the validation items (each a query against all others), embedded by the run's current network.</summary>
+    private static double MapAtR(TrainingRun run, NetworkSpec spec, TrainingData validation)
+        => Evaluation.RetrievalMetrics.Compute(run.EmbedAll(validation.Features, validation.Count), spec.EmbeddingDimension, validation.ClassOfItem).MapAtR;
 
     private void CheckClasses(TrainingData items, ClassIndex classes, string what)
     {

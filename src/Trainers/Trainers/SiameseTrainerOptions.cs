@@ -1,4 +1,5 @@
 using MLNet.Siamese.Augmentation;
+using MLNet.Siamese.Backbones;
 using MLNet.Siamese.Data;
 using MLNet.Siamese.Losses;
 using MLNet.Siamese.Networks;
@@ -212,19 +213,46 @@ public sealed class SiameseTrainerOptions
     /// </summary>
     public double Temperature { get; set; } = 0.1;
 
+    /// <summary>
+    /// Image mode: a frozen pretrained network (<see cref="PretrainedBackbone.ResNet18"/>) that turns every image into
+    /// features inside the ML.NET pipeline; <see cref="Network"/> (default: the backbone's identity-initialised
+    /// <see cref="PretrainedBackbone.Head"/>) is trained on those features. Every training image is featurized once before
+    /// training (the time is logged). <see cref="Preprocessing"/>, <see cref="AutoInvert"/>, <see cref="Augmentation"/> and
+    /// the class-expanding options do not apply. Default null: the network takes the decoded pixels.
+    /// </summary>
+    public PretrainedBackbone? Backbone { get; set; }
+
+    /// <summary>
+    /// Single-item mode without <see cref="ValidationData"/>: hold this fraction of the training classes (at least two
+    /// classes, rounded) out of training and use them as the validation data, so that validation, early stopping and the
+    /// threshold are measured on classes the network never saw. The classes are drawn with <see cref="Seed"/> (0 when
+    /// null), so a seed gives the same split. With a <see cref="Backbone"/> and <see cref="EarlyStoppingPatience"/>, the
+    /// untrained head is validated too, and kept when no trained one beats it. Default 0: no classes held out.
+    /// </summary>
+    public double ValidationClassFraction { get; set; }
+
+    /// <summary>
+    /// With a <see cref="Backbone"/> and early stopping: how much the best validation MAP@R of the trained head must exceed
+    /// the untrained head's for the trained one to be kept (else the model is the untrained head). A few held-out classes
+    /// give a noisy MAP@R; a margin keeps small, untrustworthy gains from replacing features that already generalise.
+    /// Default 0: any gain is kept.
+    /// </summary>
+    public double ValidationMinimumGain { get; set; }
+
     /// <summary>The network this configuration trains.</summary>
     /// <returns>
-    /// <see cref="Network"/>, or the compact preset with <see cref="EmbeddingDimension"/> at the size of square
-    /// <see cref="Preprocessing"/> when that is given, else at <see cref="ImageSize"/>.
+    /// <see cref="Network"/>; else, with a <see cref="Backbone"/>, its identity-initialised head
+    /// (<see cref="PretrainedBackbone.Head"/>); else the compact preset with <see cref="EmbeddingDimension"/> at the size of
+    /// square <see cref="Preprocessing"/> when that is given, else at <see cref="ImageSize"/>.
     /// </returns>
-    public NetworkSpec ResolveNetwork() => Network ?? NetworkPresets.Compact(
+    public NetworkSpec ResolveNetwork() => Network ?? Backbone?.Head() ?? NetworkPresets.Compact(
         Preprocessing is { } p && p.Width == p.Height ? p.Height : ImageSize, EmbeddingDimension);
 
     /// <summary>The image preprocessing this configuration uses.</summary>
-    /// <returns><see cref="Preprocessing"/>, or <see cref="ImageSize"/> square without inversion.</returns>
+    /// <returns><see cref="Preprocessing"/>, or the network's input size and channels without inversion.</returns>
     public ImagePreprocessingOptions ResolvePreprocessing()
     {
         var network = ResolveNetwork();
-        return Preprocessing ?? new ImagePreprocessingOptions { Width = network.Width, Height = network.Height };
+        return Preprocessing ?? new ImagePreprocessingOptions { Width = network.Width, Height = network.Height, Channels = network.Channels };
     }
 }

@@ -75,12 +75,15 @@ internal sealed class TrainingData
         return paths;
     }
 
-    /// <summary>Reads image paths with labels and decodes every image once into one array.</summary>
+    /// <summary>
+    /// Reads image paths with labels and decodes every image once into one array; with <paramref name="featurize"/>, that
+    /// function turns the (resolved) paths into the features instead (a pretrained backbone).
+    /// </summary>
     public static TrainingData ReadImages(MLContext context, IDataView data, string imageColumn, string labelColumn, string? groupColumn,
-        ImagePreprocessingOptions preprocessing, int expectedSize, string what)
+        ImagePreprocessingOptions preprocessing, int expectedSize, string what, Func<IReadOnlyList<string>, float[]>? featurize = null)
     {
-        if (preprocessing.FeatureLength != expectedSize)
-            throw new ArgumentOutOfRangeException(nameof(preprocessing), $"{what}: images are decoded to {preprocessing.Width}x{preprocessing.Height} = {preprocessing.FeatureLength} values but the network expects {expectedSize}.");
+        if (featurize is null && preprocessing.FeatureLength != expectedSize)
+            throw new ArgumentOutOfRangeException(nameof(preprocessing), $"{what}: images are decoded to {preprocessing.Channels}x{preprocessing.Height}x{preprocessing.Width} = {preprocessing.FeatureLength} values but the network expects {expectedSize}.");
         var imageCol = RequireColumn(data, imageColumn, what);
         if (imageCol.Type is not TextDataViewType)
             throw new ArgumentOutOfRangeException(nameof(data), $"{what}: image column '{imageColumn}' must hold text (file paths) but is {imageCol.Type}.");
@@ -113,7 +116,7 @@ internal sealed class TrainingData
             }
         }
         if (labels.Count == 0) throw new InvalidOperationException($"{what}: the data has no rows.");
-        var features = ImagePreprocessing.DecodeToArray(context, paths, preprocessing with { ImageFolder = null });
+        var features = featurize?.Invoke(paths) ?? ImagePreprocessing.DecodeToArray(context, paths, preprocessing with { ImageFolder = null });
         return FromArrays(features, expectedSize, labels, groups);
     }
 

@@ -17,7 +17,10 @@ public sealed class TrainingSummary
     /// <summary>Training loss of every iteration.</summary>
     public IReadOnlyList<float> LossHistory { get; init; } = Array.Empty<float>();
 
-    /// <summary>Validation pair accuracy (best threshold) by iteration.</summary>
+    /// <summary>
+    /// Validation score by iteration: pair accuracy (best threshold), or, with a
+    /// <see cref="SiameseTrainerOptions.Backbone"/>, MAP@R of the validation classes (each item a query, Euclidean distance).
+    /// </summary>
     public IReadOnlyList<KeyValuePair<int, double>> ValidationHistory { get; init; } = Array.Empty<KeyValuePair<int, double>>();
 
     /// <summary>Pair accuracy at the calibrated threshold on the calibration pairs.</summary>
@@ -25,6 +28,18 @@ public sealed class TrainingSummary
 
     /// <summary>True when the threshold was calibrated on validation data, false when on training pairs.</summary>
     public bool CalibratedOnValidation { get; init; }
+
+    /// <summary>
+    /// With a <see cref="SiameseTrainerOptions.Backbone"/> and early stopping: the validation score of the untrained head,
+    /// measured before the first step; null otherwise.
+    /// </summary>
+    public double? StartValidation { get; init; }
+
+    /// <summary>True when no trained weights beat the untrained head on validation and the model is the untrained head.</summary>
+    public bool KeptStart { get; init; }
+
+    /// <summary>Time spent computing the backbone's features of the training (and validation) images; zero without a backbone.</summary>
+    public TimeSpan FeaturizationTime { get; init; }
 
     /// <summary>The last checkpoint written, if any.</summary>
     public string? LastCheckpoint { get; init; }

@@ -6,13 +6,14 @@ namespace MLNet.Siamese.Data;
 
 /// <summary>
 /// Image preprocessing built only from ML.NET ImageAnalytics transforms (so a saved model needs no custom code):
-/// LoadImages, ResizeImages, ConvertToGrayscale and ExtractPixels, giving a float vector of Width*Height values
-/// in 0..1 per image.
+/// LoadImages, ResizeImages, ConvertToGrayscale (grayscale only) and ExtractPixels, giving a float vector of
+/// Channels*Height*Width values in 0..1 per image (colour: the red plane, then green, then blue).
 /// </summary>
 /// <remarks>
 /// ML.NET's ExtractPixels computes <c>(pixel - offsetImage) * scaleImage</c>. Plain scaling uses offset 0 and
 /// scale 1/255; inversion (<see cref="ImagePreprocessingOptions.Invert"/>) uses offset 255 and scale -1/255,
-/// i.e. <c>1 - pixel/255</c>. Only the red channel of the grayscale image is extracted (all three are equal).
+/// i.e. <c>1 - pixel/255</c>. Grayscale (<see cref="ImagePreprocessingOptions.Channels"/> 1): only the red channel of
+/// the grayscale image is extracted (all three are equal). Colour (3): red, green and blue, planar (not interleaved).
 /// Each output column is written over in place, so no intermediate image column stays visible in the schema.
 /// </remarks>
 public static class ImagePreprocessing
@@ -54,17 +55,19 @@ public static class ImagePreprocessing
             string output = pair.OutputColumnName;
             chain = chain
                 .Append<ITransformer>(images.LoadImages(output, folder, pair.InputColumnName))
-                .Append<ITransformer>(images.ResizeImages(output, options.Width, options.Height, output, ImageResizingEstimator.ResizingKind.Fill))
-                .Append<ITransformer>(images.ConvertToGrayscale(output, output))
-                .Append<ITransformer>(images.ExtractPixels(output, output, ImagePixelExtractingEstimator.ColorBits.Red,
-                    offsetImage: offset, scaleImage: scale, outputAsFloatArray: true));
+                .Append<ITransformer>(images.ResizeImages(output, options.Width, options.Height, output, ImageResizingEstimator.ResizingKind.Fill));
+            if (options.Channels == 1)
+                chain = chain.Append<ITransformer>(images.ConvertToGrayscale(output, output));
+            var bits = options.Channels == 1 ? ImagePixelExtractingEstimator.ColorBits.Red : ImagePixelExtractingEstimator.ColorBits.Rgb;
+            chain = chain.Append<ITransformer>(images.ExtractPixels(output, output, bits, interleavePixelColors: false,
+                offsetImage: offset, scaleImage: scale, outputAsFloatArray: true));
         }
         return chain;
     }
 
     /// <summary>
-    /// Decodes image files once into one contiguous array of <c>paths.Count * Width * Height</c> values (image
-    /// after image, row-major), using the same ML.NET chain as <see cref="CreateEstimator"/>, so a trainer can
+    /// Decodes image files once into one contiguous array of <c>paths.Count * Channels * Height * Width</c> values
+    /// (image after image, channel planes, row-major), using the same ML.NET chain as <see cref="CreateEstimator"/>, so a trainer can
     /// build its tensor in one go.
     /// </summary>
     /// <param name="mlContext">The ML.NET context.</param>

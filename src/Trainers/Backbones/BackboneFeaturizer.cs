@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using MLNet.Siamese.Data;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Transforms.Image;
+
+namespace MLNet.Siamese.Backbones;
+
+/// <summary>
+/// The ML.NET chain that turns image paths into a <see cref="PretrainedBackbone"/>'s features (LoadImages, ResizeImages to
+/// the backbone's side keeping the aspect ratio and cropping the centre, ExtractPixels as 0..255 RGB planes,
+/// DnnFeaturizeImage), and the one-pass featurization of a
+/// training set with it. Every column is written over in place, so for a pair of columns each side's intermediate
+/// columns are shadowed by the next, as in <see cref="ImagePreprocessing"/>.
+/// </summary>
+internal static class BackboneFeaturizer
+{
+    private const string InputColumn = "ImagePath";
+    private const string OutputColumn = "Features";
+
+    /// <summary>The featurizing chain for one or more (output features, input image path) column pairs.</summary>
+    public static EstimatorChain<ITransformer> CreateEstimator(MLContext context, PretrainedBackbone backbone, string? imageFolder,
+        params InputOutputColumnPair[] columns)
+    {
+        string models = backbone.ResolveModelDirectory();
+        string main = Path.Combine(models, "ResNet18Onnx", "ResNet18.onnx");
+        if (backbone.Name != PretrainedBackbone.ResNet18.Name)
+            throw new NotSupportedException($"Backbone '{backbone.Name}' is not supported; use PretrainedBackbone.ResNet18.");
+        if (!File.Exists(main))
+            throw new FileNotFoundException($"The {backbone.Name} model '{main}' does not exist. Reference the package Microsoft.ML.DnnImageFeaturizer.ResNet18 in the application (it copies DnnImageModels/ to the output folder) or set PretrainedBackbone.ModelDirectory.", main);
+        var images = context.Transforms;
+        string? folder = string.IsNullOrEmpty(imageFolder) ? null : imageFolder;
+        var chain = new EstimatorChain<ITransformer>();
+        foreach (var pair in columns)
+        {
+            string output = pair.OutputColumnName;
+            chain = chain
+                .Append<ITransformer>(images.LoadImages(output, folder, pair.InputColumnName))
+                .Append<ITransformer>(images.ResizeImages(output, backbone.ImageSize, backbone.ImageSize, output, ImageResizingEstimator.ResizingKind.IsoCrop, ImageResizingEstimator.Anchor.Center))
+                .Append<ITransformer>(images.ExtractPixels(output, output, ImagePixelExtractingEstimator.ColorBits.Rgb, interleavePixelColors: false))
+                .Append<ITransformer>(images.DnnFeaturizeImage(output, m => m.ModelSelector.ResNet18(context, m.OutputColumn, m.InputColumn, models), output));
+        }
+        return chain;
+    }
+
+    /// <summary>Most feature vectors kept by the per-process cache (about 2 KB each for ResNet18) before it is emptied.</summary>
+    private const int CacheCapacity = 100_000;
+
+    private static readonly Dictionary<(string Backbone, string Path, long Length, DateTime Written), float[]> Cache = new();
+
+    /// <summary>
+    /// Featurizes image files, in order, into one array of <c>paths.Count * FeatureDimension</c> values. A file's features
+    /// are computed once per process: they are cached under its full path, length and modification time (and the backbone),
+    /// so training again on the same files (another objective, another seed) does not run the backbone again.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">A file does not exist; the message names it.</exception>
+    /// <exception cref="InvalidDataException">A file is empty, not an image, truncated or too large; the message names it.</exception>
+    public static float[] Featurize(MLContext context, PretrainedBackbone backbone, IReadOnlyList<string> paths, out TimeSpan elapsed)
+    {
+        var clock = Stopwatch.StartNew();
+        int length = backbone.FeatureDimension;
+        var resolved = new string[paths.Count];
+        for (int i = 0; i < paths.Count; i++)
+        {
+            resolved[i] = Path.GetFullPath(paths[i] ?? throw new ArgumentException($"Path {i} is null.", nameof(paths)));
+            if (!File.Exists(resolved[i]))
+                throw new FileNotFoundException($"Image file '{resolved[i]}' does not exist.", resolved[i]);
+            ImageFileCheck.Check(resolved[i]);
+        }
+        var result = new float[(long)paths.Count * length];
+        var keys = resolved.Select(p => { var info = new FileInfo(p); return (backbone.Name, p, info.Length, info.LastWriteTimeUtc); }).ToArray();
+        var missing = new List<string>();
+        lock (Cache)
+            missing.AddRange(keys.Where(k => !Cache.ContainsKey(k)).Select(k => k.p).Distinct(StringComparer.Ordinal));
+        var computed = missing.Count == 0 ? [] : Compute(context, backbone, missing.ToArray(), length);
+        lock (Cache)
+        {
+            for (int i = 0; i < keys.Length; i++)
+                (computed.TryGetValue(keys[i].p, out var features) ? features : Cache[keys[i]]).CopyTo(result.AsSpan(i * length, length));
+            if (Cache.Count + computed.Count > CacheCapacity) Cache.Clear();
+            foreach (var key in keys)
+                if (computed.TryGetValue(key.p, out var features)) Cache[key] = features;
+        }
+        elapsed = clock.Elapsed;
+        return result;
+    }
+
+    private static Dictionary<string, float[]> Compute(MLContext context, PretrainedBackbone backbone, string[] resolved, int length)
+    {
+        var result = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        var model = CreateEstimator(context, backbone, null, new InputOutputColumnPair(OutputColumn, InputColumn)).Fit(View(context, resolved));
+        int row = 0;
+        try
+        {
+            foreach (var features in Read(model.Transform(View(context, resolved)), length))
+                result[resolved[row++]] = features;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException and not InvalidDataException)
+        {
+            // ML.NET may decode ahead of the cursor: find the failing file by featurizing from the current row one at a time.
+            string file = FindFailing(context, model, resolved, row, length) ?? $"one of the {resolved.Length - row} files from '{resolved[Math.Min(row, resolved.Length - 1)]}'";
+            throw new InvalidDataException($"Image file {file} could not be featurized by {backbone.Name}: {(e.InnerException ?? e).Message}", e);
+        }
+        if (row != resolved.Length)
+            throw new InvalidOperationException($"Featurized {row} images instead of {resolved.Length}.");
+        return result;
+    }
+
+    private static IEnumerable<float[]> Read(IDataView view, int length)
+    {
+        var column = view.Schema[OutputColumn];
+        using var cursor = view.GetRowCursor([column]);
+        var getter = cursor.GetGetter<VBuffer<float>>(column);
+        VBuffer<float> buffer = default;
+        while (cursor.MoveNext())
+        {
+            getter(ref buffer);
+            if (buffer.Length != length)
+                throw new InvalidDataException($"The backbone gave {buffer.Length} values instead of {length}.");
+            yield return buffer.DenseValues().ToArray();
+        }
+    }
+
+    private static string? FindFailing(MLContext context, ITransformer model, string[] paths, int start, int length)
+    {
+        for (int i = Math.Max(0, start); i < paths.Length; i++)
+        {
+            try
+            {
+                foreach (var _ in Read(model.Transform(View(context, [paths[i]])), length)) { }
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                return $"'{paths[i]}'";
+            }
+        }
+        return null;
+    }
+
+    private static IDataView View(MLContext context, IEnumerable<string> paths)
+        => context.Data.LoadFromEnumerable(paths.Select(p => new PathRow { ImagePath = p }));
+
+    private sealed class PathRow
+    {
+        public string ImagePath { get; set; } = "";
+    }
+}

@@ -1,0 +1,61 @@
+using MLNet.Siamese.Networks;
+
+namespace MLNet.Siamese.Backbones;
+
+/// <summary>
+/// A frozen, ImageNet-trained image network that turns every photo into a feature vector inside the ML.NET pipeline
+/// (ML.NET's own <c>DnnFeaturizeImage</c>: LoadImages, ResizeImages, ExtractPixels, then the network as ONNX). The
+/// Siamese network then trains only a small head on those features, and the saved zip holds ImageAnalytics, the backbone
+/// ONNX and the head ONNX, so it scores with ML.NET and ONNX Runtime alone.
+/// </summary>
+/// <remarks>
+/// <see cref="ResNet18"/> is ResNet18 from the <c>Microsoft.ML.DnnImageFeaturizer.ResNet18</c> package: 224 x 224 colour
+/// input, 512 features (the global-average-pooled last block). Its model files are copied next to the application
+/// (<c>DnnImageModels/</c>) by the package; set <see cref="ModelDirectory"/> when they live elsewhere.
+/// </remarks>
+public sealed record PretrainedBackbone
+{
+    /// <summary>ResNet18 (ImageNet), 224 px colour input, 512 features.</summary>
+    public static PretrainedBackbone ResNet18 { get; } = new() { Name = "resnet18", ImageSize = 224, FeatureDimension = 512 };
+
+    /// <summary>A short name, e.g. "resnet18".</summary>
+    public required string Name { get; init; }
+
+    /// <summary>
+    /// Side of the square image the backbone takes, in pixels. Photos are scaled, keeping their aspect ratio, until they
+    /// cover it, and the centre is cropped (ML.NET's <c>ResizingKind.IsoCrop</c>, as ImageNet models are evaluated);
+    /// stretching them instead measured worse on unseen classes (docs/photos.md).
+    /// </summary>
+    public required int ImageSize { get; init; }
+
+    /// <summary>Length of the feature vector the backbone gives for one image.</summary>
+    public required int FeatureDimension { get; init; }
+
+    /// <summary>
+    /// Folder holding <c>ResNet18Onnx/ResNet18.onnx</c> and <c>ResNetPrepOnnx/ResNetPreprocess.onnx</c>; null (the default)
+    /// uses <c>DnnImageModels</c> next to the application, where the package puts them. Only read while training and
+    /// building the model: a saved zip carries the ONNX models inside it.
+    /// </summary>
+    public string? ModelDirectory { get; init; }
+
+    /// <summary>
+    /// The trainable head on this backbone's features: L2 normalization, a linear map initialised to the identity, and
+    /// L2 normalization again. Before training, its embedding is the backbone's feature direction, so Euclidean distances
+    /// between embeddings rank pairs exactly as cosine distances between the raw features: training starts at the
+    /// untrained backbone and moves away from it only as far as the objective (and the validation that stops it) take it.
+    /// </summary>
+    /// <param name="embeddingDimension">Embedding size; 0 (the default) keeps <see cref="FeatureDimension"/>, the only size
+    /// at which the identity start is exact (a smaller one starts at the first coordinates).</param>
+    /// <returns>The head's network specification; its input is the feature vector (channels = features, 1 x 1).</returns>
+    public NetworkSpec Head(int embeddingDimension = 0) => new($"{Name}-head", FeatureDimension, 1, 1,
+    [
+        new FlattenLayer(),
+        new L2NormalizeLayer(),
+        new LinearLayer(embeddingDimension > 0 ? embeddingDimension : FeatureDimension, WeightInit.Identity),
+        new L2NormalizeLayer(),
+    ]);
+
+    /// <summary>The model folder: <see cref="ModelDirectory"/>, or <c>DnnImageModels</c> next to the application.</summary>
+    /// <returns>A full path.</returns>
+    public string ResolveModelDirectory() => Path.GetFullPath(ModelDirectory ?? Path.Combine(AppContext.BaseDirectory, "DnnImageModels"));
+}

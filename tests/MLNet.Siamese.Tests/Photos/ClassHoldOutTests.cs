@@ -1,0 +1,57 @@
+using MLNet.Siamese.Trainers;
+
+namespace MLNet.Siamese.Tests.Photos;
+
+/// <summary>ValidationClassFraction: whole classes held out of training, the same ones for the same seed.</summary>
+[TestClass]
+public sealed class ClassHoldOutTests
+{
+    private static TrainingData Items(int classes, int perClass)
+    {
+        int n = classes * perClass;
+        return new TrainingData
+        {
+            Features = Enumerable.Range(0, n * 2).Select(i => (float)i).ToArray(),
+            FeatureSize = 2,
+            ClassOfItem = Enumerable.Range(0, n).Select(i => i / perClass).ToArray(),
+            ClassNames = Enumerable.Range(0, classes).Select(c => "class" + c.ToString("D2", System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
+            GroupOfClass = new int[classes],
+        };
+    }
+
+    [TestMethod]
+    public void HoldsOutWholeClasses_DisjointFromTraining_FeaturesFollowTheirItems()
+    {
+        var items = Items(20, 3);
+        var (train, validation) = ClassHoldOut.Split(items, 0.2, seed: 5, "test");
+        Assert.HasCount(4, validation.ClassNames);
+        Assert.HasCount(16, train.ClassNames);
+        Assert.IsEmpty(train.ClassNames.Intersect(validation.ClassNames));
+        Assert.AreEqual(12, validation.Count);
+        for (int i = 0; i < validation.Count; i++)
+        {
+            // Item k of class c had features (2(3c+k), 2(3c+k)+1): the first value identifies its original class.
+            int original = (int)validation.Features[i * 2] / 2 / 3;
+            Assert.AreEqual(items.ClassNames[original], validation.ClassNames[validation.ClassOfItem[i]]);
+        }
+    }
+
+    [TestMethod]
+    public void SameSeed_SameClasses_OtherSeed_OtherClasses()
+    {
+        var items = Items(30, 2);
+        var a = ClassHoldOut.Split(items, 0.3, seed: 1, "test").Validation.ClassNames;
+        var b = ClassHoldOut.Split(items, 0.3, seed: 1, "test").Validation.ClassNames;
+        var c = ClassHoldOut.Split(items, 0.3, seed: 2, "test").Validation.ClassNames;
+        CollectionAssert.AreEqual(a, b);
+        CollectionAssert.AreNotEquivalent(a, c);
+    }
+
+    [TestMethod]
+    public void TooFewClasses_OrABadFraction_FailClearly()
+    {
+        var e = Assert.ThrowsExactly<InvalidOperationException>(() => ClassHoldOut.Split(Items(3, 2), 0.5, 1, "Siamese trainer"));
+        StringAssert.Contains(e.Message, "ValidationClassFraction");
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ClassHoldOut.Split(Items(10, 2), 1.0, 1, "Siamese trainer"));
+    }
+}
