@@ -35,6 +35,9 @@ internal static class IdentificationBench
         var features = SyntheticData.Random(items, ScoringBench.Size, 3);
         var model = ml.Siamese().Train(new SiameseTrainerOptions
         {
+            Loss = Losses.SiameseLoss.Contrastive,
+            WeightAveragingDecay = 0,
+            Augmentation = null,
             Network = Networks.NetworkPresets.Compact(28, 64),
             Iterations = 20,
             BatchSize = 32,

@@ -24,6 +24,9 @@ internal static class TrainerTiming
         var sink = new Sink(liveTensors, betweenReports);
         var options = new SiameseTrainerOptions
         {
+            Loss = Losses.SiameseLoss.Contrastive,
+            WeightAveragingDecay = 0,
+            Augmentation = null,
             FeatureColumnName = "Features",
             LabelColumnName = "Label",
             Network = spec,

@@ -41,6 +41,8 @@ internal static class FewShotComposition
                           $"few-shot on the held-out classes {string.Join(", ", held.Order().Select(className))} ({heldTest.Count} test images).");
         var options = new SiameseTrainerOptions
         {
+            WeightAveragingDecay = 0,
+            Augmentation = null,
             Network = NetworkPresets.SeedMlp(28, o.CompositionDimension),
             Loss = SiameseLoss.Contrastive,
             Margin = 1.0f,

@@ -16,6 +16,8 @@ internal static class StagedTraining
 {
     public static SiameseTrainerOptions SeedOptions(DigitsOptions o, string checkpoints, int perStage) => new()
     {
+        WeightAveragingDecay = 0,
+        Augmentation = null,
         FeatureColumnName = "Features",
         LabelColumnName = "Label",
         Network = NetworkPresets.SeedMlp(28, 2),

@@ -1,3 +1,4 @@
+using MLNet.Siamese.Losses;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.VectorData;
 using Microsoft.ML;
@@ -25,6 +26,10 @@ public sealed class AIStackTests
             .GroupBy(e => e.Label).Take(4).SelectMany(g => g.Take(3)).ToList();
         _model = _ml.Siamese().Train(new SiameseTrainerOptions
         {
+            Loss = SiameseLoss.Contrastive,
+            WeightAveragingDecay = 0,
+            Augmentation = null,
+            LearningRate = 6e-5f,
             ImageColumnName = "ImagePath",
             Preprocessing = new ImagePreprocessingOptions { Width = 28, Height = 28, Invert = true },
             Network = NetworkPresets.Compact(28, 16),

@@ -1,3 +1,4 @@
+using MLNet.Siamese.Losses;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Siamese.Identification;
@@ -25,6 +26,9 @@ public sealed class IdentificationTests
         _ml = new MLContext(seed: 1);
         _model = _ml.Siamese().Train(new SiameseTrainerOptions
         {
+            Loss = SiameseLoss.Contrastive,
+            WeightAveragingDecay = 0,
+            Augmentation = null,
             Network = NetworkPresets.Compact(28, 16),
             Iterations = 15,
             BatchSize = 32,
@@ -186,6 +190,10 @@ public sealed class IdentificationTests
     {
         var other = _ml.Siamese().Train(new SiameseTrainerOptions
         {
+            Loss = SiameseLoss.Contrastive,
+            WeightAveragingDecay = 0,
+            Augmentation = null,
+            LearningRate = 6e-5f,
             Network = NetworkPresets.Compact(28, 16),
             Iterations = 3,
             BatchSize = 16,

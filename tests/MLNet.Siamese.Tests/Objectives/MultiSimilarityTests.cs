@@ -1,3 +1,4 @@
+using MLNet.Siamese.Losses;
 using MLNet.Siamese.Objectives;
 using MLNet.Siamese.Trainers;
 using static TorchSharp.torch;
@@ -89,7 +90,12 @@ public sealed class MultiSimilarityTests
     [TestMethod]
     public void BadSettingsAreRefused()
     {
-        SiameseTrainerOptions With(MultiSimilaritySettings s) => new() { Loss = Losses.SiameseLoss.MultiSimilarity, MultiSimilarity = s };
+        SiameseTrainerOptions With(MultiSimilaritySettings s) => new() {
+        WeightAveragingDecay = 0,
+        Augmentation = null,
+        LearningRate = 6e-5f,
+        Iterations = 1000,
+        ImageSize = 28, Loss = Losses.SiameseLoss.MultiSimilarity, MultiSimilarity = s };
         foreach (var bad in new[] { new MultiSimilaritySettings { Alpha = 0 }, new MultiSimilaritySettings { Beta = -1 }, new MultiSimilaritySettings { Beta = double.NaN },
                      new MultiSimilaritySettings { Base = double.PositiveInfinity }, new MultiSimilaritySettings { Epsilon = -0.1 } })
             Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => TrainingObjectives.Create(With(bad)), bad.ToString());

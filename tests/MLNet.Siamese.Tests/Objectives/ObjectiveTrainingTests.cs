@@ -56,7 +56,12 @@ public sealed class ObjectiveTrainingTests
     [TestMethod]
     public void ExplicitPairsRefuseBatchWiseObjectives()
     {
-        var options = new SiameseTrainerOptions { Loss = SiameseLoss.MultiSimilarity, LeftFeatureColumnName = "LeftFeatures", RightFeatureColumnName = "RightFeatures" };
+        var options = new SiameseTrainerOptions {
+        WeightAveragingDecay = 0,
+        Augmentation = null,
+        LearningRate = 6e-5f,
+        Iterations = 1000,
+        ImageSize = 28, Loss = SiameseLoss.MultiSimilarity, LeftFeatureColumnName = "LeftFeatures", RightFeatureColumnName = "RightFeatures" };
         var ml = new MLContext(seed: 1);
         var pairs = ml.Data.LoadFromEnumerable(new[] { new GlyphPair { LeftFeatures = Unseen[0].Features, RightFeatures = Unseen[1].Features } });
         var ex = Assert.ThrowsExactly<ArgumentException>(() => ml.Siamese().Train(options).Fit(pairs));
@@ -86,7 +91,12 @@ public sealed class ObjectiveTrainingTests
     {
         foreach (var loss in Enum.GetValues<SiameseLoss>())
         {
-            var objective = TrainingObjectives.Create(new SiameseTrainerOptions { Loss = loss });
+            var objective = TrainingObjectives.Create(new SiameseTrainerOptions {
+        WeightAveragingDecay = 0,
+        Augmentation = null,
+        LearningRate = 6e-5f,
+        Iterations = 1000,
+        ImageSize = 28, Loss = loss });
             Assert.AreEqual(loss == SiameseLoss.BinaryCrossEntropy, objective.LearnsPairHead, loss.ToString());
             Assert.AreEqual(loss is SiameseLoss.MultiSimilarity or SiameseLoss.SupervisedContrastive, objective.NeedsUnitEmbeddings, loss.ToString());
         }

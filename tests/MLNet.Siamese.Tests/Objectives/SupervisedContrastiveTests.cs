@@ -66,7 +66,12 @@ public sealed class SupervisedContrastiveTests
     {
         foreach (double bad in new[] { 0, -0.1, double.NaN, double.PositiveInfinity })
         {
-            var options = new SiameseTrainerOptions { Loss = SiameseLoss.SupervisedContrastive, Temperature = bad };
+            var options = new SiameseTrainerOptions {
+        WeightAveragingDecay = 0,
+        Augmentation = null,
+        LearningRate = 6e-5f,
+        Iterations = 1000,
+        ImageSize = 28, Loss = SiameseLoss.SupervisedContrastive, Temperature = bad };
             var ex = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => TrainingObjectives.Create(options), bad.ToString(System.Globalization.CultureInfo.InvariantCulture));
             StringAssert.Contains(ex.Message, "Temperature");
         }

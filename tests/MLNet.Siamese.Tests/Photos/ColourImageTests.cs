@@ -1,3 +1,4 @@
+using MLNet.Siamese.Losses;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Siamese.Data;
@@ -110,6 +111,9 @@ public sealed class ColourImageTests
         var ml = new MLContext(seed: 1);
         var model = ml.Siamese().Train(new SiameseTrainerOptions
         {
+            Loss = SiameseLoss.Contrastive,
+            WeightAveragingDecay = 0,
+            Augmentation = null,
             ImageColumnName = "ImagePath",
             Network = NetworkPresets.Compact(16, 8, 8) with { Channels = 3 },
             Iterations = 20,
