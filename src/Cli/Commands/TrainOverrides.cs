@@ -53,6 +53,8 @@ internal static class TrainOverrides
         if (s.Ways is { } ways) options.Ways = ways;
         if (s.NoAugment) options.Augmentation = null;
 
+        if (options.Backbone is not null && (s.Network ?? s.TestTimeViews ?? (object?)s.EmbeddingDimension ?? s.Spread) is not null)
+            throw new ArgumentException($"--network, --embedding-dim, --test-time-views and --spread shape a network trained on pixels; the {options.Backbone.Name} backbone's head takes none of them.");
         var recipeNetwork = options.ResolveNetwork();
         var net = recipeNetwork;
         if (s.Network is not null || s.EmbeddingDimension is not null)

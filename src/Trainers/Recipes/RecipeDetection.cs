@@ -11,8 +11,10 @@ public sealed record RecipeChoice(SiameseRecipe Recipe, string Reason);
 
 /// <summary>
 /// Picks a recipe from what a sample of the images looks like: drawings (mostly a light, flat background with dark
-/// strokes) get <see cref="SiameseRecipes.Handwriting"/>, everything else <see cref="SiameseRecipes.General"/>. It is a
-/// guess from pixels, printed by <c>siamese train</c> and overridden with <c>--recipe</c>.
+/// strokes) get <see cref="SiameseRecipes.Handwriting"/>; colour images, or images of at least <see cref="PhotoSide"/>
+/// pixels, get <see cref="SiameseRecipes.Photos"/> (a pretrained backbone); small grayscale images get
+/// <see cref="SiameseRecipes.General"/>. It is a guess from pixels, printed by <c>siamese train</c> and overridden with
+/// <c>--recipe</c>.
 /// </summary>
 public static class RecipeDetection
 {
@@ -25,6 +27,12 @@ public static class RecipeDetection
     /// <summary>Drawings: at least this fraction of the sampled pixels is background paper. 0.6.</summary>
     public const double DrawingBackgroundFraction = 0.6;
 
+    /// <summary>Images whose mean |R-G| and |G-B| (0..1) is above this are colour. 0.02.</summary>
+    public const double ColourDifference = 0.02;
+
+    /// <summary>Grayscale images whose median longer side is at least this many pixels are photos, not small glyphs. 64.</summary>
+    public const int PhotoSide = 64;
+
     /// <summary>Chooses a recipe for image files.</summary>
     /// <param name="mlContext">The ML.NET context (decodes the sample).</param>
     /// <param name="imagePaths">The training images.</param>
@@ -36,13 +44,43 @@ public static class RecipeDetection
             return new RecipeChoice(SiameseRecipes.General, "no images to look at");
         int n = Math.Min(SampleSize, imagePaths.Count);
         var sample = Enumerable.Range(0, n).Select(i => imagePaths[(int)((long)i * imagePaths.Count / n)]).ToArray();
-        float[] pixels = ImagePreprocessing.DecodeToArray(mlContext, sample, new ImagePreprocessingOptions { Width = 48, Height = 48 });
-        double light = pixels.Count(p => p >= LightPixel) / (double)pixels.Length;
-        bool drawings = light >= DrawingBackgroundFraction;
-        string measured = string.Create(CultureInfo.InvariantCulture, $"{light:P0} of the pixels of {n} sampled images are light background");
-        return drawings
-            ? new RecipeChoice(SiameseRecipes.Handwriting, string.Create(CultureInfo.InvariantCulture, $"{measured} (at least {DrawingBackgroundFraction:P0}: drawings on paper)"))
-            : new RecipeChoice(SiameseRecipes.General, string.Create(CultureInfo.InvariantCulture, $"{measured} (below {DrawingBackgroundFraction:P0}: not drawings on paper)"));
+        float[] pixels = ImagePreprocessing.DecodeToArray(mlContext, sample, new ImagePreprocessingOptions { Width = 48, Height = 48, Channels = 3 });
+        int plane = 48 * 48;
+        long light = 0;
+        double difference = 0;
+        for (int image = 0; image < n; image++)
+        {
+            int offset = image * 3 * plane;
+            for (int i = 0; i < plane; i++)
+            {
+                float r = pixels[offset + i], g = pixels[offset + plane + i], b = pixels[offset + 2 * plane + i];
+                if ((r + g + b) / 3 >= LightPixel) light++;
+                difference += (Math.Abs(r - g) + Math.Abs(g - b)) / 2;
+            }
+        }
+        double lightFraction = light / (double)(n * plane);
+        double colour = difference / (n * plane);
+        int side = MedianSide(sample);
+        string measured = string.Create(CultureInfo.InvariantCulture,
+            $"{n} sampled images: {lightFraction:P0} of the pixels light background, colour difference {colour:F3}, median side {side} px");
+        if (lightFraction >= DrawingBackgroundFraction)
+            return new RecipeChoice(SiameseRecipes.Handwriting, string.Create(CultureInfo.InvariantCulture, $"{measured}: drawings on paper"));
+        if (colour > ColourDifference || side >= PhotoSide)
+            return new RecipeChoice(SiameseRecipes.Photos, string.Create(CultureInfo.InvariantCulture, $"{measured}: {(colour > ColourDifference ? "colour" : "large")} pictures, a pretrained backbone"));
+        return new RecipeChoice(SiameseRecipes.General, string.Create(CultureInfo.InvariantCulture, $"{measured}: small grayscale images"));
+    }
+
+    private static int MedianSide(IReadOnlyList<string> paths)
+    {
+        var sides = new List<int>(paths.Count);
+        foreach (var path in paths)
+        {
+            using var codec = SkiaSharp.SKCodec.Create(path);
+            if (codec is not null)
+                sides.Add(Math.Max(codec.Info.Width, codec.Info.Height));
+        }
+        sides.Sort();
+        return sides.Count == 0 ? 0 : sides[sides.Count / 2];
     }
 
     /// <summary>Chooses a recipe for fixed-size feature vectors (IDX files): <see cref="SiameseRecipes.General"/>.</summary>
