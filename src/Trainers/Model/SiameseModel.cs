@@ -17,7 +17,7 @@ namespace MLNet.Siamese.Trainers;
 /// Both are ordinary ML.NET transformers: append them to pipelines, save them with <c>mlContext.Model.Save</c>,
 /// load them with <c>mlContext.Model.Load</c>, and score with a PredictionEngine.
 /// </summary>
-public sealed class SiameseModel : ITransformer
+public sealed class SiameseModel : ITransformer, IDisposable
 {
     /// <summary>Name of the embedding column the embedder adds.</summary>
     public const string EmbeddingColumnName = "Embedding";
@@ -183,6 +183,16 @@ public sealed class SiameseModel : ITransformer
     /// <summary>Saves the embedder's ML.NET transformers; the zip loads back as ML.NET's own ONNX transformer.</summary>
     /// <param name="ctx">The save context.</param>
     void ICanSaveModel.Save(ModelSaveContext ctx) => ((ICanSaveModel)Embedder).Save(ctx);
+
+    /// <summary>
+    /// Releases the ONNX Runtime sessions of both views (and the copies of their graphs ML.NET wrote to
+    /// <c>MLContext.TempFilePath</c>). The model cannot score afterwards; a zip saved from it is unaffected.
+    /// </summary>
+    public void Dispose()
+    {
+        (Embedder as IDisposable)?.Dispose();
+        (PairScorer as IDisposable)?.Dispose();
+    }
 }
 
 /// <summary>The image input of a <see cref="SiameseModel"/> trained from image files.</summary>

@@ -28,17 +28,15 @@ public sealed class TrainingDeviceTests
     }
 
     [TestMethod]
-    public void TrainingWithAGpuIdAndNoCudaFallsBackOrSaysWhy()
+    public void TrainingWithAGpuIdAndNoCudaSaysWhyBeforeTraining()
     {
+        if (TorchSharp.torch.cuda.is_available())
+            return;  // a CUDA machine trains on the GPU here; the refusal is what this machine can check
         var data = SyntheticGlyphs.Load(new Microsoft.ML.MLContext(seed: 1), SyntheticGlyphs.Make(3, 6, seed: 2));
         var options = SmallRuns.Options(iterations: 2);
         options.Device = SiameseDevice.Auto;
         var strict = new Microsoft.ML.MLContext(seed: 1) { GpuDeviceId = 0, FallbackToCpu = false };
-        if (TorchSharp.torch.cuda.is_available())
-            return;  // a CUDA machine trains on the GPU here; the fallback is what this machine can check
         var ex = Assert.ThrowsExactly<InvalidOperationException>(() => strict.Siamese().Train(options).Fit(data));
         StringAssert.Contains(ex.Message, "FallbackToCpu");
-        var lenient = new Microsoft.ML.MLContext(seed: 1) { GpuDeviceId = 0, FallbackToCpu = true };
-        Assert.AreEqual(2, lenient.Siamese().Train(options).Fit(data).Summary.Iterations);
     }
 }

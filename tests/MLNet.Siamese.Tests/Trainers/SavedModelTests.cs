@@ -76,6 +76,35 @@ public sealed class SavedModelTests
     }
 
     [TestMethod]
+    public void DisposingTheModelLeavesItsZipScoring()
+    {
+        string dir = TempDir();
+        try
+        {
+            var ml = new MLContext(seed: 1) { TempFilePath = Path.Combine(dir, "ml-temp") };
+            Directory.CreateDirectory(ml.TempFilePath);
+            string zip = Path.Combine(dir, "pairs.zip");
+            var pairs = SyntheticGlyphs.Pairs(SyntheticGlyphs.Make(5, 4, 9), 6, 4).Select(p => p.Pair).ToList();
+            float[] before;
+            using (var model = TrainVectorModel(ml))
+            {
+                model.SavePairScorer(zip);
+                var engine = ml.Model.CreatePredictionEngine<GlyphPair, PairPrediction>(model.PairScorer, new PredictionEngineOptions { OwnsTransformer = false });
+                before = pairs.Select(p => engine.Predict(p).Score).ToArray();
+            }
+            var fresh = new MLContext(seed: 1);
+            var loaded = fresh.Model.Load(zip, out _);
+            var reloaded = fresh.Model.CreatePredictionEngine<GlyphPair, PairPrediction>(loaded);
+            CollectionAssert.AreEqual(before, pairs.Select(p => reloaded.Predict(p).Score).ToArray());
+            (loaded as IDisposable)?.Dispose();
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [TestMethod]
     public void AnImageModelZipRoundTripsThroughSaveAndLoad()
     {
         string dir = TempDir();
