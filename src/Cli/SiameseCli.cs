@@ -37,8 +37,14 @@ public static class SiameseCli
     /// <returns>The root command.</returns>
     public static RootCommand CreateRootCommand(TextWriter stdout, TextWriter stderr)
     {
+#if SIAMESE_SCORING_ONLY
+        var root = new RootCommand("Siamese networks on ML.NET, scoring-only edition (no libtorch; train with MLNet.Siamese.Cli): evaluate, one-shot test, embed and search.");
+#else
         var root = new RootCommand("Siamese networks on ML.NET: train, evaluate, one-shot test, embed and search.");
+#endif
+#if !SIAMESE_SCORING_ONLY
         root.Subcommands.Add(TrainCommand.Create(stdout, stderr));
+#endif
         root.Subcommands.Add(EvaluateCommand.Create(stdout, stderr));
         root.Subcommands.Add(OneShotCommand.Create(stdout, stderr));
         root.Subcommands.Add(EmbedCommand.Create(stdout, stderr));
