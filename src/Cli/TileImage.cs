@@ -53,7 +53,7 @@ internal static class TileImage
         File.Move(temp, path, overwrite: true);
     }
 
-    private static SKBitmap? LoadTile(ItemSet set, int index)
+    internal static SKBitmap? LoadTile(ItemSet set, int index)
     {
         if (set.Kind == InputKind.Images)
             return SKBitmap.Decode(set.Ids[index]);

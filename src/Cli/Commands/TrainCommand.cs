@@ -40,9 +40,11 @@ internal static class TrainCommand
         var resume = new Option<string?>("--resume") { Description = "Checkpoint file to resume from, or a checkpoint folder: resume from the newest checkpoint in it that reads back intact." };
         var output = new Option<string>("--out") { Description = "Model zip to write.", Required = true };
         var json = CommonOptions.Json();
+        var pictures = new Plots.TrainPictures();
 
         var command = new Command("train", "Train a Siamese network; the zip holds the whole pipeline from image path (or IDX features) to pair score.")
             .With(data, labelDepth, network, loss, embeddingDim, margin, learningRate, schedule, averaging, views, spread, augment, imageSize, iterations, batch, ways, seed, checkpoint, checkpointInterval, resume, output, json);
+        pictures.AddTo(command);
 
         command.SetGuardedAction(stderr, (parse, token) =>
         {
@@ -71,12 +73,12 @@ internal static class TrainCommand
                 Resume = parse.GetValue(resume),
                 Output = parse.GetValue(output)!,
             };
-            return Execute(io, settings, token);
+            return Execute(io, settings, pictures.Read(parse), token);
         });
         return command;
     }
 
-    private static int Execute(CliIO io, TrainSettings s, CancellationToken token)
+    private static int Execute(CliIO io, TrainSettings s, Plots.TrainPictures.Request pictures, CancellationToken token)
     {
         // Validate everything cheap before touching the data.
         if (!NetworkPresets.Names.Contains(s.Network.ToLowerInvariant()))
@@ -185,6 +187,7 @@ internal static class TrainCommand
             throw new CliUsageException($"--network '{s.Network}' cannot be built for {side}x{side} images: {e.Message}");
         }
 
+        pictures.Prepare(ml, options, items, s.LabelDepth);
         if (resumeFrom is not null)
             io.Info($"Resuming from {resumeFrom}.");
         var watch = Stopwatch.StartNew();
@@ -197,6 +200,8 @@ internal static class TrainCommand
         string temp = outPath + ".tmp";
         ml.Model.Save(model.PairScorer, ModelFile.EmptyInput(ml, items.Kind, items.FeatureLength).Schema, temp);
         File.Move(temp, outPath, overwrite: true);
+        var plots = pictures.WritePlots(io, model.Summary);
+        string? tensorBoard = pictures.WriteTensorBoard(io, model.Summary);
 
         var history = model.Summary.LossHistory;
         int tail = Math.Min(history.Count, Math.Max(1, options.ProgressInterval));
@@ -211,6 +216,8 @@ internal static class TrainCommand
                 ["threshold"] = JsonNumbers.Of(model.Threshold),
                 ["calibrationAccuracy"] = JsonNumbers.Of(model.Summary.CalibrationAccuracy),
                 ["output"] = outPath,
+                ["plots"] = plots,
+                ["tensorboard"] = tensorBoard,
                 ["input"] = items.Kind == InputKind.Images ? "images" : "features",
                 ["items"] = items.Count,
                 ["classes"] = items.ClassCount,
