@@ -115,7 +115,7 @@ internal static class EvaluationPlots
             model.Annotations.Add(new LineAnnotation
             {
                 Type = LineAnnotationType.Vertical, X = at, Color = Operating, StrokeThickness = 2, LineStyle = LineStyle.Dash,
-                Text = string.Create(CultureInfo.InvariantCulture, $"threshold {at:G3}"), TextColor = Operating,
+                Text = string.Create(CultureInfo.InvariantCulture, $"threshold {at:G3}"), TextColor = Operating, TextLinePosition = 0.5,
             });
         }
         model.Legends.Add(PlotFiles.Legend(LegendPosition.TopCenter));

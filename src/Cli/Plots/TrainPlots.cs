@@ -72,8 +72,8 @@ internal static class TrainPlots
     {
         var best = validation.MaxBy(v => v.Value);
         var model = PlotFiles.NewModel("Validation pair accuracy", string.Create(CultureInfo.InvariantCulture,
-            $"{validation.Count} validations; best {best.Value:P1} at iteration {best.Key}"));
-        model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = "iteration", MajorGridlineStyle = LineStyle.Dot });
+            $"{validation.Count} validation(s); best {best.Value:P1} at iteration {best.Key}"));
+        model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = "iteration", Minimum = 0, MajorGridlineStyle = LineStyle.Dot });
         model.Axes.Add(new LinearAxis
         {
             Position = AxisPosition.Left, Title = "pair accuracy", Minimum = 0, Maximum = 1, StringFormat = "P0", MajorGridlineStyle = LineStyle.Dot,
