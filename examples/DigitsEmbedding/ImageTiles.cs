@@ -2,7 +2,7 @@ using SkiaSharp;
 
 namespace DigitsEmbedding;
 
-/// <summary>Draws a query image and its neighbours side by side, with captions, as a PNG (SkiaSharp, as used by ScottPlot).</summary>
+/// <summary>Draws a query image and its neighbours side by side, with captions, as a PNG (SkiaSharp 2.88, as used by ML.NET ImageAnalytics).</summary>
 internal static class ImageTiles
 {
     private const int Scale = 4;
@@ -40,9 +40,9 @@ internal static class ImageTiles
                         canvas.DrawRect(x0 + x * Scale, y0 + y * Scale, Scale, Scale, paint);
                     }
                 if (t == 0) canvas.DrawRect(x0 - 2, y0 - 2, tileW + 4, tileH + 4, border);
-                canvas.DrawText(line1, x0, y0 + tileH + 14, SKTextAlign.Left, font, text);
-                canvas.DrawText(line2, x0, y0 + tileH + 29, SKTextAlign.Left, font, text);
-                canvas.DrawText(line3, x0, y0 + tileH + 44, SKTextAlign.Left, font, text);
+                canvas.DrawText(line1, x0, y0 + tileH + 14, font, text);
+                canvas.DrawText(line2, x0, y0 + tileH + 29, font, text);
+                canvas.DrawText(line3, x0, y0 + tileH + 44, font, text);
             }
         }
         using var image = SKImage.FromBitmap(bitmap);

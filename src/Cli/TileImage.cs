@@ -47,7 +47,7 @@ internal static class TileImage
         MLNet.Siamese.Files.SafeFileOutput.Write(path, encoded.SaveTo);
     }
 
-    private static SKBitmap? LoadTile(ItemSet set, int index)
+    internal static SKBitmap? LoadTile(ItemSet set, int index)
     {
         if (set.Kind == InputKind.Images)
             return SKBitmap.Decode(set.Ids[index]);

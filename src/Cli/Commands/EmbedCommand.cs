@@ -17,8 +17,9 @@ internal static class EmbedCommand
         var labelDepth = CommonOptions.LabelDepth();
         var output = new Option<string>("--out") { Description = "CSV file to write: path,label,e0..eD-1.", Required = true };
         var json = CommonOptions.Json();
+        var plot = new Option<string?>("--plot") { Description = "PNG to draw the embeddings on: a 2-D map (principal components above 2-D), coloured by class, thumbnails up to 200 items." };
         var command = new Command("embed", "Embed every item of the data and write the embeddings as CSV.")
-            .With(model, data, labelDepth, output, json);
+            .With(model, data, labelDepth, output, json, plot);
         command.SetGuardedAction(stderr, (parse, _) =>
         {
             var io = new CliIO(stdout, stderr, parse.GetValue(json));
@@ -34,10 +35,11 @@ internal static class EmbedCommand
             float[][] embeddings = modelFile.Embed(items);
             int dimension = embeddings.Length == 0 ? 0 : embeddings[0].Length;
             Write(outPath, items, embeddings, dimension);
+            string? map = parse.GetValue(plot) is { } mapPath ? Plots.EmbeddingMap.Write(mapPath, ml, items, embeddings) : null;
             if (io.Json)
-                io.WriteJson(new JsonObject { ["count"] = items.Count, ["dimension"] = dimension, ["output"] = outPath });
+                io.WriteJson(new JsonObject { ["count"] = items.Count, ["dimension"] = dimension, ["output"] = outPath, ["plot"] = map });
             else
-                io.Out.WriteLine($"Wrote {items.Count} embeddings of dimension {dimension} to {outPath}");
+                io.Out.WriteLine($"Wrote {items.Count} embeddings of dimension {dimension} to {outPath}" + (map is null ? "" : $"; map drawn to {map}"));
             return ExitCodes.Success;
         });
         return command;

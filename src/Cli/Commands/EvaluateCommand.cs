@@ -19,19 +19,21 @@ internal static class EvaluateCommand
         var seed = CommonOptions.Seed();
         var withinGroup = CommonOptions.WithinGroup("Different-class pairs come from one group (e.g. the same alphabet with --label-depth 2).");
         var json = CommonOptions.Json();
+        var plots = new Option<string?>("--plots") { Description = "Folder to write roc.png (ROC with the model's operating point) and scores.png (same- vs different-class score histograms with the threshold)." };
         var command = new Command("evaluate", "Pair metrics (accuracy, best-threshold accuracy, AUC, EER, precision, recall, F1) on balanced random pairs.")
-            .With(model, data, labelDepth, pairs, seed, withinGroup, json);
+            .With(model, data, labelDepth, pairs, seed, withinGroup, json, plots);
         command.SetGuardedAction(stderr, (parse, _) =>
         {
             var io = new CliIO(stdout, stderr, parse.GetValue(json));
-            return Execute(io, parse.GetValue(model)!, parse.GetValue(data) ?? [], parse.GetValue(labelDepth), parse.GetValue(pairs), parse.GetValue(seed), parse.GetValue(withinGroup));
+            return Execute(io, parse.GetValue(model)!, parse.GetValue(data) ?? [], parse.GetValue(labelDepth), parse.GetValue(pairs), parse.GetValue(seed), parse.GetValue(withinGroup), parse.GetValue(plots));
         });
         return command;
     }
 
-    private static int Execute(CliIO io, string modelPath, string[] dataPaths, int labelDepth, int pairCount, int seed, bool withinGroup)
+    private static int Execute(CliIO io, string modelPath, string[] dataPaths, int labelDepth, int pairCount, int seed, bool withinGroup, string? plotFolder)
     {
         CommonOptions.Positive("--pairs", pairCount);
+        string? plotsAt = plotFolder is null ? null : Plots.PlotFiles.Folder(plotFolder, "--plots");
         using var temp = CliTempFolder.Create();
         var ml = new MLContext(seed: seed) { TempFilePath = temp.Path };
         using var model = ModelFile.Load(ml, modelPath);
@@ -44,7 +46,16 @@ internal static class EvaluateCommand
         IDataView pairs = ml.Siamese().GeneratePairs(ItemSet.LabelColumn, [column], pairCount, 0.5, seed,
                 withinGroup ? ItemSet.GroupColumn : null, withinGroup)
             .Fit(view).Transform(view);
-        PairMetrics metrics = ml.Siamese().Evaluate(model.Scorer.Transform(pairs));
+        IDataView scored = model.Scorer.Transform(pairs);
+        PairMetrics metrics = ml.Siamese().Evaluate(scored);
+        string[]? pictures = null;
+        if (plotsAt is not null)
+        {
+            // The pictures need every pair's score and decision; the pair scorer's ONNX outputs are length-1 vectors.
+            var rows = ml.Data.CreateEnumerable<ScoredPair>(scored, reuseRowObject: false).ToList();
+            pictures = Plots.EvaluationPlots.Write(plotsAt, rows.Select(r => r.Score.Length > 0 ? r.Score[0] : float.NaN).ToArray(),
+                rows.Select(r => r.Label).ToArray(), rows.Select(r => r.PredictedLabel.Length > 0 && r.PredictedLabel[0]).ToArray(), metrics).ToArray();
+        }
 
         if (io.Json)
         {
@@ -64,6 +75,7 @@ internal static class EvaluateCommand
                 ["precision"] = JsonNumbers.Of(metrics.Precision),
                 ["recall"] = JsonNumbers.Of(metrics.Recall),
                 ["f1"] = JsonNumbers.Of(metrics.F1Score),
+                ["plots"] = pictures is null ? null : new JsonObject { ["roc"] = pictures[0], ["scores"] = pictures[1] },
             });
             return ExitCodes.Success;
         }
@@ -80,6 +92,15 @@ internal static class EvaluateCommand
         table.AddRow("F1", F(metrics.F1Score));
         io.Out.WriteLine($"{Path.GetFileName(model.Path)} on {pairCount} {(withinGroup ? "within-group " : "")}pairs (seed {seed}):");
         io.WriteTable(table);
+        if (pictures is not null)
+            io.Out.WriteLine($"Plots written: {string.Join(", ", pictures)}");
         return ExitCodes.Success;
+    }
+
+    private sealed class ScoredPair
+    {
+        public bool Label { get; set; }
+        public float[] Score { get; set; } = [];
+        public bool[] PredictedLabel { get; set; } = [];
     }
 }

@@ -44,9 +44,11 @@ internal static class TrainCommand
         var resumeChanged = new Option<bool>("--resume-changed") { Description = "Resume even though the checkpoint was written with other data or result-changing options (refused otherwise, naming what differs)." };
         var output = new Option<string>("--out") { Description = "Model zip to write.", Required = true };
         var json = CommonOptions.Json();
+        var pictures = new Plots.TrainPictures();
 
         var command = new Command("train", "Train a Siamese network; the zip holds the whole pipeline from image path (or IDX features) to pair score.")
             .With(data, labelDepth, recipe, network, loss, embeddingDim, margin, learningRate, schedule, averaging, views, spread, augment, noAugment, imageSize, iterations, batch, ways, seed, checkpoint, checkpointInterval, resume, resumeChanged, output, json);
+        pictures.AddTo(command);
 
         command.SetGuardedAction(stderr, (parse, token) =>
         {
@@ -79,12 +81,12 @@ internal static class TrainCommand
             };
             if (settings.NoAugment && parse.GetValue(augment))
                 throw new CliUsageException("--augment and --no-augment contradict each other; give one.");
-            return Execute(io, settings, token);
+            return Execute(io, settings, pictures.Read(parse), token);
         });
         return command;
     }
 
-    private static int Execute(CliIO io, TrainSettings s, CancellationToken token)
+    private static int Execute(CliIO io, TrainSettings s, Plots.TrainPictures.Request pictures, CancellationToken token)
     {
         // Validate everything cheap before touching the data.
         SiameseRecipe? named = s.Recipe.Equals("auto", StringComparison.OrdinalIgnoreCase) ? null : ParseRecipe(s.Recipe);
@@ -147,6 +149,7 @@ internal static class TrainCommand
             io.Info($"IDX items: {items.Count} in {items.ClassCount} classes, {items.Side}x{items.Side}.");
         }
 
+        pictures.Prepare(ml, options, items, s.LabelDepth);
         if (resumeFrom is not null)
             io.Info($"Resuming from {resumeFrom}.");
         var watch = Stopwatch.StartNew();
@@ -160,6 +163,8 @@ internal static class TrainCommand
         if (!string.IsNullOrEmpty(folder))
             Directory.CreateDirectory(folder);
         MLNet.Siamese.Files.SafeFileOutput.Write(outPath, stream => ml.Model.Save(model.PairScorer, model.PairScorerInputSchema, stream));
+        var plots = pictures.WritePlots(io, model.Summary);
+        string? tensorBoard = pictures.WriteTensorBoard(io, model.Summary);
 
         var history = model.Summary.LossHistory;
         int tail = Math.Min(history.Count, Math.Max(1, options.ProgressInterval));
@@ -177,6 +182,8 @@ internal static class TrainCommand
                 ["threshold"] = JsonNumbers.Of(model.Threshold),
                 ["calibrationAccuracy"] = JsonNumbers.Of(model.Summary.CalibrationAccuracy),
                 ["output"] = outPath,
+                ["plots"] = plots,
+                ["tensorboard"] = tensorBoard,
                 ["input"] = images ? "images" : "features",
                 ["items"] = items.Count,
                 ["classes"] = items.ClassCount,

@@ -61,20 +61,15 @@ public static class TorchRuntime
 
     private static bool SystemLibStdCxxHas(string version)
     {
-        foreach (string dir in new[] { "/usr/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/lib64", "/usr/lib" })
+        string? path = ElfVersionNeeds.SystemLibStdCxx();
+        try
         {
-            string path = Path.Combine(dir, "libstdc++.so.6");
-            if (!File.Exists(path)) continue;
-            try
-            {
-                return File.ReadAllBytes(path).AsSpan().IndexOf(System.Text.Encoding.ASCII.GetBytes(version)) >= 0;
-            }
-            catch (IOException)
-            {
-                return false;
-            }
+            return path is not null && ElfVersionNeeds.Provides(File.ReadAllBytes(path), version);
         }
-        return false;
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     /// <summary>True when the library still demands GLIBCXX_3.4.32 strictly (its version requirement is not weak).</summary>
@@ -84,9 +79,9 @@ public static class TorchRuntime
     {
         try
         {
-            return ElfVersionNeeds.IsStrict(File.ReadAllBytes(path), "GLIBCXX_3.4.32");
+            return ElfVersionNeeds.IsStrict(File.ReadAllBytes(path), ElfVersionNeeds.TorchSharpGlibcxx);
         }
-        catch (Exception ex) when (ex is IOException or InvalidDataException or ArgumentOutOfRangeException)
+        catch (Exception ex) when (ex is IOException or InvalidDataException or IndexOutOfRangeException or OverflowException)
         {
             return false;
         }
