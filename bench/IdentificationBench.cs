@@ -49,7 +49,7 @@ internal static class IdentificationBench
 
     public static void Run(MLContext ml, Results results, SiameseModel model, float[] features, int count, string scratch, int[]? sizes = null)
     {
-        results.Methods.Add("Identification: gallery embeddings are seeded Gaussian vectors of the model's dimension (10 items per label), enrolled through the feature-vector compact model's embedder; queries are Omniglot feature rows (whole identifier) or Gaussian embeddings (gallery head alone, the same vectors for SimilarityIndex and faiss IndexFlatL2, k = 5). Medians of 3 after 1 warm-up; faiss timed inside its Python process (search call only), with its default threads.");
+        results.Methods.Add("Identification: gallery embeddings are seeded Gaussian vectors of the model's dimension (10 items per label), enrolled through the feature-vector compact model's embedder; queries are Omniglot feature rows (whole identifier) or Gaussian embeddings (gallery head alone, the same vectors for SimilarityIndex and faiss IndexFlatL2, k = 5). Medians of 3 after 1 warm-up; faiss timed inside its Python process (search call only), with its default OpenMP threads and with one thread.");
         var embedder = GalleryEmbedder.FromModel(ml, model);
         int d = embedder.Dimension;
         var queryRows = Enumerable.Range(0, Queries).Select(i => new FeatureRow { Features = features.AsSpan((i % count) * ScoringBench.Size, ScoringBench.Size).ToArray() }).ToList();
@@ -90,7 +90,10 @@ internal static class IdentificationBench
             results.Add(new Figure("identify", $"{size} items: queries/s, gallery head alone (batch)", headRate, "queries/s", indexRate, "SimilarityIndex.Search", Note: $"top-{K} ids equal the index's for {same}/{Queries} queries"));
             var faiss = Faiss(vectors, queryEmbeddings, n, d, scratch, ours);
             if (faiss is { } f)
-                results.Add(new Figure("identify", $"{size} items: queries/s, gallery head vs faiss IndexFlatL2", headRate, "queries/s", f.Rate, "faiss IndexFlatL2 search", Note: $"top-{K} ids equal faiss's for {f.Same}/{Queries} queries"));
+            {
+                results.Add(new Figure("identify", $"{size} items: queries/s, gallery head vs faiss IndexFlatL2", headRate, "queries/s", f.Rate, "faiss IndexFlatL2 search", Note: $"top-{K} ids equal faiss's for {f.Same}/{Queries} queries; faiss default OpenMP threads"));
+                results.Add(new Figure("identify", $"{size} items: queries/s, gallery head vs faiss (1 thread)", headRate, "queries/s", f.SingleThreadRate, "faiss IndexFlatL2, omp 1 thread", Note: "faiss.omp_set_num_threads(1)"));
+            }
             else
                 Console.WriteLine("  faiss: python3-faiss is not installed (apt-get install python3-faiss); comparison skipped.");
         }
@@ -142,7 +145,7 @@ internal static class IdentificationBench
     }
 
     /// <summary>Runs faiss IndexFlatL2 in /usr/bin/python3 (Debian's python3-faiss) on the same vectors; null when it is not installed.</summary>
-    private static (double Rate, int Same)? Faiss(float[] gallery, float[] queries, int n, int d, string scratch, List<string[]> ours)
+    private static (double Rate, double SingleThreadRate, int Same)? Faiss(float[] gallery, float[] queries, int n, int d, string scratch, List<string[]> ours)
     {
         const string python = "/usr/bin/python3";
         if (!File.Exists(python)) return null;
@@ -165,7 +168,13 @@ internal static class IdentificationBench
             for _ in range(3):
                 t = time.perf_counter(); _, ids = index.search(q, {{K}}); times.append(time.perf_counter() - t)
             times.sort()
-            print(len(q) / times[1])
+            faiss.omp_set_num_threads(1)
+            index.search(q, {{K}})
+            single = []
+            for _ in range(3):
+                t = time.perf_counter(); index.search(q, {{K}}); single.append(time.perf_counter() - t)
+            single.sort()
+            print(len(q) / times[1], len(q) / single[1])
             for row in ids: print(" ".join(str(i) for i in row))
             """);
         using var process = Process.Start(new ProcessStartInfo(python, $"\"{script}\" \"{g}\" \"{q}\"") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false })!;
@@ -173,10 +182,11 @@ internal static class IdentificationBench
         process.WaitForExit();
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         if (process.ExitCode != 0 || lines.Length == 0 || lines[0].Trim() == "missing") return null;
-        double rate = double.Parse(lines[0], CultureInfo.InvariantCulture);
+        var rates = lines[0].Trim().Split(' ');
+        double rate = double.Parse(rates[0], CultureInfo.InvariantCulture), single = double.Parse(rates[1], CultureInfo.InvariantCulture);
         int same = 0;
         for (int i = 0; i < ours.Count && i + 1 < lines.Length; i++)
             if (lines[i + 1].Trim().Split(' ').Select(id => "item" + id).SequenceEqual(ours[i])) same++;
-        return (rate, same);
+        return (rate, single, same);
     }
 }

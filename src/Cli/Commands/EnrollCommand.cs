@@ -41,7 +41,6 @@ internal static class EnrollCommand
             var sources = parse.GetValue(gallery) ?? [];
             var removed = parse.GetValue(remove) ?? [];
 
-            var embedder = GalleryEmbedder.FromFile(ml, modelPath);
             bool update = IdentificationModel.IsIdentifierFile(modelPath);
             IdentificationModel identifier;
             if (update)
@@ -60,6 +59,7 @@ internal static class EnrollCommand
                     throw new CliUsageException("--gallery is required: give an image folder, a .zip of one, or an IDX images file.");
                 if (removed.Length > 0)
                     throw new CliUsageException("--remove needs an identifier zip as --model.");
+                var embedder = GalleryEmbedder.FromFile(ml, modelPath);
                 var items = DataSources.Load(sources, parse.GetValue(labelDepth));
                 io.Info($"Embedding {items.Count} gallery items ({items.ClassCount} classes)...");
                 identifier = ml.Siamese().Enroll(embedder, IdentificationInputs.ToDataView(ml, items, embedder, "--gallery"), new EnrollmentOptions

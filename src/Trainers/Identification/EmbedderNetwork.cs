@@ -17,8 +17,12 @@ internal static class EmbedderNetwork
     /// <summary>The network and weights of an exported model.</summary>
     /// <exception cref="InvalidDataException">The model carries no network specification.</exception>
     public static (NetworkSpec Spec, Dictionary<string, WeightTensor> Weights) Read(ReadOnlySpan<byte> onnx, string what)
+        => Read(OnnxModelReader.Read(onnx), what);
+
+    /// <summary>The network and weights of parsed model contents.</summary>
+    /// <exception cref="InvalidDataException">The model carries no network specification.</exception>
+    public static (NetworkSpec Spec, Dictionary<string, WeightTensor> Weights) Read(OnnxModelContents contents, string what)
     {
-        var contents = OnnxModelReader.Read(onnx);
         if (!contents.Metadata.TryGetValue(NetworkMetadataKey, out var json))
             throw new InvalidDataException($"{what} has no '{NetworkMetadataKey}' metadata: it was not exported by MLNet.Siamese, so its embedder cannot be recovered.");
         var spec = NetworkSpec.FromJson(json);

@@ -89,7 +89,8 @@ public sealed class GalleryEmbedder
         if (GalleryGraphReader.TryRead(onnx[^1]) is { } found)
             return new GalleryEmbedder(context, parts.Take(parts.Count - 1), schema, schema[0].Name, found.Gallery.Dimension, found.Gallery.EmbedderFingerprint);
 
-        var (spec, weights) = EmbedderNetwork.Read(onnx[^1], $"Model file '{path}'");
+        var contents = OnnxModelReader.Read(onnx[^1]);
+        var (spec, weights) = EmbedderNetwork.Read(contents, $"Model file '{path}'");
         string fingerprint = EmbedderNetwork.Fingerprint(spec, weights);
         var left = schema.FirstOrDefault(c => c.Name.StartsWith("Left", StringComparison.Ordinal));
         if (left.Name is null || schema.GetColumnOrNull("Right" + left.Name[4..]) is null)
@@ -115,7 +116,8 @@ public sealed class GalleryEmbedder
                 // Needs the right input: part of the other branch.
             }
         }
-        string leftFeatures = current.GetColumnOrNull("LeftFeatures") is not null ? "LeftFeatures" : left.Name;
+        string leftFeatures = contents.Inputs.FirstOrDefault(n => n.StartsWith("Left", StringComparison.Ordinal) && current.GetColumnOrNull(n) is not null)
+            ?? throw new InvalidDataException($"Model file '{path}': no left input of its network ({string.Join(", ", contents.Inputs)}) is produced by its left preprocessing.");
         var embedderOnnx = OnnxExporter.ExportEmbedder(spec, weights, leftFeatures, EmbeddingColumnName);
         var head = context.Transforms.ApplyOnnxModel(new MemoryStream(embedderOnnx)).Fit(OnnxTransformers.Empty(current));
         kept.Add(head);

@@ -20,7 +20,7 @@ internal static class OpenSetCalibration
 
     public static IdentifierSettings Calibrate(IdentificationGallery gallery, GalleryRows rows, EnrollmentOptions options, IReadOnlyList<float[]>? impostors)
     {
-        var impostorDistances = ImpostorDistances(gallery, rows, options.Mode, impostors);
+        var impostorDistances = ImpostorDistances(gallery, rows, impostors);
         if (impostorDistances.Count == 0)
             throw new ArgumentException($"The gallery has a single class ('{gallery.Labels[0]}') and no impostor queries were given: the unknown threshold cannot be calibrated. Enrol at least two classes, pass impostors, or set {nameof(EnrollmentOptions.Threshold)}.");
         var sorted = impostorDistances.ToArray();
@@ -50,7 +50,7 @@ internal static class OpenSetCalibration
     }
 
     /// <summary>Nearest distance of each impostor query: gallery items against the other classes' rows, then the extra impostors against all rows.</summary>
-    public static List<float> ImpostorDistances(IdentificationGallery gallery, GalleryRows rows, GalleryMode mode, IReadOnlyList<float[]>? impostors)
+    public static List<float> ImpostorDistances(IdentificationGallery gallery, GalleryRows rows, IReadOnlyList<float[]>? impostors)
     {
         int d = gallery.Dimension;
         var result = new List<float>();
@@ -69,7 +69,6 @@ internal static class OpenSetCalibration
         }
         if (impostors is not null)
         {
-            var known = new HashSet<string>(gallery.Labels, StringComparer.Ordinal);
             foreach (var query in impostors)
             {
                 if (query.Length != d)

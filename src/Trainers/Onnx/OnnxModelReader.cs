@@ -18,6 +18,7 @@ internal static class OnnxModelReader
     {
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
         var initializers = new Dictionary<string, OnnxTensor>(StringComparer.Ordinal);
+        var inputs = new List<string>();
         try
         {
             var input = new CodedInputStream(model.ToArray());
@@ -26,7 +27,7 @@ internal static class OnnxModelReader
             {
                 int field = WireFormat.GetTagFieldNumber(tag);
                 if (field == 7 && WireFormat.GetTagWireType(tag) == WireFormat.WireType.LengthDelimited)
-                    ReadGraph(input.ReadBytes(), initializers);
+                    ReadGraph(input.ReadBytes(), initializers, inputs);
                 else if (field == 14 && WireFormat.GetTagWireType(tag) == WireFormat.WireType.LengthDelimited)
                     ReadEntry(input.ReadBytes(), metadata);
                 else
@@ -37,7 +38,7 @@ internal static class OnnxModelReader
         {
             throw new InvalidDataException("Not a readable ONNX model: " + e.Message, e);
         }
-        return new OnnxModelContents(metadata, initializers);
+        return new OnnxModelContents(metadata, initializers, inputs);
     }
 
     private static void ReadEntry(ByteString bytes, Dictionary<string, string> metadata)
@@ -57,22 +58,39 @@ internal static class OnnxModelReader
         metadata[key] = value;
     }
 
-    private static void ReadGraph(ByteString bytes, Dictionary<string, OnnxTensor> initializers)
+    private static void ReadGraph(ByteString bytes, Dictionary<string, OnnxTensor> initializers, List<string> inputs)
     {
         var input = bytes.CreateCodedInput();
         uint tag;
         while ((tag = input.ReadTag()) != 0)
         {
-            if (WireFormat.GetTagFieldNumber(tag) == 5 && WireFormat.GetTagWireType(tag) == WireFormat.WireType.LengthDelimited)
+            bool delimited = WireFormat.GetTagWireType(tag) == WireFormat.WireType.LengthDelimited;
+            if (WireFormat.GetTagFieldNumber(tag) == 5 && delimited)
             {
                 var tensor = ReadTensor(input.ReadBytes());
                 initializers[tensor.Name] = tensor;
+            }
+            else if (WireFormat.GetTagFieldNumber(tag) == 11 && delimited)
+            {
+                inputs.Add(ReadName(input.ReadBytes()));
             }
             else
             {
                 input.SkipLastField();
             }
         }
+    }
+
+    private static string ReadName(ByteString bytes)
+    {
+        var input = bytes.CreateCodedInput();
+        uint tag;
+        while ((tag = input.ReadTag()) != 0)
+        {
+            if (WireFormat.GetTagFieldNumber(tag) == 1) return input.ReadString();
+            input.SkipLastField();
+        }
+        return "";
     }
 
     private static OnnxTensor ReadTensor(ByteString bytes)
@@ -146,10 +164,11 @@ internal static class OnnxModelReader
     }
 }
 
-/// <summary>The metadata and initializers of an ONNX model.</summary>
+/// <summary>The metadata, initializers and graph input names of an ONNX model.</summary>
 /// <param name="Metadata">metadata_props as a dictionary.</param>
 /// <param name="Initializers">Initializers by name.</param>
-internal sealed record OnnxModelContents(IReadOnlyDictionary<string, string> Metadata, IReadOnlyDictionary<string, OnnxTensor> Initializers);
+/// <param name="Inputs">Names of the graph inputs, in order.</param>
+internal sealed record OnnxModelContents(IReadOnlyDictionary<string, string> Metadata, IReadOnlyDictionary<string, OnnxTensor> Initializers, IReadOnlyList<string> Inputs);
 
 /// <summary>One initializer; exactly one of the value arrays is set for the float, int64 and string types.</summary>
 /// <param name="Name">Tensor name.</param>
