@@ -39,9 +39,11 @@ var pairs = PairSet.Draw(unseenLabels, 2000, seed + 100);
 // 1. The photos recipe: ResNet18 features computed once, a head that starts at them, held-out training classes decide
 //    how far to train; the threshold is calibrated on those held-out training classes.
 var ours = Stopwatch.StartNew();
+#region photos-recipe
 var options = SiameseRecipes.Photos.CreateOptions();
 options.Seed = seed;
 var model = ml.Siamese().Train(options).Fit(ml.Data.LoadFromEnumerable(train));
+#endregion
 var trainTime = ours.Elapsed;
 var s = model.Summary;
 Console.WriteLine($"Trained in {trainTime.TotalSeconds:F0} s (featurizing the training photos once: {s.FeaturizationTime.TotalSeconds:F0} s); "
