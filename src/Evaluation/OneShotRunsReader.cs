@@ -10,8 +10,8 @@ namespace MLNet.Siamese.Evaluation;
 /// <remarks>
 /// A run's training images are the training images named in its class_labels.txt together with any other image file
 /// (png, jpg, jpeg, bmp, gif, webp) in its <c>training</c> subfolder, sorted by path; its test images are in line
-/// order. Blank lines are ignored. Paths must stay inside the runs folder: absolute paths and <c>..</c> escapes are
-/// refused. Errors name the file and, for a bad line, its 1-based line number.
+/// order. Blank lines are ignored. Paths must stay inside the runs folder: absolute paths, <c>..</c> escapes and
+/// control characters (a NUL, found by fuzzing, made .NET throw an ArgumentException naming no file) are refused. Errors name the file and, for a bad line, its 1-based line number.
 /// </remarks>
 public static partial class OneShotRunsReader
 {
@@ -78,6 +78,8 @@ public static partial class OneShotRunsReader
 
     private static string Resolve(string root, string relative, string labelsFile, int lineNumber)
     {
+        if (relative.Any(char.IsControl))
+            throw new InvalidDataException($"{labelsFile}({lineNumber}): the image path '{relative.Replace("\0", "\\0", StringComparison.Ordinal)}' contains a control character (such as NUL).");
         string normalized = relative.Replace('\\', Path.DirectorySeparatorChar);
         if (Path.IsPathRooted(normalized))
             throw new InvalidDataException($"{labelsFile}({lineNumber}): the image '{relative}' is an absolute path; paths must be relative to the runs folder '{root}'.");

@@ -134,20 +134,8 @@ public sealed class SiameseModel : ITransformer, IDisposable
     /// <param name="path">The zip file to write.</param>
     public void SaveEmbedder(string path) => SaveAtomically(Embedder, EmbedderInputSchema, path);
 
-    private void SaveAtomically(ITransformer transformer, DataViewSchema schema, string path)
-    {
-        string full = Path.GetFullPath(path);
-        string temp = full + "." + Environment.ProcessId + ".tmp";
-        try
-        {
-            _context.Model.Save(transformer, schema, temp);
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-    }
+    private void SaveAtomically(ITransformer transformer, DataViewSchema schema, string path) =>
+        MLNet.Siamese.Files.SafeFileOutput.Write(path, stream => _context.Model.Save(transformer, schema, stream));
 
     /// <summary>The embedder as ONNX model bytes.</summary>
     public ReadOnlyMemory<byte> EmbedderOnnx => _embedderOnnx;
@@ -161,9 +149,7 @@ public sealed class SiameseModel : ITransformer, IDisposable
     public void ExportOnnx(string path, SiameseModelView view = SiameseModelView.Embedder)
     {
         var bytes = view == SiameseModelView.Embedder ? _embedderOnnx : _pairScorerOnnx;
-        string temp = path + ".tmp";
-        File.WriteAllBytes(temp, bytes);
-        File.Move(temp, path, overwrite: true);
+        MLNet.Siamese.Files.SafeFileOutput.Write(path, stream => stream.Write(bytes));
     }
 
     /// <inheritdoc />

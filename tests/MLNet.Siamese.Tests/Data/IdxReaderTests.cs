@@ -101,7 +101,7 @@ public sealed class IdxReaderTests
     {
         using var folder = new TempFolder();
         string raw = folder.Combine("liar-raw"), gz = folder.Combine("liar.gz");
-        // 2^31-1 images of 28x28: far over the 2^31-byte cap.
+        // 2^31-1 images of 28x28: far over the item limit (and the 2^31-byte cap).
         byte[] huge = TestFiles.Idx(IdxReader.ImagesMagic, [int.MaxValue, 28, 28], Pixels);
         File.WriteAllBytes(raw, huge);
         File.WriteAllBytes(gz, TestFiles.Gzip(huge));
@@ -109,7 +109,7 @@ public sealed class IdxReaderTests
         {
             var e = Assert.ThrowsExactly<InvalidDataException>(() => IdxReader.ReadImages(path));
             StringAssert.Contains(e.Message, path);
-            StringAssert.Contains(e.Message, "more than the supported");
+            StringAssert.Contains(e.Message, "more than the limit of");
         }
     }
 

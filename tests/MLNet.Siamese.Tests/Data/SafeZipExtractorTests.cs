@@ -49,12 +49,14 @@ public sealed class SafeZipExtractorTests
 
         string marker = Path.Combine(folder, SafeZipExtractor.CompleteMarkerFileName);
         var markerTime = File.GetLastWriteTimeUtc(marker);
-        File.WriteAllText(Path.Combine(folder, "sentinel"), "kept if the cache is reused");
+        string extracted = Path.Combine(folder, "top", "a", "1.txt");
+        var fileTime = new DateTime(2001, 2, 3, 4, 5, 6, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(extracted, fileTime); // a verified cache is reused as it is, not extracted again
 
         string again = SafeZipExtractor.Extract(archive, cache);
         Assert.AreEqual(folder, again);
         Assert.AreEqual(markerTime, File.GetLastWriteTimeUtc(marker));
-        Assert.IsTrue(File.Exists(Path.Combine(folder, "sentinel")), "the extraction was redone instead of reused");
+        Assert.AreEqual(fileTime, File.GetLastWriteTimeUtc(extracted), "the extraction was redone instead of reused");
         Assert.AreEqual(1, Directory.GetDirectories(cache).Length);
     }
 

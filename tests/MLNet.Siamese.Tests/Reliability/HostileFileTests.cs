@@ -136,4 +136,18 @@ public sealed class HostileFileTests
         StringAssert.Contains(error.Message, "outside the runs folder");
         StringAssert.Contains(error.Message, "class_labels.txt(1)");
     }
+
+    [TestMethod]
+    public void ARunsLineWithANulCharacterIsRefusedByFileAndLine()
+    {
+        // Found by the fuzzer (fuzz/regressions/runs): .NET's Path.GetFullPath threw "Null character in path", naming no file.
+        using var folder = new TempFolder();
+        string runs = folder.Combine("runs");
+        TestFiles.WritePng(Path.Combine(runs, "run01", "test", "item01.png"));
+        TestFiles.WritePng(Path.Combine(runs, "run01", "training", "class01.png"));
+        File.WriteAllText(Path.Combine(runs, "run01", "class_labels.txt"), "run01/test/item01.png run01/training/class01.png\nrun01/test/\0item01.png run01/training/class01.png\n");
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => OneShotRunsReader.Read(runs));
+        StringAssert.Contains(error.Message, "class_labels.txt(2)");
+        StringAssert.Contains(error.Message, "control character");
+    }
 }

@@ -41,6 +41,7 @@ public sealed class NumericFaultTests
         ProgressInterval = 1,
         Progress = progress,
         ResumeFrom = resume,
+        AcceptChangedRunOnResume = true, // these tests resume on purpose with another learning rate
     };
 
     [TestMethod]
