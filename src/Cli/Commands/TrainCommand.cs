@@ -153,7 +153,7 @@ internal static class TrainCommand
         if (resumeFrom is not null)
             io.Info($"Resuming from {resumeFrom}.");
         var watch = Stopwatch.StartNew();
-        SiameseModel model = TrainWithProgress(io, ml, options, items.ToDataView(ml));
+        SiameseModel model = TrainProgress.Train(io, ml, options, items.ToDataView(ml));
         watch.Stop();
         bool invert = model.Images?.Preprocessing.Invert ?? false;
         if (images)
@@ -259,50 +259,6 @@ internal static class TrainCommand
             ? Directory.GetFiles(folder, "checkpoint-*.mlnsckpt").Select(Path.GetFileName).Max(StringComparer.Ordinal)
             : null;
 
-    private static SiameseModel TrainWithProgress(CliIO io, MLContext ml, SiameseTrainerOptions options, IDataView data)
-    {
-        int batch = options.BatchSize;
-        if (!io.Live)
-        {
-            TextWriter lines = io.Json ? io.Error : io.Out;
-            options.Progress = new SyncProgress(p => lines.WriteLine(ProgressLine(p, batch)));
-            return ml.Siamese().Train(options).Fit(data);
-        }
-        SiameseModel? model = null;
-        io.Console.Progress()
-            .AutoClear(false)
-            .Columns(new Spectre.Console.TaskDescriptionColumn(), new Spectre.Console.ProgressBarColumn(), new Spectre.Console.PercentageColumn(),
-                new Spectre.Console.ElapsedTimeColumn(), new Spectre.Console.RemainingTimeColumn())
-            .Start(ctx =>
-            {
-                var task = ctx.AddTask("training", maxValue: options.Iterations);
-                options.Progress = new SyncProgress(p =>
-                {
-                    task.Value = p.Iteration;
-                    task.Description = Spectre.Console.Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-                        $"it {p.Iteration}/{p.TotalIterations} loss {p.Loss:F4} {p.PairsPerSecond:F0} pairs/s ETA {Eta(p, batch):hh\\:mm\\:ss}"));
-                });
-                model = ml.Siamese().Train(options).Fit(data);
-                task.Value = options.Iterations;
-            });
-        return model!;
-    }
-
-    internal static string ProgressLine(TrainingProgress p, int batch)
-    {
-        string line = string.Create(CultureInfo.InvariantCulture,
-            $"iteration {p.Iteration}/{p.TotalIterations}  loss {p.Loss:F4}  {p.PairsPerSecond:F0} pairs/s  elapsed {p.Elapsed:hh\\:mm\\:ss}  ETA {Eta(p, batch):hh\\:mm\\:ss}");
-        return p.ValidationAccuracy is { } v ? line + string.Create(CultureInfo.InvariantCulture, $"  validation {v:P1}") : line;
-    }
-
-    private static TimeSpan Eta(TrainingProgress p, int batch)
-    {
-        int remaining = Math.Max(0, p.TotalIterations - p.Iteration);
-        if (remaining == 0 || p.PairsPerSecond <= 0 || !double.IsFinite(p.PairsPerSecond))
-            return TimeSpan.Zero;
-        return TimeSpan.FromSeconds(Math.Min(remaining * (double)batch / p.PairsPerSecond, TimeSpan.FromDays(9).TotalSeconds));
-    }
-
     internal static SiameseLoss ParseLoss(string name)
     {
         string known = name.ToLowerInvariant() is "binary-cross-entropy" or "binarycrossentropy" ? TrainingObjectives.BinaryCrossEntropyName : name;
@@ -356,11 +312,5 @@ internal static class TrainCommand
         public string? Resume { get; init; }
         public bool ResumeChanged { get; init; }
         public required string Output { get; init; }
-    }
-
-    /// <summary>Reports on the training thread (System.Progress would post to the thread pool, out of order).</summary>
-    private sealed class SyncProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => report(value);
     }
 }

@@ -41,7 +41,7 @@ public static class SafeZipExtractor
         }
     }
 
-    private const int CopyBufferSize = 81920;
+    internal const int CopyBufferSize = 81920;
 
     /// <summary>Extracts <paramref name="archivePath"/> into the cache (or reuses a previous extraction) and returns the folder.</summary>
     /// <param name="archivePath">The .zip archive.</param>
@@ -69,7 +69,7 @@ public static class SafeZipExtractor
         if (IsComplete(target))
         {
             // Never trust a folder because of its name and marker: it must hold exactly the archive's files, byte for byte.
-            if (CacheMatchesArchive(archivePath, target, limits))
+            if (ZipCacheCheck.MatchesArchive(archivePath, target, limits))
                 return target;
             TryDelete(target);
         }
@@ -105,58 +105,6 @@ public static class SafeZipExtractor
     /// <param name="folder">A folder returned by <see cref="Extract"/>.</param>
     /// <returns><see langword="true"/> when the folder exists and holds the marker file.</returns>
     public static bool IsComplete(string folder) => File.Exists(Path.Combine(folder, CompleteMarkerFileName));
-
-    /// <summary>
-    /// Whether <paramref name="folder"/> holds exactly the archive's files: no link anywhere, no extra file, and every
-    /// file of the size and CRC-32 the archive declares (the archive itself was checked when it was extracted).
-    /// </summary>
-    private static bool CacheMatchesArchive(string archivePath, string folder, ZipExtractionLimits limits)
-    {
-        try
-        {
-            if (new DirectoryInfo(folder).LinkTarget is not null)
-                return false;
-            string root = Path.GetFullPath(folder);
-            string rootWithSeparator = Path.EndsInDirectorySeparator(root) ? root : root + Path.DirectorySeparatorChar;
-            using var zip = ZipFile.OpenRead(archivePath);
-            if (zip.Entries.Count > limits.MaxEntries)
-                return false;
-            var expected = new Dictionary<string, ZipArchiveEntry>(StringComparer.Ordinal);
-            foreach (var entry in zip.Entries)
-            {
-                if (entry.FullName.EndsWith('/') || entry.FullName.EndsWith('\\'))
-                    continue;
-                expected[ResolveEntryPath(archivePath, entry, rootWithSeparator)] = entry;
-            }
-            var everything = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = false };
-            int files = 0;
-            byte[] buffer = new byte[CopyBufferSize];
-            foreach (var info in new DirectoryInfo(root).EnumerateFileSystemInfos("*", everything))
-            {
-                if (info.LinkTarget is not null)
-                    return false;
-                if (info is DirectoryInfo)
-                    continue;
-                if (info.FullName == Path.Combine(root, CompleteMarkerFileName))
-                    continue;
-                files++;
-                if (!expected.TryGetValue(info.FullName, out var entry) || ((FileInfo)info).Length != entry.Length)
-                    return false;
-                var crc = new System.IO.Hashing.Crc32();
-                using var stream = new FileStream(info.FullName, FileMode.Open, FileAccess.Read, FileShare.Read);
-                int read;
-                while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
-                    crc.Append(buffer.AsSpan(0, read));
-                if (crc.GetCurrentHashAsUInt32() != entry.Crc32)
-                    return false;
-            }
-            return files == expected.Count;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or ArchiveRejectedException)
-        {
-            return false;
-        }
-    }
 
     private static void ExtractInto(string archivePath, string destination, ZipExtractionLimits limits)
     {
@@ -274,7 +222,7 @@ public static class SafeZipExtractor
         return written;
     }
 
-    private static string ResolveEntryPath(string archivePath, ZipArchiveEntry entry, string rootWithSeparator)
+    internal static string ResolveEntryPath(string archivePath, ZipArchiveEntry entry, string rootWithSeparator)
     {
         string name = entry.FullName;
         if (name.Length == 0)
