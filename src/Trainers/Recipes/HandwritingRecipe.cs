@@ -9,8 +9,8 @@ namespace MLNet.Siamese;
 /// <summary>
 /// Handwritten characters, signatures' strokes, symbols: the recipe measured on Omniglot (README figures). Every drawing
 /// is decoded at twice the network's size, centred on its ink's centre of mass and scaled to a fixed spread (moment
-/// normalization), trains with its rotations and its mirror image as new classes, in prototypical episodes drawn within
-/// one group (alphabet) when the data has groups, and is embedded as the mean over nine fixed views when scoring. Dark ink
+/// normalization), trains with its rotations and its mirror image as new classes, with the multi-similarity loss on
+/// batches of 30 classes x 4 drawings drawn within one group (alphabet) when the data has groups, and is embedded as the mean over nine fixed views when scoring. Dark ink
 /// on a light background is inverted automatically. Not for photos or faces: a mirrored face is the same person.
 /// </summary>
 /// <remarks>How each value was chosen is in docs/experiments.md (held-out characters of the training alphabets).</remarks>
@@ -28,14 +28,14 @@ public sealed class HandwritingRecipe : SiameseRecipe
     /// <summary>Radius of gyration of the ink after moment normalization, as a fraction of the side.</summary>
     public const double Spread = 0.25;
 
-    /// <summary>Training iterations (prototypical episodes).</summary>
+    /// <summary>Training iterations (batches of 30 classes x 4 drawings).</summary>
     public const int Iterations = 4000;
 
     /// <inheritdoc/>
     public override string Name => "handwriting";
 
     /// <inheritdoc/>
-    public override string Description => "handwritten characters and symbols: moment normalization, rotated and mirrored classes as new classes, 9 test-time views, automatic inversion";
+    public override string Description => "handwritten characters and symbols: moment normalization, rotated and mirrored classes as new classes, multi-similarity loss, 9 test-time views, automatic inversion";
 
     /// <inheritdoc/>
     public override SiameseTrainerOptions CreateOptions(int? imageSize = null, bool inputSizeFixed = false)
@@ -56,7 +56,7 @@ public sealed class HandwritingRecipe : SiameseRecipe
                 InputNormalization = new MomentNormalization(Spread, side, side),
                 TestTimeViews = EmbeddingView.Standard,
             },
-            Loss = SiameseLoss.Prototypical,
+            Loss = SiameseLoss.MultiSimilarity,   // P x K batches of 30 classes x 4 drawings, drawn as episodes are
             Ways = 30,
             Shots = 1,
             Queries = 3,

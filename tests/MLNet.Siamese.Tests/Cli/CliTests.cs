@@ -69,7 +69,7 @@ public sealed class CliTests
         _train.AssertSuccess();
         var info = ModelFiles.SiameseModelInfo.Read(new Microsoft.ML.MLContext(), _model);
         Assert.AreEqual("compact", info.NetworkName);
-        Assert.AreEqual("Prototypical", info.Loss);
+        Assert.AreEqual("MultiSimilarity", info.Loss, "the handwriting recipe's loss");
         using (var trained = JsonDocument.Parse(_train.Out))
             Assert.AreEqual(trained.RootElement.GetProperty("threshold").GetDouble(), info.Threshold!.Value, 1e-6);
         Assert.IsTrue(info.InputColumns.Any(c => c.StartsWith("LeftImagePath", StringComparison.Ordinal)), string.Join(", ", info.InputColumns));
@@ -79,7 +79,7 @@ public sealed class CliTests
         json.AssertSuccess();
         using var doc = JsonDocument.Parse(json.Out);
         Assert.AreEqual("compact", doc.RootElement.GetProperty("network").GetString());
-        Assert.AreEqual("Prototypical", doc.RootElement.GetProperty("loss").GetString());
+        Assert.AreEqual("MultiSimilarity", doc.RootElement.GetProperty("loss").GetString());
 
         string notAModel = _temp.Combine("not-a-model.zip");
         File.WriteAllText(notAModel, "plain text");
