@@ -82,7 +82,7 @@ public sealed class GalleryEmbedder
         var loaded = SiameseModelFile.Load(context, path, out var schema);
         if (schema is null || schema.Count == 0)
             throw new InvalidDataException($"Model file '{path}' was saved without its input schema; cannot tell what it takes.");
-        var onnx = ModelZipOnnx.ReadAll(path);
+        var onnx = MLNet.Siamese.ModelFiles.OnnxZipEntries.Read(path).Select(m => m.Model).ToList();
         if (onnx.Count == 0)
             throw new InvalidDataException($"Model file '{path}' holds no ONNX model: it is not an MLNet.Siamese model.");
         var parts = Flatten(loaded).ToList();

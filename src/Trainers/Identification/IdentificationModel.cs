@@ -106,7 +106,7 @@ public sealed class IdentificationModel : ITransformer
     public static IdentificationModel Load(MLContext context, string path)
     {
         var embedder = GalleryEmbedder.FromFile(context, path);
-        var onnx = ModelZipOnnx.ReadAll(path);
+        var onnx = MLNet.Siamese.ModelFiles.OnnxZipEntries.Read(path).Select(m => m.Model).ToList();
         var found = GalleryGraphReader.TryRead(onnx[^1])
             ?? throw new InvalidDataException($"Model file '{path}' is not an identifier (it holds no gallery); enrol one with 'Enroll'.");
         return new IdentificationModel(embedder, found.Gallery, found.Settings);
@@ -120,7 +120,7 @@ public sealed class IdentificationModel : ITransformer
         if (!File.Exists(path)) return false;
         try
         {
-            var onnx = ModelZipOnnx.ReadAll(path);
+            var onnx = MLNet.Siamese.ModelFiles.OnnxZipEntries.Read(path).Select(m => m.Model).ToList();
             return onnx.Count > 0 && GalleryGraphReader.TryRead(onnx[^1]) is not null;
         }
         catch (InvalidDataException)

@@ -4,7 +4,7 @@ namespace MLNet.Siamese.ModelFiles;
 
 /// <summary>
 /// The ONNX models inside an ML.NET model zip: ML.NET stores each in an entry whose name ends with <c>OnnxModel</c>, as
-/// a 32-bit length followed by the serialized <c>ModelProto</c>.
+/// a length prefix (32- or 64-bit) followed by the serialized <c>ModelProto</c>. In entry order, which is pipeline order.
 /// </summary>
 internal static class OnnxZipEntries
 {
@@ -25,8 +25,9 @@ internal static class OnnxZipEntries
             var bytes = new byte[entry.Length];
             using (var stream = entry.Open())
                 stream.ReadExactly(bytes);
-            bool prefixed = bytes.Length >= 4 && BitConverter.ToInt32(bytes, 0) == bytes.Length - 4;
-            models.Add((entry.FullName, prefixed ? bytes[4..] : bytes));
+            int prefix = bytes.Length >= 4 && BitConverter.ToInt32(bytes, 0) == bytes.Length - 4 ? 4
+                : bytes.Length >= 8 && BitConverter.ToInt64(bytes, 0) == bytes.Length - 8 ? 8 : 0;
+            models.Add((entry.FullName, bytes[prefix..]));
         }
         return models;
     }
