@@ -38,9 +38,9 @@ public static class SiameseCli
     public static RootCommand CreateRootCommand(TextWriter stdout, TextWriter stderr)
     {
 #if SIAMESE_SCORING_ONLY
-        var root = new RootCommand("Siamese networks on ML.NET, scoring-only edition (no libtorch; train with MLNet.Siamese.Cli): evaluate, one-shot test, embed and search.");
+        var root = new RootCommand("Siamese networks on ML.NET, scoring-only edition (no libtorch; train with MLNet.Siamese.Cli): evaluate, one-shot test, embed, search and identify.");
 #else
-        var root = new RootCommand("Siamese networks on ML.NET: train, evaluate, one-shot test, embed and search.");
+        var root = new RootCommand("Siamese networks on ML.NET: train, evaluate, one-shot test, embed, search and identify.");
 #endif
 #if !SIAMESE_SCORING_ONLY
         root.Subcommands.Add(TrainCommand.Create(stdout, stderr));
@@ -50,12 +50,9 @@ public static class SiameseCli
         root.Subcommands.Add(EmbedCommand.Create(stdout, stderr));
         root.Subcommands.Add(SearchCommand.Create(stdout, stderr));
         root.Subcommands.Add(InfoCommand.Create(stdout, stderr));
-#if !SIAMESE_SCORING_ONLY
-        // Identification builds its gallery graph with the trainer library's ONNX writer: full edition only, for now.
         root.Subcommands.Add(EnrollCommand.Create(stdout, stderr));
         root.Subcommands.Add(IdentifyCommand.Create(stdout, stderr));
         root.Subcommands.Add(EvaluateIdentificationCommand.Create(stdout, stderr));
-#endif
         return root;
     }
 

@@ -37,7 +37,8 @@ internal static class EnrollCommand
             if (!File.Exists(modelPath))
                 throw new CliUsageException($"--model '{modelPath}' does not exist.");
             string outPath = Path.GetFullPath(parse.GetValue(output)!);
-            var ml = new MLContext(seed: TrainDefaults.Seed);
+            using var temp = CliTempFolder.Create();
+            var ml = new MLContext(seed: TrainDefaults.Seed) { TempFilePath = temp.Path };
             var sources = parse.GetValue(gallery) ?? [];
             var removed = parse.GetValue(remove) ?? [];
 

@@ -39,7 +39,8 @@ internal static class EvaluateIdentificationCommand
             if (!(rate >= 0 && rate <= 1))
                 throw new CliUsageException($"--far must be between 0 and 1 (got {rate.ToString(CultureInfo.InvariantCulture)}).");
             CommonOptions.Positive("--shots", parse.GetValue(shots));
-            var ml = new MLContext(seed: parse.GetValue(seed));
+            using var temp = CliTempFolder.Create();
+            var ml = new MLContext(seed: parse.GetValue(seed)) { TempFilePath = temp.Path };
             string modelPath = parse.GetValue(model)!;
             if (!File.Exists(modelPath))
                 throw new CliUsageException($"--model '{modelPath}' does not exist.");

@@ -31,7 +31,8 @@ internal static class IdentifyCommand
                 throw new CliUsageException($"--model '{modelPath}' does not exist.");
             if (!IdentificationModel.IsIdentifierFile(modelPath))
                 throw new CliUsageException($"--model '{modelPath}' is not an identifier zip; make one with 'siamese enroll'.");
-            var ml = new MLContext(seed: TrainDefaults.Seed);
+            using var temp = CliTempFolder.Create();
+            var ml = new MLContext(seed: TrainDefaults.Seed) { TempFilePath = temp.Path };
             var identifier = IdentificationModel.Load(ml, modelPath);
             if (parse.GetValue(k) is int count)
             {

@@ -21,6 +21,14 @@ internal static class BackboneFeaturizer
     /// <summary>The featurizing chain for one or more (output features, input image path) column pairs.</summary>
     public static EstimatorChain<ITransformer> CreateEstimator(MLContext context, PretrainedBackbone backbone, string? imageFolder,
         params InputOutputColumnPair[] columns)
+        => CreateEstimator(context, backbone, imageFolder, loadImages: true, columns);
+
+    /// <summary>
+    /// The featurizing chain; with <paramref name="loadImages"/> false the input columns already hold decoded images
+    /// (<c>MLImage</c>, from ML.NET's LoadImages) and the chain starts at ResizeImages.
+    /// </summary>
+    public static EstimatorChain<ITransformer> CreateEstimator(MLContext context, PretrainedBackbone backbone, string? imageFolder,
+        bool loadImages, params InputOutputColumnPair[] columns)
     {
         string models = backbone.ResolveModelDirectory();
         string main = Path.Combine(models, "ResNet18Onnx", "ResNet18.onnx");
@@ -34,9 +42,14 @@ internal static class BackboneFeaturizer
         foreach (var pair in columns)
         {
             string output = pair.OutputColumnName;
+            string resizeInput = pair.InputColumnName;
+            if (loadImages)
+            {
+                chain = chain.Append<ITransformer>(images.LoadImages(output, folder, pair.InputColumnName));
+                resizeInput = output;
+            }
             chain = chain
-                .Append<ITransformer>(images.LoadImages(output, folder, pair.InputColumnName))
-                .Append<ITransformer>(images.ResizeImages(output, backbone.ImageSize, backbone.ImageSize, output, ImageResizingEstimator.ResizingKind.IsoCrop, ImageResizingEstimator.Anchor.Center))
+                .Append<ITransformer>(images.ResizeImages(output, backbone.ImageSize, backbone.ImageSize, resizeInput, ImageResizingEstimator.ResizingKind.IsoCrop, ImageResizingEstimator.Anchor.Center))
                 .Append<ITransformer>(images.ExtractPixels(output, output, ImagePixelExtractingEstimator.ColorBits.Rgb, interleavePixelColors: false))
                 .Append<ITransformer>(images.DnnFeaturizeImage(output, m => m.ModelSelector.ResNet18(context, m.OutputColumn, m.InputColumn, models), output));
         }

@@ -53,6 +53,7 @@ public sealed class GalleryEmbedder
     /// <summary>SHA-256 (hex) of the network (specification and weights): two embedders with the same fingerprint embed identically.</summary>
     public string Fingerprint { get; }
 
+#if !SIAMESE_SCORING_ONLY
     /// <summary>The embedder of a trained model.</summary>
     /// <param name="context">The ML.NET context.</param>
     /// <param name="model">The model.</param>
@@ -65,6 +66,7 @@ public sealed class GalleryEmbedder
         return new GalleryEmbedder(context, Flatten(model.Embedder), model.EmbedderInputSchema, input, model.EmbeddingDimension,
             EmbedderNetwork.Fingerprint(model.EmbedderOnnx.Span, "The model's embedder"));
     }
+#endif
 
     /// <summary>
     /// The embedder in a saved model zip: a pair scorer (inputs Left*/Right*: the left branch and its preprocessing are

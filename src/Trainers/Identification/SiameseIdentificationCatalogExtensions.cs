@@ -1,12 +1,15 @@
 using Microsoft.ML;
 using MLNet.Siamese.Identification;
+#if !SIAMESE_SCORING_ONLY
 using MLNet.Siamese.Trainers;
+#endif
 
 namespace MLNet.Siamese;
 
 /// <summary>Adds identification to <see cref="SiameseCatalog"/>: enrol a gallery through a trained model's embedder.</summary>
 public static class SiameseIdentificationCatalogExtensions
 {
+#if !SIAMESE_SCORING_ONLY
     /// <summary>
     /// Embeds the gallery with <paramref name="model"/>'s embedder, calibrates the unknown threshold, and returns the
     /// identifier (embedder + gallery head) as an ML.NET transformer.
@@ -23,6 +26,7 @@ public static class SiameseIdentificationCatalogExtensions
         ArgumentNullException.ThrowIfNull(catalog);
         return Identifiers.Enroll(GalleryEmbedder.FromModel(catalog.Context, model), gallery, options ?? new EnrollmentOptions());
     }
+#endif
 
     /// <summary>Enrols a gallery through an embedder (for example one read from a saved zip with <see cref="GalleryEmbedder.FromFile"/>).</summary>
     /// <param name="catalog">The catalog.</param>

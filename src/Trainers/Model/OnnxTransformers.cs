@@ -25,6 +25,14 @@ internal static class OnnxTransformers
         return builder.ToSchema();
     }
 
+    /// <summary>A schema of image columns (ML.NET's <c>MLImage</c>, of any size), as LoadImages makes them.</summary>
+    public static DataViewSchema ImageSchema(params string[] columns)
+    {
+        var builder = new DataViewSchema.Builder();
+        foreach (var name in columns) builder.AddColumn(name, new Microsoft.ML.Transforms.Image.ImageDataViewType());
+        return builder.ToSchema();
+    }
+
     /// <summary>An empty data view of <paramref name="schema"/>, to fit transformers on.</summary>
     public static IDataView Empty(DataViewSchema schema) => new EmptyDataView(schema);
 

@@ -52,32 +52,35 @@ public sealed class SiameseModel : ITransformer, IDisposable
         else
         {
             string image = images.ImageColumnName;
-            EmbedderInputSchema = OnnxTransformers.TextSchema(image);
-            PairScorerInputSchema = OnnxTransformers.TextSchema("Left" + image, "Right" + image);
-            Embedder = CreateImageEmbedderEstimator(context, image, featureColumnName, images.Preprocessing, images.Backbone)
+            EmbedderInputSchema = images.Decoded ? OnnxTransformers.ImageSchema(image) : OnnxTransformers.TextSchema(image);
+            PairScorerInputSchema = images.Decoded ? OnnxTransformers.ImageSchema("Left" + image, "Right" + image) : OnnxTransformers.TextSchema("Left" + image, "Right" + image);
+            Embedder = CreateImageEmbedderEstimator(context, image, featureColumnName, images)
                 .Append(context.Transforms.ApplyOnnxModel(new MemoryStream(_embedderOnnx)))
                 .Fit(OnnxTransformers.Empty(EmbedderInputSchema));
-            PairScorer = ImageFeatures(context, images.Preprocessing, images.Backbone,
+            PairScorer = ImageFeatures(context, images,
                     new InputOutputColumnPair(LeftFeatureColumnName, "Left" + image), new InputOutputColumnPair(RightFeatureColumnName, "Right" + image))
                 .Append(context.Transforms.ApplyOnnxModel(new MemoryStream(_pairScorerOnnx)))
                 .Fit(OnnxTransformers.Empty(PairScorerInputSchema));
         }
     }
 
-    /// <summary>The image preprocessing of an image model's embedder: image paths to the network's features.</summary>
+    /// <summary>The image preprocessing of an image model's embedder: image paths (or decoded images) to the network's features.</summary>
     /// <param name="context">The ML.NET context.</param>
-    /// <param name="imageColumnName">Input column of image paths.</param>
+    /// <param name="imageColumnName">Input column of image paths or decoded images.</param>
     /// <param name="featureColumnName">Output column of features.</param>
-    /// <param name="preprocessing">Decoding options.</param>
-    /// <param name="backbone">The pretrained backbone whose features the network takes, or null for decoded pixels.</param>
+    /// <param name="images">Decoding options, backbone, and whether the column holds decoded images.</param>
     /// <returns>The estimator chain.</returns>
-    internal static EstimatorChain<ITransformer> CreateImageEmbedderEstimator(MLContext context, string imageColumnName, string featureColumnName, ImagePreprocessingOptions preprocessing, PretrainedBackbone? backbone = null)
-        => ImageFeatures(context, preprocessing, backbone, new InputOutputColumnPair(featureColumnName, imageColumnName));
+    internal static EstimatorChain<ITransformer> CreateImageEmbedderEstimator(MLContext context, string imageColumnName, string featureColumnName, ImageInput images)
+        => ImageFeatures(context, images, new InputOutputColumnPair(featureColumnName, imageColumnName));
 
-    /// <summary>Image paths to the network's input: decoded pixels, or a pretrained backbone's features.</summary>
-    private static EstimatorChain<ITransformer> ImageFeatures(MLContext context, ImagePreprocessingOptions preprocessing, PretrainedBackbone? backbone, params InputOutputColumnPair[] columns)
-        => backbone is null ? ImagePreprocessing.CreateEstimator(context, preprocessing, columns)
-            : BackboneFeaturizer.CreateEstimator(context, backbone, preprocessing.ImageFolder, columns);
+    /// <summary>Image paths or decoded images to the network's input: pixels, or a pretrained backbone's features.</summary>
+    internal static EstimatorChain<ITransformer> ImageFeatures(MLContext context, ImageInput images, params InputOutputColumnPair[] columns)
+        => (images.Backbone, images.Decoded) switch
+        {
+            (null, false) => ImagePreprocessing.CreateEstimator(context, images.Preprocessing, columns),
+            (null, true) => ImagePreprocessing.CreateEstimatorFromImages(context, images.Preprocessing, columns),
+            ({ } backbone, bool decoded) => BackboneFeaturizer.CreateEstimator(context, backbone, images.Preprocessing.ImageFolder, loadImages: !decoded, columns),
+        };
 
     /// <summary>
     /// For a model trained from image files (<see cref="SiameseTrainerOptions.ImageColumnName"/>): the image column and
@@ -181,11 +184,14 @@ public sealed class SiameseModel : ITransformer, IDisposable
     }
 }
 
-/// <summary>The image input of a <see cref="SiameseModel"/> trained from image files.</summary>
-/// <param name="ImageColumnName">Column of image paths the embedder reads.</param>
+/// <summary>The image input of a <see cref="SiameseModel"/> trained from images.</summary>
+/// <param name="ImageColumnName">Column the embedder reads: image paths, or decoded images when <paramref name="Decoded"/>.</param>
 /// <param name="Preprocessing">How images are decoded (without a backbone), and the folder relative paths are resolved against.</param>
 /// <param name="Backbone">The frozen pretrained network whose features the Siamese network takes, or null when it takes the decoded pixels.</param>
-public sealed record ImageInput(string ImageColumnName, ImagePreprocessingOptions Preprocessing, PretrainedBackbone? Backbone = null);
+/// <param name="Decoded">True when the column holds images already decoded by ML.NET's <c>LoadImages</c> (<c>MLImage</c>)
+/// instead of paths: the model's pipeline then starts at ResizeImages, and a <c>LoadImages</c> before it in the user's
+/// pipeline (saved with it) reads the files.</param>
+public sealed record ImageInput(string ImageColumnName, ImagePreprocessingOptions Preprocessing, PretrainedBackbone? Backbone = null, bool Decoded = false);
 
 /// <summary>Input row of an image pair scorer for <c>PredictionEngine</c> (default column names).</summary>
 public sealed class ImagePair

@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace MLNet.Siamese.Networks;
 
 /// <summary>
@@ -36,31 +34,6 @@ public sealed record MomentNormalization(double Spread = 0.22, int OutputHeight 
     /// <summary>Added to the ink mass before dividing by it, so a blank image gives centre 0.</summary>
     public const float MassEpsilon = 1e-6f;
 
-    /// <summary>
-    /// Measures each image of a batch: the centre of mass of its ink in normalized coordinates ([-1, 1], the convention
-    /// of <c>affine_grid</c>, align_corners false) and the zoom that brings its radius of gyration to <see cref="Spread"/>.
-    /// </summary>
-    /// <param name="images">Images (N, C, H, W); the channels' values are summed as ink.</param>
-    /// <returns>Centre (N, 1, 1, 2), x then y, and zoom (N, 1, 1, 1).</returns>
-    public (Tensor Centre, Tensor Zoom) Measure(Tensor images)
-    {
-        using var scope = NewDisposeScope();
-        long h = images.shape[2], w = images.shape[3];
-        var ink = nn.functional.relu(images);
-        var xs = Coordinates(w, images.device).view(1, 1, 1, w);
-        var ys = Coordinates(h, images.device).view(1, 1, h, 1);
-        long[] axes = [1, 2, 3];
-        var mass = ink.sum(axes, keepdim: true) + MassEpsilon;
-        var cx = (ink * xs).sum(axes, keepdim: true) / mass;
-        var cy = (ink * ys).sum(axes, keepdim: true) / mass;
-        var dx = xs - cx;
-        var dy = ys - cy;
-        var radius2 = (ink * (dx * dx + dy * dy)).sum(axes, keepdim: true) / mass;
-        var zoom = (radius2.sqrt() * (float)(1 / (2 * Spread))).clamp(MinZoom, MaxZoom);
-        var centre = cat([cx, cy], 3);
-        return (centre.MoveToOuterDisposeScope(), zoom.MoveToOuterDisposeScope());
-    }
-
     /// <summary>Pixel centres in normalized coordinates: (2i + 1) / n - 1.</summary>
     /// <param name="n">Pixels along the axis.</param>
     /// <returns>n values.</returns>
@@ -81,6 +54,4 @@ public sealed record MomentNormalization(double Spread = 0.22, int OutputHeight 
         if (OutputHeight < 0 || OutputWidth < 0)
             throw new InvalidOperationException($"Network '{network}': InputNormalization output size {OutputHeight}x{OutputWidth} is negative; use 0 for the input's size.");
     }
-
-    private static Tensor Coordinates(long n, Device device) => tensor(PixelCentres((int)n), device: device);
 }

@@ -105,8 +105,8 @@ internal sealed class NetworkGraphWriter
     /// Writes the <see cref="MomentNormalization"/> of an (N, C, H, W) image batch, composed with each test-time view
     /// (or with the unchanged image when there are none): the ink's centre of mass and zoom per image, then one
     /// GridSample per view whose grid is the view's constant grid scaled by the zoom and moved to the centre, stacked
-    /// view after view into (V*N, C, H, W). The arithmetic is that of <see cref="MomentNormalization.Measure"/> and
-    /// <see cref="EmbeddingNetwork"/>, operation for operation.
+    /// view after view into (V*N, C, H, W). The arithmetic is that of <c>MomentMeasurement.Measure</c> and
+    /// <c>EmbeddingNetwork</c>, operation for operation.
     /// </summary>
     private string WriteNormalizedViews(OnnxGraphBuilder graph, MomentNormalization normalization, IReadOnlyList<EmbeddingView>? views, string image, string prefix)
     {

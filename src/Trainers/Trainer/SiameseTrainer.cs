@@ -69,7 +69,9 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
         const string what = "Siamese trainer";
         TorchRuntime.EnsureAvailable();
         NativeMemoryTuning.Apply();
-        var preprocessing = _options.ImageColumnName is not null && !pairsMode ? ResolvePreprocessing(input) : _options.ResolvePreprocessing();
+        bool decoded = _options.ImageColumnName is not null && !pairsMode && DecodedImageReader.HoldsImages(input, _options.ImageColumnName);
+        var preprocessing = _options.ImageColumnName is not null && !pairsMode ? ResolvePreprocessing(input, decoded) : _options.ResolvePreprocessing();
+        var imageInput = _options.ImageColumnName is not null && !pairsMode ? new ImageInput(_options.ImageColumnName, preprocessing, _options.Backbone, decoded) : null;
         CheckBackbone(spec, pairsMode);
         var featurizing = TimeSpan.Zero;   // backbone: time spent computing features of the training and validation images
         Func<IReadOnlyList<string>, float[]>? featurize = _options.Backbone is { } backbone
@@ -98,7 +100,7 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
         {
             items = _options.ImageColumnName is null
                 ? TrainingData.ReadItems(input, _options.FeatureColumnName, _options.LabelColumnName, _options.GroupColumnName, spec.InputSize, what)
-                : TrainingData.ReadImages(_context, input, _options.ImageColumnName, _options.LabelColumnName, _options.GroupColumnName, preprocessing, spec.InputSize, what, featurize);
+                : ReadImages(input, imageInput!, _options.GroupColumnName, spec.InputSize, what, featurize, ref featurizing);
             if (_options.ValidationData is null && _options.ValidationClassFraction > 0)
             {
                 beforeHoldOut = items;
@@ -124,7 +126,7 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
         TrainingData? validation = heldOut ?? (_options.ValidationData is null ? null
             : _options.ImageColumnName is null
                 ? TrainingData.ReadItems(_options.ValidationData, _options.FeatureColumnName, _options.LabelColumnName, null, spec.InputSize, "Siamese trainer validation data")
-                : TrainingData.ReadImages(_context, _options.ValidationData, _options.ImageColumnName, _options.LabelColumnName, null, preprocessing, spec.InputSize, "Siamese trainer validation data", featurize));
+                : ReadImages(_options.ValidationData, imageInput!, null, spec.InputSize, "Siamese trainer validation data", featurize, ref featurizing));
         if (validation is not null) items = null;  // not needed for calibration: let the garbage collector have it
 
         var device = TrainingDevice.Resolve(_options.Device, _context.GpuDeviceId, _context.FallbackToCpu);
@@ -193,8 +195,7 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
             FeaturizationTime = featurizing,
         };
         string featureColumn = pairsMode ? "Features" : _options.FeatureColumnName;
-        var images = !pairsMode && _options.ImageColumnName is not null ? new ImageInput(_options.ImageColumnName, preprocessing, _options.Backbone) : null;
-        return new SiameseModel(_context, spec, weights, scoring, featureColumn, summary, images);
+        return new SiameseModel(_context, spec, weights, scoring, featureColumn, summary, imageInput);
     }
 
     /// <summary>The output schema of the model: the input plus an <c>Embedding</c> vector column.</summary>
@@ -209,7 +210,8 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
             var image = inputSchema.FirstOrDefault(c => c.Name == _options.ImageColumnName);
             if (image.Name is null)
                 throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Siamese trainer: image column '{_options.ImageColumnName}' not found.");
-            return SiameseModel.CreateImageEmbedderEstimator(_context, _options.ImageColumnName, _options.FeatureColumnName, _options.ResolvePreprocessing(), _options.Backbone)
+            var images = new ImageInput(_options.ImageColumnName, _options.ResolvePreprocessing(), _options.Backbone, DecodedImageReader.HoldsImages(image));
+            return SiameseModel.CreateImageEmbedderEstimator(_context, _options.ImageColumnName, _options.FeatureColumnName, images)
                 .Append(_context.Transforms.Concatenate(SiameseModel.EmbeddingColumnName, _options.FeatureColumnName)).GetOutputSchema(inputSchema);
         }
         var column = inputSchema.FirstOrDefault(c => c.Name == featureColumn);
@@ -225,17 +227,31 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
     /// The preprocessing of this run: <see cref="SiameseTrainerOptions.ResolvePreprocessing"/>, inverted when
     /// <see cref="SiameseTrainerOptions.AutoInvert"/> finds dark ink on a light background in a sample of the images.
     /// </summary>
-    private ImagePreprocessingOptions ResolvePreprocessing(IDataView input)
+    private ImagePreprocessingOptions ResolvePreprocessing(IDataView input, bool decoded)
     {
         var preprocessing = _options.ResolvePreprocessing();
         if (!_options.AutoInvert || _options.Backbone is not null)
             return preprocessing;
-        var paths = TrainingData.ReadPaths(input, _options.ImageColumnName!, preprocessing.ImageFolder, "Siamese trainer");
-        double mean = InkPolarity.MeanPixel(_context, paths, preprocessing);
+        double mean = decoded
+            ? DecodedImageReader.MeanPixel(_context, input, new ImageInput(_options.ImageColumnName!, preprocessing, null, Decoded: true), "Siamese trainer")
+            : InkPolarity.MeanPixel(_context, TrainingData.ReadPaths(input, _options.ImageColumnName!, preprocessing.ImageFolder, "Siamese trainer"), preprocessing);
         bool invert = InkPolarity.IsLightBackground(mean);
         using var channel = ((IHostEnvironment)_context).Register("SiameseTrainer").Start("Preprocessing");
-        channel.Info(MessageSensitivity.None, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Mean pixel of {Math.Min(paths.Count, InkPolarity.SampleSize)} sampled images {mean:F3}: {(invert ? "light background, inverting" : "dark background, not inverting")}.").Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal));
+        channel.Info(MessageSensitivity.None, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Mean pixel of up to {InkPolarity.SampleSize} sampled images {mean:F3}: {(invert ? "light background, inverting" : "dark background, not inverting")}.").Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal));
         return preprocessing with { Invert = invert };
+    }
+
+    /// <summary>Image items: paths decoded (or featurized) by the library, or images decoded by a LoadImages before the trainer.</summary>
+    private TrainingData ReadImages(IDataView data, ImageInput images, string? groupColumn, int expectedSize, string what,
+        Func<IReadOnlyList<string>, float[]>? featurize, ref TimeSpan featurizing)
+    {
+        if (!DecodedImageReader.HoldsImages(data, images.ImageColumnName))
+            return TrainingData.ReadImages(_context, data, images.ImageColumnName, _options.LabelColumnName, groupColumn, images.Preprocessing, expectedSize, what, featurize);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var read = DecodedImageReader.Read(_context, data, images with { Decoded = true }, _options.LabelColumnName, groupColumn, expectedSize, what);
+        if (images.Backbone is not null)
+            featurizing += clock.Elapsed;
+        return read;
     }
 
     /// <summary>The network of an objective that compares by cosine ends in an L2 normalization (added unless it already does).</summary>

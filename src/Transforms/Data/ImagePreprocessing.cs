@@ -35,6 +35,23 @@ public static class ImagePreprocessing
     /// <returns>The estimator chain.</returns>
     public static EstimatorChain<ITransformer> CreateEstimator(MLContext mlContext, ImagePreprocessingOptions options,
         params InputOutputColumnPair[] columns)
+        => Build(mlContext, options, loadImages: true, columns);
+
+    /// <summary>
+    /// Builds the same chain for input columns that already hold decoded images (ML.NET's <c>MLImage</c>, as
+    /// <c>mlContext.Transforms.LoadImages</c> makes them): ResizeImages, ConvertToGrayscale (grayscale only) and
+    /// ExtractPixels, without LoadImages. <see cref="ImagePreprocessingOptions.ImageFolder"/> is not used.
+    /// </summary>
+    /// <param name="mlContext">The ML.NET context.</param>
+    /// <param name="options">Size, channels and inversion.</param>
+    /// <param name="columns">Pairs of output feature column and input image column.</param>
+    /// <returns>The estimator chain.</returns>
+    public static EstimatorChain<ITransformer> CreateEstimatorFromImages(MLContext mlContext, ImagePreprocessingOptions options,
+        params InputOutputColumnPair[] columns)
+        => Build(mlContext, options, loadImages: false, columns);
+
+    private static EstimatorChain<ITransformer> Build(MLContext mlContext, ImagePreprocessingOptions options, bool loadImages,
+        InputOutputColumnPair[] columns)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
         ArgumentNullException.ThrowIfNull(options);
@@ -53,9 +70,13 @@ public static class ImagePreprocessing
         {
             ArgumentNullException.ThrowIfNull(pair);
             string output = pair.OutputColumnName;
-            chain = chain
-                .Append<ITransformer>(images.LoadImages(output, folder, pair.InputColumnName))
-                .Append<ITransformer>(images.ResizeImages(output, options.Width, options.Height, output, ImageResizingEstimator.ResizingKind.Fill));
+            string resizeInput = pair.InputColumnName;
+            if (loadImages)
+            {
+                chain = chain.Append<ITransformer>(images.LoadImages(output, folder, pair.InputColumnName));
+                resizeInput = output;
+            }
+            chain = chain.Append<ITransformer>(images.ResizeImages(output, options.Width, options.Height, resizeInput, ImageResizingEstimator.ResizingKind.Fill));
             if (options.Channels == 1)
                 chain = chain.Append<ITransformer>(images.ConvertToGrayscale(output, output));
             var bits = options.Channels == 1 ? ImagePixelExtractingEstimator.ColorBits.Red : ImagePixelExtractingEstimator.ColorBits.Rgb;

@@ -40,7 +40,7 @@ public sealed class ToolPackageTests
         string siamese = Path.Combine(tools, OperatingSystem.IsWindows() ? "siamese.exe" : "siamese");
         var help = Run(siamese, "--help");
         Assert.AreEqual(0, help.Code, help.Output);
-        foreach (string command in new[] { "evaluate", "oneshot", "embed", "search" })
+        foreach (string command in new[] { "evaluate", "oneshot", "embed", "search", "info", "enroll", "identify", "evaluate-identification" })
             StringAssert.Contains(help.Output, command);
         Assert.DoesNotContain("  train ", help.Output, "the scoring-only tool has no train command");
         string store = Path.Combine(tools, ".store");
@@ -60,6 +60,17 @@ public sealed class ToolPackageTests
         var inProcess = CliRunner.Run("evaluate", "--model", model, "--data", data, "--label-depth", "2", "--pairs", "40", "--json");
         inProcess.AssertSuccess();
         Assert.AreEqual(inProcess.Out.Trim(), evaluate.StandardOutput.Trim(), "the installed tool scores exactly like the library");
+
+        // Identification without libtorch: enrol with the installed tool, identify with it and with the full tool.
+        string identifier = temp.Combine("identifier.zip");
+        var enroll = Run(siamese, "enroll", "--model", model, "--gallery", data, "--label-depth", "2", "--out", identifier);
+        Assert.AreEqual(0, enroll.Code, enroll.Output);
+        string query = Directory.GetFiles(data, "*.png", SearchOption.AllDirectories).Order(StringComparer.Ordinal).First();
+        var identify = Run(siamese, "identify", "--model", identifier, "--query", query, "--json");
+        Assert.AreEqual(0, identify.Code, identify.Output);
+        var identifyInProcess = CliRunner.Run("identify", "--model", identifier, "--query", query, "--json");
+        identifyInProcess.AssertSuccess();
+        Assert.AreEqual(identifyInProcess.Out.Trim(), identify.StandardOutput.Trim(), "the installed tool identifies exactly like the library");
         TestContext.WriteLine($"installed {Path.GetFileName(pointer)}: {DirectorySizeMegabytes(tools):F0} MB in the tool path");
     }
 

@@ -153,6 +153,26 @@ public sealed class PhotoBackboneTests
         Assert.AreEqual(1f, values[32], 1.5f / 255, "blue");
     }
 
+    /// <summary>An 8 x 8 CMYK JPEG (Adobe marker, as ImageMagick writes one) of the colour rgb(200, 40, 90).</summary>
+    private const string CmykJpeg =
+        "/9j/7gAOQWRvYmUAZAAAAAAC/9sAQwACAQEBAQECAQEBAgICAgIEAwICAgIFBAQDBAYFBgYGBQYGBgcJCAYHCQcGBggLCAkKCgoKCgYICwwLCgwJCgoK" +
+        "/9sAQwECAgICAgIFAwMFCgcGBwoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoK/8AAFAgACAAIBAERAAIRAQMR" +
+        "AQQRAP/EABUAAQEAAAAAAAAAAAAAAAAAAAYJ/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/EABUBAQEAAAAAAAAAAAAAAAAAAAQJ/8QAFBEBAAAAAAAAAAAA" +
+        "AAAAAAAAAP/aAA4EAQACEQMRBAAAPwBAQj2pA//Z";
+
+    [TestMethod]
+    public void ACmykJpegIsConvertedToRgb()
+    {
+        using var folder = new TempFolder();
+        string cmyk = folder.Combine("cmyk.jpg");
+        File.WriteAllBytes(cmyk, Convert.FromBase64String(CmykJpeg));
+        var values = ImagePreprocessing.DecodeToArray(new MLContext(), [cmyk], new ImagePreprocessingOptions { Width = 4, Height = 4, Channels = 3 });
+        // ImageMagick reads the file back as rgb(200, 39, 90): the decoder converts CMYK to RGB (documented conversion).
+        Assert.AreEqual(200 / 255f, values[0], 8f / 255, "red");
+        Assert.AreEqual(39 / 255f, values[16], 8f / 255, "green");
+        Assert.AreEqual(90 / 255f, values[32], 8f / 255, "blue");
+    }
+
     /// <summary>A 16-bit-per-channel RGB PNG filled with one colour.</summary>
     private static byte[] Png16(int width, int height, ushort r, ushort g, ushort b)
     {

@@ -108,6 +108,27 @@ public sealed class HostileCliInputTests
     }
 
     [TestMethod]
+    public void EmbedToAHardLinkOfItsModelLeavesTheModelIntact()
+    {
+        if (OperatingSystem.IsWindows())
+            Assert.Inconclusive("hard links are made with ln here");
+        string copy = _temp.Combine("model-linked-" + Guid.NewGuid().ToString("N")[..8] + ".zip");
+        File.Copy(_model, copy);
+        string link = copy + ".link";
+        using (var ln = System.Diagnostics.Process.Start("ln", [copy, link]))
+        {
+            ln.WaitForExit();
+            Assert.AreEqual(0, ln.ExitCode, "ln failed");
+        }
+        byte[] before = File.ReadAllBytes(copy);
+        // Another name for the same file is not refused (it is not the input's path), but the output is written to a new
+        // file that is renamed over that name: the model's own name keeps the model.
+        CliRunner.Run("embed", "--model", copy, "--data", _data, "--label-depth", "2", "--out", link).AssertSuccess();
+        CollectionAssert.AreEqual(before, File.ReadAllBytes(copy), "the model behind the other link is unchanged");
+        StringAssert.StartsWith(File.ReadAllText(link), "path,label,e0");
+    }
+
+    [TestMethod]
     public void TrainRefusesToWriteOverItsDataZip()
     {
         string zip = _temp.Combine("data-" + Guid.NewGuid().ToString("N")[..8] + ".zip");
