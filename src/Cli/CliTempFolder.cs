@@ -24,18 +24,27 @@ internal sealed class CliTempFolder : IDisposable
         return new CliTempFolder(path);
     }
 
-    /// <summary>Deletes the folder and everything in it (best effort: a file still open elsewhere is left).</summary>
+    /// <summary>
+    /// Deletes the folder and everything in it (best effort). ML.NET's ONNX transformers delete their own copies when
+    /// they are finalized, which can race with the recursive delete (a file vanishing mid-walk fails it), so the delete
+    /// is tried a few times.
+    /// </summary>
     public void Dispose()
     {
-        try
+        for (int attempt = 0; attempt < 5 && Directory.Exists(Path); attempt++)
         {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
+            try
+            {
+                Directory.Delete(Path, recursive: true);
+            }
+            catch (IOException)
+            {
+                Thread.Sleep(20);
+            }
+            catch (UnauthorizedAccessException)
+            {
+                return;
+            }
         }
     }
 }
