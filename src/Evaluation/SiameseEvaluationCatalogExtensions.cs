@@ -79,7 +79,7 @@ public static class SiameseEvaluationCatalogExtensions
         ArgumentNullException.ThrowIfNull(data);
         float[][] embeddings = DataViewColumns.ReadEmbeddings(data, embeddingColumnName, nameof(embeddingColumnName));
         string[] labels = DataViewColumns.ReadClassLabels(data, labelColumnName, nameof(labelColumnName));
-        string[]? groups = groupColumnName is null ? null : DataViewColumns.ReadClassLabels(data, groupColumnName, nameof(groupColumnName));
+        string[]? groups = groupColumnName is null ? null : DataViewColumns.ReadClassLabels(data, groupColumnName, nameof(groupColumnName), "group");
         return OneShotEvaluator.Evaluate(new EmbeddingMatcher(embeddings, distance, aggregation), labels, options, groups);
     }
 }

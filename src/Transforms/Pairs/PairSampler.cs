@@ -1,3 +1,5 @@
+using MLNet.Siamese.Classes;
+
 namespace MLNet.Siamese.Transforms;
 
 /// <summary>
@@ -17,7 +19,7 @@ internal static class PairSampler
     {
         int similar = SimilarCount(pairCount, similarFraction);
         int dissimilar = pairCount - similar;
-        var withTwoRows = classes.ClassesWithTwoRows();
+        var withTwoRows = classes.ClassesWithTwoRows;
         if (similar > 0 && withTwoRows.Length == 0)
         {
             throw new InvalidOperationException(

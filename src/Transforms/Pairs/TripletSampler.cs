@@ -1,3 +1,5 @@
+using MLNet.Siamese.Classes;
+
 namespace MLNet.Siamese.Transforms;
 
 /// <summary>
@@ -11,7 +13,7 @@ internal static class TripletSampler
     public static (int[] Anchor, int[] Positive, int[] Negative) Draw(ClassTable classes, int tripletCount, bool withinGroup,
         int seed, string labelColumn, string? groupColumn)
     {
-        var withTwoRows = classes.ClassesWithTwoRows();
+        var withTwoRows = classes.ClassesWithTwoRows;
         if (withTwoRows.Length == 0)
         {
             throw new InvalidOperationException(
