@@ -1,4 +1,5 @@
 using MLNet.Siamese.Classes;
+using MLNet.Siamese.Sampling;
 
 namespace MLNet.Siamese.Evaluation;
 
@@ -73,7 +74,7 @@ public static class OneShotEvaluator
             pools = [eligible];
         }
 
-        var random = new Random(options.Seed);
+        var random = new SiameseRandom(options.Seed);
         var perEpisode = new double[options.Episodes];
         long correct = 0, total = 0;
         var support = new IReadOnlyList<int>[ways];
@@ -108,12 +109,12 @@ public static class OneShotEvaluator
     }
 
     /// <summary>Draws <paramref name="count"/> distinct elements in random order (partial Fisher-Yates on a copy).</summary>
-    private static int[] SampleDistinct(IReadOnlyList<int> source, int count, Random random)
+    private static int[] SampleDistinct(IReadOnlyList<int> source, int count, SiameseRandom random)
     {
         int[] copy = source.ToArray();
         for (int i = 0; i < count; i++)
         {
-            int j = random.Next(i, copy.Length);
+            int j = i + random.Next(copy.Length - i);
             (copy[i], copy[j]) = (copy[j], copy[i]);
         }
         return copy[..count];

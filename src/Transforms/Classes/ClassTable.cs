@@ -197,38 +197,4 @@ internal sealed class ClassTable
 
     /// <summary>Whether the group of class <paramref name="c"/> holds at least one other class (needs groups).</summary>
     public bool HasOtherClassInGroup(int c) => GroupOfClass![c] >= 0 && ClassesOfGroup![GroupOfClass[c]].Length >= 2;
-
-    /// <summary>A uniformly drawn row of class <paramref name="c"/>.</summary>
-    public int DrawRow(Random random, int c) => RowsOfClass[c][random.Next(RowsOfClass[c].Length)];
-
-    /// <summary>Two different rows of class <paramref name="c"/>, drawn uniformly; the class must have two rows.</summary>
-    public (int First, int Second) DrawTwoRows(Random random, int c)
-    {
-        var rows = RowsOfClass[c];
-        int i = random.Next(rows.Length);
-        int j = random.Next(rows.Length - 1);
-        if (j >= i)
-        {
-            j++;
-        }
-
-        return (rows[i], rows[j]);
-    }
-
-    /// <summary>
-    /// A class other than <paramref name="c"/>, drawn uniformly from all classes, or from the classes of the group of
-    /// <paramref name="c"/> when <paramref name="withinGroup"/> is true.
-    /// </summary>
-    public int DrawOtherClass(Random random, int c, bool withinGroup)
-    {
-        if (withinGroup)
-        {
-            var inGroup = ClassesOfGroup![GroupOfClass![c]];
-            int k = random.Next(inGroup.Length - 1);
-            return inGroup[k >= IndexInGroup![c] ? k + 1 : k];
-        }
-
-        int other = random.Next(Count - 1);
-        return other >= c ? other + 1 : other;
-    }
 }

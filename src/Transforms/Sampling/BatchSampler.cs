@@ -1,17 +1,18 @@
 using MLNet.Siamese.Classes;
+
 namespace MLNet.Siamese.Sampling;
 
 /// <summary>A batch of pairs by item index: Left[i] and Right[i] with Similar[i] = 1 for the same class, else 0.</summary>
 /// <param name="Left">Left item indices.</param>
 /// <param name="Right">Right item indices.</param>
 /// <param name="Similar">1 for same-class pairs, 0 otherwise.</param>
-public sealed record PairBatch(long[] Left, long[] Right, float[] Similar);
+internal sealed record PairBatch(long[] Left, long[] Right, float[] Similar);
 
 /// <summary>A batch of triplets by item index.</summary>
 /// <param name="Anchor">Anchor items.</param>
 /// <param name="Positive">Items of the anchor's class (not the anchor itself).</param>
 /// <param name="Negative">Items of another class.</param>
-public sealed record TripletBatch(long[] Anchor, long[] Positive, long[] Negative);
+internal sealed record TripletBatch(long[] Anchor, long[] Positive, long[] Negative);
 
 /// <summary>
 /// An N-way K-shot episode: <see cref="Support"/> holds K items of each of the N classes (class-major), and
@@ -20,12 +21,18 @@ public sealed record TripletBatch(long[] Anchor, long[] Positive, long[] Negativ
 /// <param name="Support">Support items, ways * shots, class-major.</param>
 /// <param name="Query">Query items, ways * queries, class-major.</param>
 /// <param name="QueryTarget">Episode class (0..ways-1) of every query.</param>
-public sealed record Episode(long[] Support, long[] Query, long[] QueryTarget);
+internal sealed record Episode(long[] Support, long[] Query, long[] QueryTarget);
 
 /// <summary>
-/// Draws training batches by index, as the seeds' getSiameseBatch does: a class uniformly, then items uniformly
-/// within it, fresh for every iteration.
+/// The library's one sampler family: pairs, triplets, class batches and episodes drawn by row index from a
+/// <see cref="ClassTable"/> with a <see cref="SiameseRandom"/>, as the seeds' getSiameseBatch does: a class uniformly,
+/// then items uniformly within it. The trainer draws a fresh batch every iteration; the pair and triplet generators
+/// draw their whole set once.
 /// </summary>
+/// <remarks>
+/// "Within group": a group is drawn uniformly among the groups, then two different classes of it; the caller makes sure
+/// such a group exists (see the generators' checks), otherwise the draw would not end.
+/// </remarks>
 internal sealed class BatchSampler
 {
     private readonly ClassTable _index;
