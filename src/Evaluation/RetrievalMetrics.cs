@@ -32,14 +32,14 @@ public sealed class RetrievalMetrics
     public int SkippedQueryCount { get; private init; }
 
     /// <summary>The distance the neighbours were ranked by.</summary>
-    public EmbeddingDistance Distance { get; private init; }
+    public VectorDistance Distance { get; private init; }
 
     /// <summary>Computes the metrics for embeddings given as one array per item.</summary>
     /// <param name="embeddings">One embedding per item, all the same length.</param>
     /// <param name="labels">The class of each item.</param>
     /// <param name="distance">The distance to rank neighbours by.</param>
     /// <returns>The metrics.</returns>
-    public static RetrievalMetrics Compute(IReadOnlyList<float[]> embeddings, IReadOnlyList<int> labels, EmbeddingDistance distance = EmbeddingDistance.Euclidean)
+    public static RetrievalMetrics Compute(IReadOnlyList<float[]> embeddings, IReadOnlyList<int> labels, VectorDistance distance = VectorDistance.Euclidean)
         => Compute(EmbeddingMatrix.FromRows(embeddings, distance, nameof(embeddings)), ClassTable.From(labels, nameof(labels)));
 
     /// <summary>Computes the metrics for embeddings given as one array per item, with text labels.</summary>
@@ -47,7 +47,7 @@ public sealed class RetrievalMetrics
     /// <param name="labels">The class of each item.</param>
     /// <param name="distance">The distance to rank neighbours by.</param>
     /// <returns>The metrics.</returns>
-    public static RetrievalMetrics Compute(IReadOnlyList<float[]> embeddings, IReadOnlyList<string> labels, EmbeddingDistance distance = EmbeddingDistance.Euclidean)
+    public static RetrievalMetrics Compute(IReadOnlyList<float[]> embeddings, IReadOnlyList<string> labels, VectorDistance distance = VectorDistance.Euclidean)
         => Compute(EmbeddingMatrix.FromRows(embeddings, distance, nameof(embeddings)), ClassTable.From(labels, nameof(labels)));
 
     /// <summary>Computes the metrics for embeddings stored row-major in one flat array.</summary>
@@ -56,7 +56,7 @@ public sealed class RetrievalMetrics
     /// <param name="labels">The class of each item.</param>
     /// <param name="distance">The distance to rank neighbours by.</param>
     /// <returns>The metrics.</returns>
-    public static RetrievalMetrics Compute(ReadOnlySpan<float> embeddings, int dimension, IReadOnlyList<int> labels, EmbeddingDistance distance = EmbeddingDistance.Euclidean)
+    public static RetrievalMetrics Compute(ReadOnlySpan<float> embeddings, int dimension, IReadOnlyList<int> labels, VectorDistance distance = VectorDistance.Euclidean)
         => Compute(new EmbeddingMatrix(embeddings, dimension, distance, nameof(embeddings)), ClassTable.From(labels, nameof(labels)));
 
     /// <summary>Computes the metrics for embeddings stored row-major in one flat array, with text labels.</summary>
@@ -65,7 +65,7 @@ public sealed class RetrievalMetrics
     /// <param name="labels">The class of each item.</param>
     /// <param name="distance">The distance to rank neighbours by.</param>
     /// <returns>The metrics.</returns>
-    public static RetrievalMetrics Compute(ReadOnlySpan<float> embeddings, int dimension, IReadOnlyList<string> labels, EmbeddingDistance distance = EmbeddingDistance.Euclidean)
+    public static RetrievalMetrics Compute(ReadOnlySpan<float> embeddings, int dimension, IReadOnlyList<string> labels, VectorDistance distance = VectorDistance.Euclidean)
         => Compute(new EmbeddingMatrix(embeddings, dimension, distance, nameof(embeddings)), ClassTable.From(labels, nameof(labels)));
 
     private static RetrievalMetrics Compute(EmbeddingMatrix matrix, ClassTable classes)
