@@ -5,3 +5,10 @@ using System.Runtime.CompilerServices;
 
 // The identifier (Trainers/Identification) and the pretrained-backbone featurizer check image files as the library's own decoder does (Data/ImageFileCheck.cs).
 [assembly: InternalsVisibleTo("MLNet.Siamese.Trainers")]
+
+// The siamese tool (and its scoring-only build), the fuzz targets and the benchmarks are this repository's own programs: they reach plumbing that
+// users do not need (safe file output, the one sampler and random generator).
+[assembly: InternalsVisibleTo("siamese")]
+[assembly: InternalsVisibleTo("siamese-scoring")]
+[assembly: InternalsVisibleTo("MLNet.Siamese.Fuzz")]
+[assembly: InternalsVisibleTo("MLNet.Siamese.Bench")]

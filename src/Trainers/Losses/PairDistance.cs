@@ -7,7 +7,7 @@ namespace MLNet.Siamese.Losses;
 /// square root stays finite at 0; the cosine form is <see cref="Objectives.CosineLossSimilarity"/>, whose zero-vector
 /// behaviour (similarity 0, distance 1) is <see cref="VectorDistance"/>'s rule.
 /// </summary>
-public static class PairDistance
+internal static class PairDistance
 {
     /// <summary>Row-wise Euclidean distance sqrt(sum((a - b)^2) + 1e-12).</summary>
     /// <param name="a">Embeddings (N, D).</param>
