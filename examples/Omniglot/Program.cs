@@ -10,6 +10,7 @@ using MLNet.Siamese.Examples.Omniglot;
 using MLNet.Siamese.Trainers;
 using MLNet.Siamese.Transforms;
 using Microsoft.ML;
+using MLNet.Siamese.Examples.Shared;
 
 var settings = ExampleSettings.Parse(args);
 Directory.CreateDirectory(settings.OutputDirectory);
