@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.ML;
 using MLNet.Siamese.Data;
+using MLNet.Siamese.Examples.Shared;
 
 namespace MLNet.Siamese.Bench;
 

@@ -3,6 +3,7 @@ using Microsoft.ML;
 using MLNet.Siamese.Data;
 using MLNet.Siamese.Networks;
 using TorchSharp;
+using MLNet.Siamese.Examples.Shared;
 
 namespace MLNet.Siamese.Bench;
 

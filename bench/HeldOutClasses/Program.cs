@@ -36,7 +36,7 @@ double trainSeconds = clock.Elapsed.TotalSeconds;
 
 var embedded = model.Embedder.Transform(split.Test);
 var euclidean = ml.Siamese().EvaluateRetrieval(embedded);
-var cosine = ml.Siamese().EvaluateRetrieval(embedded, distance: EmbeddingDistance.Cosine);
+var cosine = ml.Siamese().EvaluateRetrieval(embedded, distance: VectorDistance.Cosine);
 string pairColumn = split.Side is null ? "ImagePath" : "Features";
 var pairs = ml.Siamese().GeneratePairs(new PairGeneratorOptions { ColumnsToPair = [pairColumn], PairCount = 2000, Seed = arguments.Seed + 100 })
     .Fit(split.Test).Transform(split.Test);

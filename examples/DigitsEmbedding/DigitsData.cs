@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Siamese;
 using MLNet.Siamese.Data;
+using MLNet.Siamese.Examples.Shared;
 
 namespace DigitsEmbedding;
 

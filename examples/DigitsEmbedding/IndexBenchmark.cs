@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MLNet.Siamese;
 using MLNet.Siamese.Index;
 
 namespace DigitsEmbedding;
@@ -14,7 +15,7 @@ internal static class IndexBenchmark
         var random = new Random(1);
         foreach (int items in new[] { 10_000, 100_000 })
             foreach (int dims in new[] { 64, 128 })
-                foreach (var distance in new[] { IndexDistance.Euclidean, IndexDistance.Cosine })
+                foreach (var distance in new[] { VectorDistance.Euclidean, VectorDistance.Cosine })
                 {
                     var index = new SimilarityIndex(dims, distance);
                     index.AddRange(Enumerable.Range(0, items).Select(i => ($"item{i}", $"c{i % 10}", Random(random, dims))));

@@ -6,6 +6,7 @@ using MLNet.Siamese;
 using MLNet.Siamese.Data;
 using MLNet.Siamese.Evaluation;
 using MLNet.Siamese.Trainers;
+using MLNet.Siamese.Examples.Shared;
 
 public static class FirstModel
 {

@@ -6,6 +6,7 @@ using Microsoft.ML.Data;
 using MLNet.Siamese;
 using MLNet.Siamese.Data;
 using MLNet.Siamese.Trainers;
+using MLNet.Siamese.Examples.Shared;
 
 public static class ImagePipeline
 {

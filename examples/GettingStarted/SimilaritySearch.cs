@@ -14,7 +14,7 @@ public static class SimilaritySearch
         // Embed the gallery with the trained model (any IDataView with the model's input column).
         float[][] embeddings = model.Transform(gallery).GetColumn<float[]>("Embedding").ToArray();
 
-        var index = new SimilarityIndex(model.EmbeddingDimension, IndexDistance.Euclidean);   // or IndexDistance.Cosine
+        var index = new SimilarityIndex(model.EmbeddingDimension, VectorDistance.Euclidean);   // or VectorDistance.Cosine
         index.AddRange(embeddings.Select((e, i) => ($"item-{i}", labels[i], e)));             // ids unique; all or nothing
         IReadOnlyList<SimilarityMatch> top = index.Search(queryEmbedding, k: 9);              // (Id, Label, Distance), nearest first
         IReadOnlyList<SimilarityMatch>[] many = index.SearchBatch(queryEmbeddings, k: 9);     // parallel over queries

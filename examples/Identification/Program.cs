@@ -15,6 +15,7 @@ using MLNet.Siamese.Evaluation;
 using MLNet.Siamese.Examples.Identification;
 using MLNet.Siamese.Identification;
 using MLNet.Siamese.Trainers;
+using MLNet.Siamese.Examples.Shared;
 
 int iterations = Argument(args, "--iterations", 500);
 int seed = Argument(args, "--seed", 1);

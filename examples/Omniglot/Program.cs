@@ -10,6 +10,7 @@ using MLNet.Siamese.Examples.Omniglot;
 using MLNet.Siamese.Trainers;
 using MLNet.Siamese.Transforms;
 using Microsoft.ML;
+using MLNet.Siamese.Examples.Shared;
 
 var settings = ExampleSettings.Parse(args);
 Directory.CreateDirectory(settings.OutputDirectory);
@@ -79,7 +80,7 @@ var alphabets = unseen.Select(e => e.Group).ToList();
 var episodes = new OneShotEpisodeOptions { Ways = 20, Shots = 1, Episodes = settings.Episodes, Seed = settings.Seed, SameGroup = true };
 var oneShot = OneShotEvaluator.Evaluate(new EmbeddingMatcher(embeddings), labels, episodes, alphabets);
 Console.WriteLine($"Unseen alphabets, 20-way 1-shot within-alphabet: accuracy {oneShot.Accuracy:P2} over {oneShot.Episodes} episodes (±{oneShot.ConfidenceInterval95:P2}), Euclidean distance as in training");
-var oneShotCosine = OneShotEvaluator.Evaluate(new EmbeddingMatcher(embeddings, EmbeddingDistance.Cosine), labels, episodes, alphabets);
+var oneShotCosine = OneShotEvaluator.Evaluate(new EmbeddingMatcher(embeddings, VectorDistance.Cosine), labels, episodes, alphabets);
 Console.WriteLine($"  the same episodes by cosine distance: {oneShotCosine.Accuracy:P2}");
 
 // 6. Pictures.

@@ -82,7 +82,7 @@ var peerTrainFeatures = Featurize(calibration.Select(e => e.ImagePath));
 var peerThreshold = (float)PairMetrics.Compute(trainPairs.Distances(peerTrainFeatures, Cosine), trainPairs.Same, higherScoreIsSimilar: false).BestThreshold;
 var peerFeatures = Featurize(unseenPaths);
 peer.Stop();
-var peerRetrieval = RetrievalMetrics.Compute(peerFeatures, unseenLabels, EmbeddingDistance.Cosine);
+var peerRetrieval = RetrievalMetrics.Compute(peerFeatures, unseenLabels, VectorDistance.Cosine);
 var peerDistances = pairs.Distances(peerFeatures, Cosine);
 var peerPairs = PairMetrics.Compute(peerDistances, pairs.Same, threshold: peerThreshold, higherScoreIsSimilar: false);
 

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLNet.Siamese.Classes;
 
 namespace MLNet.Siamese.Evaluation;
 
@@ -98,33 +99,22 @@ internal static class DataViewColumns
         return rows.ToArray();
     }
 
-    /// <summary>Class labels of any common type, as strings: text, key (its index), integers, floats, Boolean.</summary>
-    public static string[] ReadClassLabels(IDataView data, string columnName, string parameterName)
+    /// <summary>
+    /// Class labels as strings, read by the library's one label reader (<see cref="ClassKeyReader"/>: text, key,
+    /// Boolean, integer or floating point); a missing value (empty text, key 0, NaN) is an error naming the row.
+    /// </summary>
+    public static string[] ReadClassLabels(IDataView data, string columnName, string parameterName, string role = "label")
     {
-        var column = Find(data, columnName, parameterName);
-        var type = column.Type;
-        if (type is TextDataViewType) return Read<ReadOnlyMemory<char>, string>(data, column, v => v.ToString());
-        if (type is KeyDataViewType)
+        Find(data, columnName, parameterName);
+        string?[] labels = ClassKeyReader.ReadAll(data, columnName, role, "evaluator", parameterName);
+        for (int i = 0; i < labels.Length; i++)
         {
-            return type.RawType switch
-            {
-                Type t when t == typeof(uint) => Read<uint, string>(data, column, Invariant),
-                Type t when t == typeof(ulong) => Read<ulong, string>(data, column, Invariant),
-                Type t when t == typeof(ushort) => Read<ushort, string>(data, column, Invariant),
-                Type t when t == typeof(byte) => Read<byte, string>(data, column, Invariant),
-                _ => throw new ArgumentException($"Column '{columnName}' has an unsupported key type {type}.", parameterName),
-            };
+            if (labels[i] is null)
+                throw new ArgumentException($"Row {i} has a missing value (empty text, key 0 or NaN) in {role} column '{columnName}'.", parameterName);
         }
-        if (type == NumberDataViewType.Int32) return Read<int, string>(data, column, Invariant);
-        if (type == NumberDataViewType.Int64) return Read<long, string>(data, column, Invariant);
-        if (type == NumberDataViewType.UInt32) return Read<uint, string>(data, column, Invariant);
-        if (type == NumberDataViewType.Single) return Read<float, string>(data, column, Invariant);
-        if (type == NumberDataViewType.Double) return Read<double, string>(data, column, Invariant);
-        if (type == BooleanDataViewType.Instance) return Read<bool, string>(data, column, v => v ? "True" : "False");
-        throw new ArgumentException($"Column '{columnName}' has type {type}; a class label must be text, a key or a number.", parameterName);
+        return labels!;
     }
 
-    private static string Invariant<T>(T value) where T : IFormattable => value.ToString(null, System.Globalization.CultureInfo.InvariantCulture);
 
     private static bool[] CheckNaN(double[] values, string columnName, string parameterName)
     {

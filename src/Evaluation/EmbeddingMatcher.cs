@@ -15,7 +15,7 @@ public sealed class EmbeddingMatcher : IOneShotMatcher
     /// <param name="embeddings">One embedding per item, all the same length.</param>
     /// <param name="distance">The distance between embeddings.</param>
     /// <param name="aggregation">How a class with several support items is compared.</param>
-    public EmbeddingMatcher(IReadOnlyList<float[]> embeddings, EmbeddingDistance distance = EmbeddingDistance.Euclidean, SupportAggregation aggregation = SupportAggregation.Prototype)
+    public EmbeddingMatcher(IReadOnlyList<float[]> embeddings, VectorDistance distance = VectorDistance.Euclidean, SupportAggregation aggregation = SupportAggregation.Prototype)
         : this(EmbeddingMatrix.FromRows(embeddings, distance, nameof(embeddings)), aggregation)
     {
     }
@@ -25,7 +25,7 @@ public sealed class EmbeddingMatcher : IOneShotMatcher
     /// <param name="dimension">The length of one embedding.</param>
     /// <param name="distance">The distance between embeddings.</param>
     /// <param name="aggregation">How a class with several support items is compared.</param>
-    public EmbeddingMatcher(ReadOnlySpan<float> embeddings, int dimension, EmbeddingDistance distance = EmbeddingDistance.Euclidean, SupportAggregation aggregation = SupportAggregation.Prototype)
+    public EmbeddingMatcher(ReadOnlySpan<float> embeddings, int dimension, VectorDistance distance = VectorDistance.Euclidean, SupportAggregation aggregation = SupportAggregation.Prototype)
         : this(new EmbeddingMatrix(embeddings, dimension, distance, nameof(embeddings)), aggregation)
     {
     }
@@ -41,7 +41,7 @@ public sealed class EmbeddingMatcher : IOneShotMatcher
     public int Count => _matrix.Count;
 
     /// <summary>The distance between embeddings.</summary>
-    public EmbeddingDistance Distance => _matrix.Distance;
+    public VectorDistance Distance => _matrix.Distance;
 
     /// <summary>How a class with several support items is compared.</summary>
     public SupportAggregation Aggregation { get; }

@@ -1,16 +1,17 @@
 using System.Numerics.Tensors;
+using MLNet.Siamese.Distances;
 
 namespace MLNet.Siamese.Evaluation;
 
 /// <summary>
 /// Embeddings stored row-major in one flat array, with vectorised distances (System.Numerics.Tensors). For the cosine
-/// distance rows are L2-normalised once, so a distance is 1 - dot product.
+/// distance rows are L2-normalised once, so a distance is 1 - dot product (<see cref="VectorDistances"/>; a zero row is at distance 1).
 /// </summary>
 internal sealed class EmbeddingMatrix
 {
     private readonly float[] _values;
 
-    public EmbeddingMatrix(ReadOnlySpan<float> flat, int dimension, EmbeddingDistance distance, string parameterName)
+    public EmbeddingMatrix(ReadOnlySpan<float> flat, int dimension, VectorDistance distance, string parameterName)
     {
         if (dimension <= 0) throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "The embedding dimension must be positive.");
         if (flat.Length % dimension != 0)
@@ -25,15 +26,12 @@ internal sealed class EmbeddingMatrix
             Span<float> row = _values.AsSpan(i * dimension, dimension);
             if (!float.IsFinite(TensorPrimitives.Sum<float>(row)))
                 throw new ArgumentException($"The embedding of item {i} contains NaN or infinity.", parameterName);
-            if (distance == EmbeddingDistance.Cosine)
-            {
-                float norm = TensorPrimitives.Norm<float>(row);
-                if (norm > 0) TensorPrimitives.Divide(row, norm, row);
-            }
+            if (distance == VectorDistance.Cosine)
+                VectorDistances.Normalize(row);
         }
     }
 
-    public static EmbeddingMatrix FromRows(IReadOnlyList<float[]> rows, EmbeddingDistance distance, string parameterName)
+    public static EmbeddingMatrix FromRows(IReadOnlyList<float[]> rows, VectorDistance distance, string parameterName)
     {
         ArgumentNullException.ThrowIfNull(rows, parameterName);
         if (rows.Count == 0) return new EmbeddingMatrix([], 1, distance, parameterName);
@@ -54,13 +52,13 @@ internal sealed class EmbeddingMatrix
 
     public int Dimension { get; }
 
-    public EmbeddingDistance Distance { get; }
+    public VectorDistance Distance { get; }
 
     public ReadOnlySpan<float> Row(int index) => _values.AsSpan(index * Dimension, Dimension);
 
     /// <summary>The distance between two vectors already in this matrix's space (normalised for cosine).</summary>
     public float Between(ReadOnlySpan<float> a, ReadOnlySpan<float> b) =>
-        Distance == EmbeddingDistance.Euclidean ? TensorPrimitives.Distance(a, b) : 1f - TensorPrimitives.Dot(a, b);
+        Distance == VectorDistance.Euclidean ? VectorDistances.Euclidean(a, b) : VectorDistances.CosineOfNormalized(a, b);
 
     /// <summary>The distance between items <paramref name="i"/> and <paramref name="j"/>.</summary>
     public float Between(int i, int j) => Between(Row(i), Row(j));
@@ -74,8 +72,6 @@ internal sealed class EmbeddingMatrix
     /// <summary>Brings an external vector (for example a class prototype) into this matrix's space: normalised for cosine.</summary>
     public void Normalise(Span<float> vector)
     {
-        if (Distance != EmbeddingDistance.Cosine) return;
-        float norm = TensorPrimitives.Norm<float>(vector);
-        if (norm > 0) TensorPrimitives.Divide(vector, norm, vector);
+        if (Distance == VectorDistance.Cosine) VectorDistances.Normalize(vector);
     }
 }

@@ -1,3 +1,6 @@
+using MLNet.Siamese.Classes;
+using MLNet.Siamese.Sampling;
+
 namespace MLNet.Siamese.Evaluation;
 
 /// <summary>
@@ -17,7 +20,7 @@ public static class OneShotEvaluator
     /// <returns>The accuracy overall and per episode.</returns>
     /// <exception cref="ArgumentException">Bad N, K, Q or episode count, too few eligible classes or groups, or inconsistent groups.</exception>
     public static OneShotResult Evaluate(IOneShotMatcher matcher, IReadOnlyList<int> labels, OneShotEpisodeOptions? options = null, IReadOnlyList<int>? groups = null)
-        => Evaluate(matcher, ClassIds.From(labels, nameof(labels)), options ?? new(), groups is null ? null : ClassIds.From(groups, nameof(groups)));
+        => Evaluate(matcher, ClassTable.From(labels, nameof(labels)), options ?? new(), groups is null ? null : ClassTable.From(groups, nameof(groups)));
 
     /// <summary>Evaluates a matcher on random episodes over items with text class labels.</summary>
     /// <param name="matcher">Matches a query to one of the episode's classes; items are referred to by index into <paramref name="labels"/>.</param>
@@ -27,9 +30,9 @@ public static class OneShotEvaluator
     /// <returns>The accuracy overall and per episode.</returns>
     /// <exception cref="ArgumentException">Bad N, K, Q or episode count, too few eligible classes or groups, or inconsistent groups.</exception>
     public static OneShotResult Evaluate(IOneShotMatcher matcher, IReadOnlyList<string> labels, OneShotEpisodeOptions? options = null, IReadOnlyList<string>? groups = null)
-        => Evaluate(matcher, ClassIds.From(labels, nameof(labels)), options ?? new(), groups is null ? null : ClassIds.From(groups, nameof(groups)));
+        => Evaluate(matcher, ClassTable.From(labels, nameof(labels)), options ?? new(), groups is null ? null : ClassTable.From(groups, nameof(groups)));
 
-    private static OneShotResult Evaluate(IOneShotMatcher matcher, ClassIds classes, OneShotEpisodeOptions options, ClassIds? groups)
+    private static OneShotResult Evaluate(IOneShotMatcher matcher, ClassTable classes, OneShotEpisodeOptions options, ClassTable? groups)
     {
         ArgumentNullException.ThrowIfNull(matcher);
         int ways = options.Ways, shots = options.Shots, queries = options.QueriesPerClass;
@@ -37,27 +40,25 @@ public static class OneShotEvaluator
         if (shots < 1) throw new ArgumentOutOfRangeException(nameof(options), shots, "Shots (K) must be at least 1.");
         if (queries < 1) throw new ArgumentOutOfRangeException(nameof(options), queries, "QueriesPerClass must be at least 1.");
         if (options.Episodes < 1) throw new ArgumentOutOfRangeException(nameof(options), options.Episodes, "Episodes must be at least 1.");
-        if (groups is not null && groups.Ids.Length != classes.Ids.Length)
-            throw new ArgumentException($"There are {classes.Ids.Length} labels but {groups.Ids.Length} groups.", nameof(groups));
+        if (groups is not null && groups.ClassOfRow.Length != classes.ClassOfRow.Length)
+            throw new ArgumentException($"There are {classes.ClassOfRow.Length} labels but {groups.ClassOfRow.Length} groups.", nameof(groups));
         if (options.SameGroup && groups is null)
             throw new ArgumentException("SameGroup needs the group of every item.", nameof(groups));
-        if (classes.Ids.Length == 0) throw new ArgumentException("Cannot evaluate: there are no items.", "labels");
+        if (classes.ClassOfRow.Length == 0) throw new ArgumentException("Cannot evaluate: there are no items.", "labels");
 
         // Items of each class, ascending index.
-        var itemsOf = new List<int>[classes.ClassCount];
-        for (int c = 0; c < itemsOf.Length; c++) itemsOf[c] = new List<int>(classes.Sizes[c]);
-        for (int i = 0; i < classes.Ids.Length; i++) itemsOf[classes.Ids[i]].Add(i);
+        var itemsOf = classes.RowsOfClass;
         int needed = shots + queries;
-        int[] eligible = Enumerable.Range(0, classes.ClassCount).Where(c => classes.Sizes[c] >= needed).ToArray();
+        int[] eligible = Enumerable.Range(0, classes.Count).Where(c => classes.Sizes[c] >= needed).ToArray();
 
         int[][] pools;
         if (options.SameGroup)
         {
-            var groupOf = new int[classes.ClassCount];
+            var groupOf = new int[classes.Count];
             Array.Fill(groupOf, -1);
-            for (int i = 0; i < classes.Ids.Length; i++)
+            for (int i = 0; i < classes.ClassOfRow.Length; i++)
             {
-                int c = classes.Ids[i], g = groups!.Ids[i];
+                int c = classes.ClassOfRow[i], g = groups!.ClassOfRow[i];
                 if (groupOf[c] >= 0 && groupOf[c] != g)
                     throw new ArgumentException($"Item {i} puts a class in a second group: every item of a class must have the same group.", nameof(groups));
                 groupOf[c] = g;
@@ -73,7 +74,7 @@ public static class OneShotEvaluator
             pools = [eligible];
         }
 
-        var random = new Random(options.Seed);
+        var random = new SiameseRandom(options.Seed);
         var perEpisode = new double[options.Episodes];
         long correct = 0, total = 0;
         var support = new IReadOnlyList<int>[ways];
@@ -108,12 +109,12 @@ public static class OneShotEvaluator
     }
 
     /// <summary>Draws <paramref name="count"/> distinct elements in random order (partial Fisher-Yates on a copy).</summary>
-    private static int[] SampleDistinct(IReadOnlyList<int> source, int count, Random random)
+    private static int[] SampleDistinct(IReadOnlyList<int> source, int count, SiameseRandom random)
     {
         int[] copy = source.ToArray();
         for (int i = 0; i < count; i++)
         {
-            int j = random.Next(i, copy.Length);
+            int j = i + random.Next(copy.Length - i);
             (copy[i], copy[j]) = (copy[j], copy[i]);
         }
         return copy[..count];

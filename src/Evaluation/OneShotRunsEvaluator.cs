@@ -71,7 +71,7 @@ public static class OneShotRunsEvaluator
     /// <param name="embed">Returns the embedding of an image given its absolute path.</param>
     /// <param name="distance">The distance between embeddings.</param>
     /// <returns>Accuracy per run and overall.</returns>
-    public static OneShotResult EvaluateEmbeddings(IReadOnlyList<OneShotRun> runs, Func<string, float[]> embed, EmbeddingDistance distance = EmbeddingDistance.Euclidean)
+    public static OneShotResult EvaluateEmbeddings(IReadOnlyList<OneShotRun> runs, Func<string, float[]> embed, VectorDistance distance = VectorDistance.Euclidean)
     {
         ArgumentNullException.ThrowIfNull(embed);
         return Evaluate(runs, run =>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MLNet.Siamese.Classes;
 
 namespace MLNet.Siamese.Evaluation;
 
@@ -31,23 +32,23 @@ public sealed class RetrievalMetrics
     public int SkippedQueryCount { get; private init; }
 
     /// <summary>The distance the neighbours were ranked by.</summary>
-    public EmbeddingDistance Distance { get; private init; }
+    public VectorDistance Distance { get; private init; }
 
     /// <summary>Computes the metrics for embeddings given as one array per item.</summary>
     /// <param name="embeddings">One embedding per item, all the same length.</param>
     /// <param name="labels">The class of each item.</param>
     /// <param name="distance">The distance to rank neighbours by.</param>
     /// <returns>The metrics.</returns>
-    public static RetrievalMetrics Compute(IReadOnlyList<float[]> embeddings, IReadOnlyList<int> labels, EmbeddingDistance distance = EmbeddingDistance.Euclidean)
-        => Compute(EmbeddingMatrix.FromRows(embeddings, distance, nameof(embeddings)), ClassIds.From(labels, nameof(labels)));
+    public static RetrievalMetrics Compute(IReadOnlyList<float[]> embeddings, IReadOnlyList<int> labels, VectorDistance distance = VectorDistance.Euclidean)
+        => Compute(EmbeddingMatrix.FromRows(embeddings, distance, nameof(embeddings)), ClassTable.From(labels, nameof(labels)));
 
     /// <summary>Computes the metrics for embeddings given as one array per item, with text labels.</summary>
     /// <param name="embeddings">One embedding per item, all the same length.</param>
     /// <param name="labels">The class of each item.</param>
     /// <param name="distance">The distance to rank neighbours by.</param>
     /// <returns>The metrics.</returns>
-    public static RetrievalMetrics Compute(IReadOnlyList<float[]> embeddings, IReadOnlyList<string> labels, EmbeddingDistance distance = EmbeddingDistance.Euclidean)
-        => Compute(EmbeddingMatrix.FromRows(embeddings, distance, nameof(embeddings)), ClassIds.From(labels, nameof(labels)));
+    public static RetrievalMetrics Compute(IReadOnlyList<float[]> embeddings, IReadOnlyList<string> labels, VectorDistance distance = VectorDistance.Euclidean)
+        => Compute(EmbeddingMatrix.FromRows(embeddings, distance, nameof(embeddings)), ClassTable.From(labels, nameof(labels)));
 
     /// <summary>Computes the metrics for embeddings stored row-major in one flat array.</summary>
     /// <param name="embeddings">Item i occupies <c>embeddings[i*dimension .. (i+1)*dimension)</c>.</param>
@@ -55,8 +56,8 @@ public sealed class RetrievalMetrics
     /// <param name="labels">The class of each item.</param>
     /// <param name="distance">The distance to rank neighbours by.</param>
     /// <returns>The metrics.</returns>
-    public static RetrievalMetrics Compute(ReadOnlySpan<float> embeddings, int dimension, IReadOnlyList<int> labels, EmbeddingDistance distance = EmbeddingDistance.Euclidean)
-        => Compute(new EmbeddingMatrix(embeddings, dimension, distance, nameof(embeddings)), ClassIds.From(labels, nameof(labels)));
+    public static RetrievalMetrics Compute(ReadOnlySpan<float> embeddings, int dimension, IReadOnlyList<int> labels, VectorDistance distance = VectorDistance.Euclidean)
+        => Compute(new EmbeddingMatrix(embeddings, dimension, distance, nameof(embeddings)), ClassTable.From(labels, nameof(labels)));
 
     /// <summary>Computes the metrics for embeddings stored row-major in one flat array, with text labels.</summary>
     /// <param name="embeddings">Item i occupies <c>embeddings[i*dimension .. (i+1)*dimension)</c>.</param>
@@ -64,14 +65,14 @@ public sealed class RetrievalMetrics
     /// <param name="labels">The class of each item.</param>
     /// <param name="distance">The distance to rank neighbours by.</param>
     /// <returns>The metrics.</returns>
-    public static RetrievalMetrics Compute(ReadOnlySpan<float> embeddings, int dimension, IReadOnlyList<string> labels, EmbeddingDistance distance = EmbeddingDistance.Euclidean)
-        => Compute(new EmbeddingMatrix(embeddings, dimension, distance, nameof(embeddings)), ClassIds.From(labels, nameof(labels)));
+    public static RetrievalMetrics Compute(ReadOnlySpan<float> embeddings, int dimension, IReadOnlyList<string> labels, VectorDistance distance = VectorDistance.Euclidean)
+        => Compute(new EmbeddingMatrix(embeddings, dimension, distance, nameof(embeddings)), ClassTable.From(labels, nameof(labels)));
 
-    private static RetrievalMetrics Compute(EmbeddingMatrix matrix, ClassIds classes)
+    private static RetrievalMetrics Compute(EmbeddingMatrix matrix, ClassTable classes)
     {
         int n = matrix.Count;
-        if (classes.Ids.Length != n)
-            throw new ArgumentException($"There are {n} embeddings but {classes.Ids.Length} labels.", "labels");
+        if (classes.ClassOfRow.Length != n)
+            throw new ArgumentException($"There are {n} embeddings but {classes.ClassOfRow.Length} labels.", "labels");
         if (n == 0) throw new ArgumentException("Cannot evaluate retrieval: there are no items.", "embeddings");
 
         int[] classSize = classes.Sizes;
@@ -85,7 +86,7 @@ public sealed class RetrievalMetrics
             () => (Distances: new float[n], Neighbours: new int[Math.Max(k, 1)], NeighbourDistances: new float[Math.Max(k, 1)], Selector: new MLNet.Siamese.Index.TopK(k)),
             (q, _, buffers) =>
             {
-                int label = classes.Ids[q];
+                int label = classes.ClassOfRow[q];
                 int r = classSize[label] - 1;
                 if (r == 0) return buffers;
                 matrix.DistancesTo(matrix.Row(q), buffers.Distances);
@@ -97,11 +98,11 @@ public sealed class RetrievalMetrics
                 double precisionSum = 0;
                 for (int i = 0; i < r; i++)
                 {
-                    if (classes.Ids[buffers.Neighbours[i]] != label) continue;
+                    if (classes.ClassOfRow[buffers.Neighbours[i]] != label) continue;
                     hits++;
                     precisionSum += (double)hits / (i + 1);
                 }
-                precisionAt1[q] = classes.Ids[buffers.Neighbours[0]] == label ? 1 : 0;
+                precisionAt1[q] = classes.ClassOfRow[buffers.Neighbours[0]] == label ? 1 : 0;
                 rPrecision[q] = (double)hits / r;
                 mapAtR[q] = precisionSum / r;
                 evaluated[q] = true;

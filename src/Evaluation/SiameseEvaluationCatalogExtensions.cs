@@ -52,7 +52,7 @@ public static class SiameseEvaluationCatalogExtensions
     /// <param name="distance">The distance to rank neighbours by.</param>
     /// <returns>The retrieval metrics.</returns>
     public static RetrievalMetrics EvaluateRetrieval(this SiameseCatalog catalog, IDataView data, string embeddingColumnName = "Embedding", string labelColumnName = "Label",
-        EmbeddingDistance distance = EmbeddingDistance.Euclidean)
+        VectorDistance distance = VectorDistance.Euclidean)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(data);
@@ -73,13 +73,13 @@ public static class SiameseEvaluationCatalogExtensions
     /// <returns>The accuracy overall and per episode.</returns>
     public static OneShotResult EvaluateFewShot(this SiameseCatalog catalog, IDataView data, OneShotEpisodeOptions? options = null,
         string embeddingColumnName = "Embedding", string labelColumnName = "Label", string? groupColumnName = null,
-        EmbeddingDistance distance = EmbeddingDistance.Euclidean, SupportAggregation aggregation = SupportAggregation.Prototype)
+        VectorDistance distance = VectorDistance.Euclidean, SupportAggregation aggregation = SupportAggregation.Prototype)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(data);
         float[][] embeddings = DataViewColumns.ReadEmbeddings(data, embeddingColumnName, nameof(embeddingColumnName));
         string[] labels = DataViewColumns.ReadClassLabels(data, labelColumnName, nameof(labelColumnName));
-        string[]? groups = groupColumnName is null ? null : DataViewColumns.ReadClassLabels(data, groupColumnName, nameof(groupColumnName));
+        string[]? groups = groupColumnName is null ? null : DataViewColumns.ReadClassLabels(data, groupColumnName, nameof(groupColumnName), "group");
         return OneShotEvaluator.Evaluate(new EmbeddingMatcher(embeddings, distance, aggregation), labels, options, groups);
     }
 }

@@ -100,7 +100,7 @@ internal static class EmbeddingMap
     /// <summary>The item as a small PNG whose ink (the minority tone) is the class colour and whose background is transparent.</summary>
     private static OxyImage? Thumbnail(ItemSet items, int index, OxyColor colour)
     {
-        using SKBitmap? source = TileImage.LoadTile(items, index);
+        using SKBitmap? source = TileSheet.LoadTile(items, index);
         if (source is null)
             return null;
         using var small = source.Resize(new SKImageInfo(ThumbnailPixels, ThumbnailPixels), SKFilterQuality.Medium) ?? source.Copy();

@@ -39,7 +39,7 @@ public sealed record AffineAugmentation
     /// <param name="images">The batch.</param>
     /// <param name="random">The generator.</param>
     /// <returns>The distorted batch, same shape; edges are extended with the border pixels.</returns>
-    public Tensor Apply(Tensor images, SiameseRandom random)
+    internal Tensor Apply(Tensor images, SiameseRandom random)
     {
         long n = images.shape[0];
         var theta = new float[n * 6];

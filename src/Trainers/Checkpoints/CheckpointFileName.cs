@@ -6,7 +6,7 @@ namespace MLNet.Siamese.Checkpoints;
 /// The one naming of checkpoint files: "checkpoint-NNNNNN.mlnsckpt", the iteration zero-padded to six digits, so that
 /// ordinal order is iteration order. Writers, the resume search and the CLI all read it from here.
 /// </summary>
-public static class CheckpointFileName
+internal static class CheckpointFileName
 {
     /// <summary>The file-name prefix.</summary>
     public const string Prefix = "checkpoint-";

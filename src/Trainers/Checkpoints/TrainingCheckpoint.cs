@@ -24,7 +24,7 @@ namespace MLNet.Siamese.Checkpoints;
 /// crash during a write never replaces the previous checkpoint with a partial one. Reading checks the magic, the
 /// version, every length and the hash before anything is used.
 /// </remarks>
-public sealed class TrainingCheckpoint
+internal sealed class TrainingCheckpoint
 {
     private static readonly byte[] Magic = "MLNSCKPT"u8.ToArray();
 
@@ -152,7 +152,7 @@ public sealed class TrainingCheckpoint
 }
 
 /// <summary>The JSON header of a <see cref="TrainingCheckpoint"/>.</summary>
-public sealed class CheckpointHeader
+internal sealed class CheckpointHeader
 {
     /// <summary>Iterations completed when the checkpoint was written.</summary>
     public int Iteration { get; set; }

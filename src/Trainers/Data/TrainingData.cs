@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using MLNet.Siamese.Classes;
 using MLNet.Siamese.Data;
 using Microsoft.ML.Data;
 
@@ -32,16 +33,15 @@ internal sealed class TrainingData
         using (var cursor = data.GetRowCursor(columns))
         {
             var getFeatures = cursor.GetGetter<VBuffer<float>>(featureCol);
-            var getLabel = LabelGetter.Create(cursor, labelCol, what);
-            var getGroup = groupCol is { } gc ? LabelGetter.Create(cursor, gc, what) : null;
+            var getLabel = ClassKeyReader.Create(cursor, labelCol, "label", what);
+            var getGroup = groupCol is { } gc ? ClassKeyReader.Create(cursor, gc, "group", what) : null;
             var buffer = default(VBuffer<float>);
             long row = 0;
             while (cursor.MoveNext())
             {
                 getFeatures(ref buffer);
                 AppendChecked(features, buffer, expectedSize, featureColumn, row, what);
-                string label = getLabel();
-                if (label.Length == 0)
+                string label = getLabel() ??
                     throw new InvalidOperationException($"{what}: row {row} has an empty or missing value in label column '{labelColumn}'.");
                 labels.Add(label);
                 groups.Add(getGroup?.Invoke() ?? string.Empty);
@@ -97,16 +97,15 @@ internal sealed class TrainingData
         using (var cursor = data.GetRowCursor(columns))
         {
             var getPath = cursor.GetGetter<ReadOnlyMemory<char>>(imageCol);
-            var getLabel = LabelGetter.Create(cursor, labelCol, what);
-            var getGroup = groupCol is { } gc ? LabelGetter.Create(cursor, gc, what) : null;
+            var getLabel = ClassKeyReader.Create(cursor, labelCol, "label", what);
+            var getGroup = groupCol is { } gc ? ClassKeyReader.Create(cursor, gc, "group", what) : null;
             ReadOnlyMemory<char> path = default;
             long row = 0;
             while (cursor.MoveNext())
             {
                 getPath(ref path);
                 if (path.IsEmpty) throw new InvalidOperationException($"{what}: row {row} has an empty path in image column '{imageColumn}'.");
-                string label = getLabel();
-                if (label.Length == 0) throw new InvalidOperationException($"{what}: row {row} has an empty or missing value in label column '{labelColumn}'.");
+                string label = getLabel() ?? throw new InvalidOperationException($"{what}: row {row} has an empty or missing value in label column '{labelColumn}'.");
                 string file = path.ToString();
                 if (!string.IsNullOrEmpty(preprocessing.ImageFolder) && !Path.IsPathRooted(file)) file = Path.Combine(preprocessing.ImageFolder, file);
                 paths.Add(file);

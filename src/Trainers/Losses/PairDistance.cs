@@ -2,8 +2,12 @@ using static TorchSharp.torch;
 
 namespace MLNet.Siamese.Losses;
 
-/// <summary>Distances between embeddings, with a small epsilon so the gradient of the square root stays finite at 0.</summary>
-public static class PairDistance
+/// <summary>
+/// The training-time (tensor) form of <see cref="VectorDistance.Euclidean"/>, with a small epsilon so the gradient of the
+/// square root stays finite at 0; the cosine form is <see cref="Objectives.CosineLossSimilarity"/>, whose zero-vector
+/// behaviour (similarity 0, distance 1) is <see cref="VectorDistance"/>'s rule.
+/// </summary>
+internal static class PairDistance
 {
     /// <summary>Row-wise Euclidean distance sqrt(sum((a - b)^2) + 1e-12).</summary>
     /// <param name="a">Embeddings (N, D).</param>

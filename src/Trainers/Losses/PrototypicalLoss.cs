@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace MLNet.Siamese.Losses;
 
 /// <summary>Prototypical networks loss (Snell, Swersky, Zemel 2017).</summary>
-public static class PrototypicalLoss
+internal static class PrototypicalLoss
 {
     /// <summary>
     /// Prototypes are the mean support embedding of each class; each query is classified by a softmax over its

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace MLNet.Siamese.Losses;
 
 /// <summary>Triplet margin loss, plain or with batch-hard mining (Hermans, Beyer, Leibe 2017).</summary>
-public static class TripletLoss
+internal static class TripletLoss
 {
     /// <summary>Mean of max(d(a,p) - d(a,n) + margin, 0) over given triplets.</summary>
     /// <param name="anchor">Anchor embeddings (N, D).</param>

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace MLNet.Siamese.Objectives;
 
 /// <summary>The Omniglot seed's head on balanced pairs: |f1 - f2| -> linear -> sigmoid, with binary cross-entropy.</summary>
-public sealed class BinaryCrossEntropyObjective : ITrainingObjective
+internal sealed class BinaryCrossEntropyObjective : ITrainingObjective
 {
     /// <summary>Creates the objective from the trainer's <see cref="SiameseTrainerOptions.BatchSize"/>.</summary>
     /// <param name="options">The trainer options.</param>

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace MLNet.Siamese.Objectives;
 
 /// <summary>Contrastive loss on balanced pairs (<see cref="ContrastiveLoss"/>): 0.5 y d^2 + 0.5 (1 - y) max(margin - d, 0)^2.</summary>
-public sealed class ContrastiveObjective : ITrainingObjective
+internal sealed class ContrastiveObjective : ITrainingObjective
 {
     /// <summary>Creates the objective from the trainer's <see cref="SiameseTrainerOptions.BatchSize"/> and <see cref="SiameseTrainerOptions.Margin"/>.</summary>
     /// <param name="options">The trainer options.</param>

@@ -10,7 +10,7 @@ namespace MLNet.Siamese.Objectives;
 /// (1 / alpha) log(1 + sum_P exp(-alpha (S_ip - base))) + (1 / beta) log(1 + sum_N exp(beta (S_in - base))), averaged
 /// over all anchors of the batch (0 for an anchor without mined pairs).
 /// </summary>
-public sealed class MultiSimilarityObjective : ITrainingObjective
+internal sealed class MultiSimilarityObjective : ITrainingObjective
 {
     /// <summary>Creates the objective from the trainer's options: <see cref="SiameseTrainerOptions.MultiSimilarity"/> and the batch options.</summary>
     /// <param name="options">The trainer options.</param>

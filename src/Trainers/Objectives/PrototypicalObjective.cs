@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace MLNet.Siamese.Objectives;
 
 /// <summary>Prototypical episodes (<see cref="PrototypicalLoss"/>): Ways classes, Shots support items and Queries queries of each.</summary>
-public sealed class PrototypicalObjective : ITrainingObjective
+internal sealed class PrototypicalObjective : ITrainingObjective
 {
     /// <summary>Creates the objective from the trainer's <see cref="SiameseTrainerOptions.Ways"/>, <see cref="SiameseTrainerOptions.Shots"/> and <see cref="SiameseTrainerOptions.Queries"/>.</summary>
     /// <param name="options">The trainer options.</param>

@@ -10,7 +10,7 @@ namespace MLNet.Siamese.Objectives;
 /// -1/|P(i)| sum_{p in P(i)} log( exp(S_ip / T) / sum_{a in A(i)} exp(S_ia / T) ),
 /// averaged over the anchors whose loss is above 0.
 /// </summary>
-public sealed class SupervisedContrastiveObjective : ITrainingObjective
+internal sealed class SupervisedContrastiveObjective : ITrainingObjective
 {
     /// <summary>Creates the objective from the trainer's options: <see cref="SiameseTrainerOptions.Temperature"/> and the batch options.</summary>
     /// <param name="options">The trainer options.</param>

@@ -8,7 +8,7 @@ namespace MLNet.Siamese.Objectives;
 /// Triplet margin loss (<see cref="TripletLoss"/>): with <see cref="SiameseTrainerOptions.BatchHardMining"/> on
 /// max(2, BatchSize / 4) classes x 4 items, the hardest positive and negative of each anchor; without, on random triplets.
 /// </summary>
-public sealed class TripletObjective : ITrainingObjective
+internal sealed class TripletObjective : ITrainingObjective
 {
     private const int ItemsPerClass = 4;
 

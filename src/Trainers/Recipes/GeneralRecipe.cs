@@ -11,7 +11,7 @@ namespace MLNet.Siamese;
 /// inversion, no normalization, no synthetic classes), prototypical episodes, mild affine distortions, a moving average
 /// of the weights. These are also the defaults of <see cref="SiameseTrainerOptions"/>.
 /// </summary>
-public sealed class GeneralRecipe : SiameseRecipe
+internal sealed class GeneralRecipe : SiameseRecipe
 {
     /// <summary>Network input side, in pixels.</summary>
     public const int ImageSize = 48;

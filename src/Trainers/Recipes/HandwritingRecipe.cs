@@ -14,7 +14,7 @@ namespace MLNet.Siamese;
 /// on a light background is inverted automatically. Not for photos or faces: a mirrored face is the same person.
 /// </summary>
 /// <remarks>How each value was chosen is in docs/experiments.md (held-out characters of the training alphabets).</remarks>
-public sealed class HandwritingRecipe : SiameseRecipe
+internal sealed class HandwritingRecipe : SiameseRecipe
 {
     /// <summary>Network input side after normalization, in pixels.</summary>
     public const int ImageSize = 48;

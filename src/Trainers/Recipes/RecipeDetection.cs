@@ -7,7 +7,7 @@ namespace MLNet.Siamese;
 /// <summary>A recipe chosen for a set of images, and why.</summary>
 /// <param name="Recipe">The recipe.</param>
 /// <param name="Reason">One sentence with the measured values the choice rests on.</param>
-public sealed record RecipeChoice(SiameseRecipe Recipe, string Reason);
+internal sealed record RecipeChoice(SiameseRecipe Recipe, string Reason);
 
 /// <summary>
 /// Picks a recipe from what a sample of the images looks like: drawings (mostly a light, flat background with dark
@@ -16,7 +16,7 @@ public sealed record RecipeChoice(SiameseRecipe Recipe, string Reason);
 /// <see cref="SiameseRecipes.General"/>. It is a guess from pixels, printed by <c>siamese train</c> and overridden with
 /// <c>--recipe</c>.
 /// </summary>
-public static class RecipeDetection
+internal static class RecipeDetection
 {
     /// <summary>Images decoded for the decision (spread evenly over the list). 64.</summary>
     public const int SampleSize = 64;

@@ -13,7 +13,7 @@ namespace MLNet.Siamese.Runtime;
 /// in place. Memory is then held at its peak rather than returned, which is what a training loop wants. Applied
 /// once per process on glibc Linux; a no-op elsewhere and when <c>MALLOC_MMAP_MAX_</c> is already set by the user.
 /// </remarks>
-public static class NativeMemoryTuning
+internal static class NativeMemoryTuning
 {
     private const int MTrimThreshold = -1;
     private const int MMmapMax = -4;

@@ -10,6 +10,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using static TorchSharp.torch;
+using MLNet.Siamese.Classes;
 
 namespace MLNet.Siamese.Trainers;
 
@@ -82,7 +83,7 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
         float[] features;          // what the training tensor holds: items as the layers see them (normalized, with class copies)
         float[]? pairFeatures = null;  // explicit pairs mode: left rows then right rows at the input size, for calibration
         int itemCount;
-        ClassIndex? classes = null;
+        ClassTable? classes = null;
         float[]? pairSimilar = null;
         TrainingData? items = null;    // single-item mode: the items as read, at the input size
         int[] fingerprintLabels = [];  // the class of each training item, for the run's fingerprint
@@ -117,7 +118,7 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
                     throw new ArgumentException($"RotatedClasses needs a square image; the network's layers take {spec.LayerHeight}x{spec.LayerWidth}.", nameof(input));
                 trainingItems = trainingItems.WithRotatedClasses(spec.Channels, spec.LayerHeight);
             }
-            classes = new ClassIndex(trainingItems.ClassOfItem, trainingItems.GroupOfClass);
+            classes = ClassTable.FromIds(trainingItems.ClassOfItem, trainingItems.GroupOfClass);
             CheckClasses(trainingItems, classes, what);
             features = trainingItems.Features;
             itemCount = trainingItems.Count;
@@ -294,11 +295,11 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
     private static double MapAtR(TrainingRun run, NetworkSpec spec, TrainingData validation)
         => Evaluation.RetrievalMetrics.Compute(run.EmbedAll(validation.Features, validation.Count), spec.EmbeddingDimension, validation.ClassOfItem).MapAtR;
 
-    private void CheckClasses(TrainingData items, ClassIndex classes, string what)
+    private void CheckClasses(TrainingData items, ClassTable classes, string what)
     {
         if (classes.NonEmptyClasses.Length < 2)
             throw new InvalidOperationException($"{what}: label column '{_options.LabelColumnName}' has a single class ('{items.ClassNames[0]}'); a Siamese network needs at least two classes.");
-        if (classes.ClassesWithPairs.Length == 0)
+        if (classes.ClassesWithTwoRows.Length == 0)
             throw new InvalidOperationException($"{what}: no class in label column '{_options.LabelColumnName}' has two items, so no similar pair can be drawn.");
         switch (_options.Loss)
         {
@@ -312,23 +313,23 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
             case SiameseLoss.Triplet when _options.BatchHardMining && _options.BatchSize < 8:
                 throw new ArgumentOutOfRangeException(nameof(SiameseTrainerOptions.BatchSize), _options.BatchSize, "Batch-hard triplet mining needs BatchSize >= 8 (at least 2 classes x 4 items).");
         }
-        if (_options.WithinGroup && !classes.ClassesOfGroup.Any(g => g.Length >= 2))
+        if (_options.WithinGroup && !classes.ClassesByGroup.Any(g => g.Length >= 2))
             throw new InvalidOperationException($"{what}: WithinGroup sampling needs a group in column '{_options.GroupColumnName}' with two classes; none has.");
         if (_options.Loss is SiameseLoss.Contrastive or SiameseLoss.BinaryCrossEntropy && _options.BatchSize > 64 * items.Count)
             throw new ArgumentOutOfRangeException(nameof(SiameseTrainerOptions.BatchSize), _options.BatchSize, $"BatchSize {_options.BatchSize} is far larger than the {items.Count} items allow.");
     }
 
     /// <summary>Classes with at least <paramref name="need"/> items (in the best group when sampling within groups).</summary>
-    private int EpisodeClasses(ClassIndex classes, int need) => _options.WithinGroup
-        ? classes.ClassesOfGroup.Select(g => g.Count(c => classes.ItemsOfClass[c].Length >= need)).DefaultIfEmpty(0).Max()
-        : classes.NonEmptyClasses.Count(c => classes.ItemsOfClass[c].Length >= need);
+    private int EpisodeClasses(ClassTable classes, int need) => _options.WithinGroup
+        ? classes.ClassesByGroup.Select(g => g.Count(c => classes.RowsOfClass[c].Length >= need)).DefaultIfEmpty(0).Max()
+        : classes.NonEmptyClasses.Count(c => classes.RowsOfClass[c].Length >= need);
 
     /// <summary>
     /// The options the training run uses: the given ones, except that episodes (and the P x K batches drawn as episodes are) draw fewer queries per class
     /// (down to 1) when fewer than two classes have <see cref="SiameseTrainerOptions.Shots"/> + <see cref="SiameseTrainerOptions.Queries"/>
     /// items, so that data with small classes (a few photos per person) still trains.
     /// </summary>
-    private SiameseTrainerOptions RunOptions(ClassIndex? classes)
+    private SiameseTrainerOptions RunOptions(ClassTable? classes)
     {
         if (classes is null || _options.Loss is not (SiameseLoss.Prototypical or SiameseLoss.MultiSimilarity or SiameseLoss.SupervisedContrastive))
             return _options;

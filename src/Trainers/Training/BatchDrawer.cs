@@ -1,5 +1,6 @@
 using MLNet.Siamese.Objectives;
 using MLNet.Siamese.Sampling;
+using MLNet.Siamese.Classes;
 
 namespace MLNet.Siamese.Trainers;
 
@@ -15,7 +16,7 @@ internal sealed class BatchDrawer
     private readonly float[]? _pairSimilar;    // explicit pairs mode: label per pair (left rows, then right rows)
     private readonly SiameseRandom _random;
 
-    public BatchDrawer(BatchShape shape, bool withinGroup, ClassIndex? classes, float[]? pairSimilar, SiameseRandom random)
+    public BatchDrawer(BatchShape shape, bool withinGroup, ClassTable? classes, float[]? pairSimilar, SiameseRandom random)
     {
         _shape = shape;
         _withinGroup = withinGroup;
@@ -95,11 +96,11 @@ internal sealed class BatchDrawer
         };
     }
 
-    private static void CheckEnoughClasses(ClassIndex classes, int itemsPerClass, bool withinGroup)
+    private static void CheckEnoughClasses(ClassTable classes, int itemsPerClass, bool withinGroup)
     {
         int eligible = withinGroup
-            ? classes.ClassesOfGroup.Select(g => g.Count(c => classes.ItemsOfClass[c].Length >= itemsPerClass)).DefaultIfEmpty(0).Max()
-            : classes.NonEmptyClasses.Count(c => classes.ItemsOfClass[c].Length >= itemsPerClass);
+            ? classes.ClassesByGroup.Select(g => g.Count(c => classes.RowsOfClass[c].Length >= itemsPerClass)).DefaultIfEmpty(0).Max()
+            : classes.NonEmptyClasses.Count(c => classes.RowsOfClass[c].Length >= itemsPerClass);
         if (eligible < 2)
             throw new InvalidOperationException($"Siamese trainer: P x K batches of {itemsPerClass} items per class (Shots + Queries) need classes with {itemsPerClass} items; only {eligible} class(es) have that many{(withinGroup ? " in any one group" : "")}.");
     }

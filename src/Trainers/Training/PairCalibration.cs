@@ -1,5 +1,6 @@
 using MLNet.Siamese.Networks;
 using MLNet.Siamese.Sampling;
+using MLNet.Siamese.Classes;
 
 namespace MLNet.Siamese.Trainers;
 
@@ -12,8 +13,8 @@ internal static class PairCalibration
 {
     public static PairBatch DrawPairs(TrainingData data, int count, int seed)
     {
-        var index = new ClassIndex(data.ClassOfItem, data.GroupOfClass);
-        if (index.ClassesWithPairs.Length == 0 || index.NonEmptyClasses.Length < 2)
+        var index = ClassTable.FromIds(data.ClassOfItem, data.GroupOfClass);
+        if (index.ClassesWithTwoRows.Length == 0 || index.NonEmptyClasses.Length < 2)
             throw new InvalidOperationException("Siamese trainer: the validation data needs at least two classes and a class with two items.");
         return new BatchSampler(index, new SiameseRandom(seed)).SamplePairs(count);
     }

@@ -5,6 +5,7 @@ using MLNet.Siamese.Sampling;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using MLNet.Siamese.Classes;
 
 namespace MLNet.Siamese.Trainers;
 
@@ -24,7 +25,7 @@ internal sealed class TrainingRun : IDisposable
     private readonly BatchDrawer _batches;
 
     public TrainingRun(SiameseTrainerOptions options, ITrainingObjective objective, NetworkSpec spec, int seed, Device device,
-        float[] features, int itemCount, ClassIndex? classes, float[]? pairSimilar)
+        float[] features, int itemCount, ClassTable? classes, float[]? pairSimilar)
     {
         _options = options;
         _spec = spec;

@@ -98,29 +98,19 @@ public static class IdxReader
     public static IDataView Load(MLContext mlContext, string imagesPath, string labelsPath)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
-        IdxImages images = ReadImages(imagesPath);
-        byte[] labels = ReadLabels(labelsPath);
-        if (labels.Length != images.Count)
-            throw new InvalidDataException(
-                $"IDX image file '{images.Path}' holds {images.Count} images but label file '{Path.GetFullPath(labelsPath)}' holds {labels.Length} labels.");
-
-        int size = images.PixelsPerImage;
+        ArgumentException.ThrowIfNullOrWhiteSpace(labelsPath);
+        var set = IdxDataset.Read(imagesPath, labelsPath);
+        int size = set.Images.PixelsPerImage;
         var schema = SchemaDefinition.Create(typeof(IdxRow));
         schema[nameof(IdxRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, size);
-        return mlContext.Data.LoadFromEnumerable(Rows(images, labels), schema);
+        return mlContext.Data.LoadFromEnumerable(Rows(set), schema);
     }
 
-    private static IEnumerable<IdxRow> Rows(IdxImages images, byte[] labels)
+    private static IEnumerable<IdxRow> Rows(IdxDataset set)
     {
-        string[] labelText = Enumerable.Range(0, 256).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-        for (int i = 0; i < images.Count; i++)
-        {
-            ReadOnlySpan<byte> pixels = images.GetImage(i);
-            var features = new float[pixels.Length];
-            for (int p = 0; p < pixels.Length; p++)
-                features[p] = pixels[p] / 255f;
-            yield return new IdxRow { Features = features, Label = labelText[labels[i]] };
-        }
+        string[] labels = set.LabelTexts();
+        for (int i = 0; i < set.Count; i++)
+            yield return new IdxRow { Features = set.ScaledImage(i), Label = labels[i] };
     }
 
     private sealed class IdxRow

@@ -31,14 +31,6 @@ public static class SiameseDataCatalogExtensions
     public static IDataView LoadIdx(this SiameseCatalog catalog, string imagesPath, string labelsPath) =>
         IdxReader.Load(Context(catalog), imagesPath, labelsPath);
 
-    /// <summary>Loads Fashion-MNIST (as installed by the Debian package <c>dataset-fashion-mnist</c>, or from <paramref name="directory"/>).</summary>
-    /// <param name="catalog">The Siamese catalog.</param>
-    /// <param name="train"><see langword="true"/> for the training split, <see langword="false"/> for the test split.</param>
-    /// <param name="directory">Folder of the IDX files; <see langword="null"/> for <see cref="FashionMnist.DefaultDirectory"/>.</param>
-    /// <returns>The data view.</returns>
-    public static IDataView LoadFashionMnist(this SiameseCatalog catalog, bool train = true, string? directory = null) =>
-        FashionMnist.Load(Context(catalog), train, directory);
-
     /// <summary>Image path column(s) to grayscale float vectors in 0..1 of Width*Height values, with ML.NET ImageAnalytics only.</summary>
     /// <param name="catalog">The Siamese catalog.</param>
     /// <param name="options">Size, inversion and image folder.</param>

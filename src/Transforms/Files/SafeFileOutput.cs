@@ -9,7 +9,7 @@ namespace MLNet.Siamese.Files;
 /// target instead of writing through it). A reader therefore sees either the old file or the complete new one, and a
 /// planted link cannot redirect the write. <see cref="CheckNotAnInput"/> refuses an output that names one of the inputs.
 /// </summary>
-public static class SafeFileOutput
+internal static class SafeFileOutput
 {
     /// <summary>Writes <paramref name="path"/> through an exclusive temporary file and a rename.</summary>
     /// <param name="path">The file to write (its folder is created when missing).</param>

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using MLNet.Siamese.Distances;
 
 namespace MLNet.Siamese.Index;
 
@@ -9,7 +10,8 @@ namespace MLNet.Siamese.Index;
 /// </summary>
 /// <remarks>
 /// <para>Items are (id, label, embedding): ids are unique, labels are free text (for example the class). Embeddings must
-/// have <see cref="Dimension"/> finite values; for <see cref="IndexDistance.Cosine"/> they must not be all zero.</para>
+/// have <see cref="Dimension"/> finite values. Distances are <see cref="VectorDistance"/>'s: with
+/// <see cref="VectorDistance.Cosine"/> an all-zero embedding or query is at distance 1 from everything.</para>
 /// <para>Searches may run concurrently with each other; <see cref="Add"/> and <see cref="AddRange"/> must not run
 /// concurrently with anything else on the same index.</para>
 /// <para>Persist with <see cref="Save"/> / <see cref="Load"/> (little-endian binary format with a SHA-256 trailer, described in docs/similarity-index.md).
@@ -33,12 +35,12 @@ public sealed class SimilarityIndex
     /// <param name="dimension">The length of every embedding (at least 1).</param>
     /// <param name="distance">The distance to rank neighbours by.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="dimension"/> is not positive, or <paramref name="distance"/> is not a defined value.</exception>
-    public SimilarityIndex(int dimension, IndexDistance distance = IndexDistance.Euclidean)
+    public SimilarityIndex(int dimension, VectorDistance distance = VectorDistance.Euclidean)
     {
         if (dimension <= 0)
             throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "The embedding dimension must be at least 1.");
         if (!Enum.IsDefined(distance))
-            throw new ArgumentOutOfRangeException(nameof(distance), distance, $"Unknown distance {(int)distance}; use {nameof(IndexDistance.Euclidean)} or {nameof(IndexDistance.Cosine)}.");
+            throw new ArgumentOutOfRangeException(nameof(distance), distance, $"Unknown distance {(int)distance}; use {nameof(VectorDistance.Euclidean)} or {nameof(VectorDistance.Cosine)}.");
         Dimension = dimension;
         Distance = distance;
     }
@@ -47,7 +49,7 @@ public sealed class SimilarityIndex
     public int Dimension { get; }
 
     /// <summary>The distance neighbours are ranked by.</summary>
-    public IndexDistance Distance { get; }
+    public VectorDistance Distance { get; }
 
     /// <summary>The number of items.</summary>
     public int Count => _ids.Count;
@@ -77,7 +79,7 @@ public sealed class SimilarityIndex
     /// <param name="id">A unique, non-empty id.</param>
     /// <param name="label">The label (may be empty, not null).</param>
     /// <param name="embedding"><see cref="Dimension"/> finite values.</param>
-    /// <exception cref="ArgumentException">The id is empty or already present, or the embedding has the wrong length, a NaN or infinite value, or (cosine) is all zero.</exception>
+    /// <exception cref="ArgumentException">The id is empty or already present, or the embedding has the wrong length, or a NaN or infinite value.</exception>
     public void Add(string id, string label, float[] embedding)
     {
         Validate(id, label, embedding, nameof(id), nameof(label), nameof(embedding));
@@ -114,7 +116,7 @@ public sealed class SimilarityIndex
     /// <returns>The k nearest items with their distances.</returns>
     /// <exception cref="InvalidOperationException">The index is empty.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is below 1 or above <see cref="Count"/>.</exception>
-    /// <exception cref="ArgumentException">The query has the wrong dimension or a NaN or infinite value, or (cosine) is all zero.</exception>
+    /// <exception cref="ArgumentException">The query has the wrong dimension or a NaN or infinite value.</exception>
     public IReadOnlyList<SimilarityMatch> Search(float[] query, int k)
     {
         ValidateK(k);
@@ -203,8 +205,6 @@ public sealed class SimilarityIndex
         int bad = IndexOfNonFinite(vector);
         if (bad >= 0)
             throw new ArgumentException($"{Capitalise(what)} contains {(float.IsNaN(vector[bad]) ? "NaN" : "an infinite value")} at position {bad}.", parameterName);
-        if (Distance == IndexDistance.Cosine && TensorPrimitives.Norm<float>(vector) == 0)
-            throw new ArgumentException($"{Capitalise(what)} is all zero, which has no direction for the cosine distance.", parameterName);
     }
 
     private void ValidateK(int k)
@@ -219,7 +219,7 @@ public sealed class SimilarityIndex
 
     private IReadOnlyList<SimilarityMatch> SearchValidated(float[] query, int k, bool allowParallel)
     {
-        float queryNorm = Distance == IndexDistance.Cosine ? TensorPrimitives.Norm<float>(query) : 0f;
+        float queryNorm = Distance == VectorDistance.Cosine ? TensorPrimitives.Norm<float>(query) : 0f;
         int partitions = allowParallel && (long)Count * Dimension >= ParallelScanThreshold ? Math.Min(Environment.ProcessorCount, Count / BlockSize) : 1;
         TopK top;
         if (partitions <= 1)
@@ -264,9 +264,9 @@ public sealed class SimilarityIndex
             for (int j = 0; j < n; j++)
             {
                 var row = Row(first + j);
-                buffer[j] = Distance == IndexDistance.Euclidean
-                    ? TensorPrimitives.Distance(query, row)
-                    : Math.Clamp(1f - TensorPrimitives.Dot(query, row) / (queryNorm * _norms[first + j]), 0f, 2f);
+                buffer[j] = Distance == VectorDistance.Euclidean
+                    ? VectorDistances.Euclidean(query, row)
+                    : VectorDistances.Cosine(query, queryNorm, row, _norms[first + j]);
             }
             top.Offer(buffer.AsSpan(0, n), first);
         }

@@ -120,13 +120,13 @@ internal static class SimilarityIndexFile
         int distance = BinaryPrimitives.ReadInt32LittleEndian(header[20..]);
         if (dimension <= 0) throw Bad($"the dimension {dimension} is not positive.");
         if (count < 0) throw Bad($"the item count {count} is negative.");
-        if (!Enum.IsDefined((IndexDistance)distance)) throw Bad($"the distance kind {distance} is unknown.");
+        if (!Enum.IsDefined((VectorDistance)distance)) throw Bad($"the distance kind {distance} is unknown.");
         long dataBytes = (long)count * dimension * sizeof(float);
         if (dataBytes > length) throw Bad($"it claims {count} embeddings of dimension {dimension}, more than its {length} bytes hold.");
 
         file.Position = HeaderSize;
         long bodyEnd = length - TrailerSize;
-        var index = new SimilarityIndex(dimension, (IndexDistance)distance);
+        var index = new SimilarityIndex(dimension, (VectorDistance)distance);
         using var reader = new BinaryReader(new BufferedStream(file, 1 << 16), StrictUtf8, leaveOpen: true);
         long position = HeaderSize;
         string[] ids = ReadStrings(reader, count, "id", ref position, bodyEnd - dataBytes, Bad);
@@ -147,8 +147,6 @@ internal static class SimilarityIndexFile
             if (!seen.Add(ids[i])) throw Bad($"the id '{ids[i]}' appears twice.");
             foreach (float v in row)
                 if (!float.IsFinite(v)) throw Bad($"the embedding of item '{ids[i]}' contains NaN or infinity.");
-            if (index.Distance == IndexDistance.Cosine && row.All(v => v == 0))
-                throw Bad($"the embedding of item '{ids[i]}' is all zero, which the cosine distance cannot use.");
             index.AppendTrusted(ids[i], labels[i], row);
         }
         return index;

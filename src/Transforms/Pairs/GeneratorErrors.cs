@@ -1,3 +1,5 @@
+using MLNet.Siamese.Classes;
+
 namespace MLNet.Siamese.Transforms;
 
 /// <summary>The exceptions of the pair and triplet generators, with messages that name the problem.</summary>
@@ -7,7 +9,7 @@ internal static class Errors
         => new("inputSchema", $"The {role} column '{column}' given to the {component} was not found in the input data.");
 
     public static ArgumentOutOfRangeException WrongType(string column, string role, string type, string component)
-        => new("inputSchema", $"The {role} column '{column}' has type {type}; the {component} needs {ClassKeyReader.AcceptedTypes}.");
+        => ClassKeyReader.WrongType(column, role, type, component);
 
     public static InvalidOperationException NoRows(string component)
         => new($"The input data has no rows; the {component} needs labelled rows to draw from.");

@@ -14,7 +14,7 @@ namespace MLNet.Siamese.Transforms;
 /// Vector values are copied into the caller's buffer by the getters, so readers cannot change the stored data.
 /// The view can be shuffled: a cursor asked for with a <see cref="Random"/> visits the rows in a random order.
 /// </remarks>
-public sealed class InMemoryDataView : IDataView
+internal sealed class InMemoryDataView : IDataView
 {
     private readonly ColumnData[] _columns;
     private readonly int _rowCount;

@@ -27,8 +27,9 @@ public sealed class PairGeneratorOptions
     /// <see cref="WithinGroupDissimilar"/> is true; each label must belong to one group. Default null.</summary>
     public string? GroupColumnName { get; set; }
 
-    /// <summary>When true, each dissimilar pair is two different labels of the same group (the harder Omniglot protocol);
-    /// needs <see cref="GroupColumnName"/>. Rows with a missing group are then skipped. Default false.</summary>
+    /// <summary>When true, each dissimilar pair is two different labels of the same group (the harder Omniglot protocol):
+    /// a group is drawn uniformly among the groups with two or more labels, then two of its labels, as the trainer's
+    /// sampler does; needs <see cref="GroupColumnName"/>. Rows with a missing group are then skipped. Default false.</summary>
     public bool WithinGroupDissimilar { get; set; }
 
     /// <summary>The prefix of the output columns of the first item of each pair. Default "Left".</summary>

@@ -40,7 +40,7 @@ public sealed class PairGeneratorTransformer : ITransformer
     public double SimilarFraction { get; }
 
     /// <summary>The exact number of similar pairs: round(<see cref="PairCount"/> * <see cref="SimilarFraction"/>), halves away from zero.</summary>
-    public int SimilarPairCount => PairSampler.SimilarCount(PairCount, SimilarFraction);
+    public int SimilarPairCount => GeneratorDraws.SimilarCount(PairCount, SimilarFraction);
 
     /// <summary>The group column, or null when dissimilar pairs are not drawn within groups.</summary>
     public string? GroupColumnName { get; }
@@ -82,7 +82,7 @@ public sealed class PairGeneratorTransformer : ITransformer
     public IDataView Transform(IDataView input)
     {
         var source = _core.Read(input);
-        var (left, right, same) = PairSampler.Draw(source.Classes, PairCount, SimilarFraction, WithinGroupDissimilar, Seed,
+        var (left, right, same) = GeneratorDraws.Pairs(source.Classes, PairCount, SimilarFraction, WithinGroupDissimilar, Seed,
             LabelColumnName, GroupColumnName);
         return _core.Build(source, [left, right], same);
     }

@@ -75,7 +75,7 @@ public sealed class TripletGeneratorTransformer : ITransformer
     public IDataView Transform(IDataView input)
     {
         var source = _core.Read(input);
-        var (anchor, positive, negative) = TripletSampler.Draw(source.Classes, TripletCount, WithinGroupNegatives, Seed,
+        var (anchor, positive, negative) = GeneratorDraws.Triplets(source.Classes, TripletCount, WithinGroupNegatives, Seed,
             LabelColumnName, GroupColumnName);
         return _core.Build(source, [anchor, positive, negative], sameLabel: null);
     }

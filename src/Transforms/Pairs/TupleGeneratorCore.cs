@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLNet.Siamese.Classes;
 
 namespace MLNet.Siamese.Transforms;
 

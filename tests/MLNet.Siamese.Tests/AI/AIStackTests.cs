@@ -7,6 +7,7 @@ using MLNet.Siamese.Data;
 using MLNet.Siamese.Identification;
 using MLNet.Siamese.Networks;
 using MLNet.Siamese.Trainers;
+using MLNet.Siamese.Examples.Shared;
 
 namespace MLNet.Siamese.Tests.AI;
 

@@ -1,6 +1,7 @@
 using MLNet.Siamese.Data;
 using MLNet.Siamese.Tests.Data;
 using Microsoft.ML;
+using MLNet.Siamese.Examples.Shared;
 
 namespace MLNet.Siamese.Tests.Cli;
 

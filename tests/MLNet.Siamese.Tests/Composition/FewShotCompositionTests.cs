@@ -5,6 +5,7 @@ using MLNet.Siamese.Data;
 using MLNet.Siamese.Index;
 using MLNet.Siamese.Networks;
 using MLNet.Siamese.Trainers;
+using MLNet.Siamese.Examples.Shared;
 
 namespace MLNet.Siamese.Tests.Composition;
 

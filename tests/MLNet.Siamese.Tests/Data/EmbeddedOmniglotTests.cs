@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Siamese.Data;
+using MLNet.Siamese.Examples.Shared;
 
 namespace MLNet.Siamese.Tests.Data;
 

@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Siamese.Data;
+using MLNet.Siamese.Examples.Shared;
 
 namespace MLNet.Siamese.Tests.Data;
 
@@ -211,7 +212,7 @@ public sealed class IdxReaderTests
             File.WriteAllBytes(folder.Combine($"{prefix}-labels-idx1-ubyte"), LabelsFile());
         }
         Assert.IsTrue(FashionMnist.IsAvailable(folder.Path));
-        var data = new MLContext().Siamese().LoadFashionMnist(train: false, folder.Path);
+        var data = FashionMnist.Load(new MLContext(), train: false, folder.Path);
         CollectionAssert.AreEqual(new[] { "7", "0", "9" }, data.GetColumn<string>("Label").ToArray());
         Assert.AreEqual("Ankle boot", FashionMnist.ClassNames[9]);
     }

@@ -139,7 +139,7 @@ public sealed class OneShotRunsTests
             var v = new float[3];
             v[ClassOf(path) - 1] = 1f;
             return v;
-        }, EmbeddingDistance.Cosine);
+        }, VectorDistance.Cosine);
         Assert.AreEqual(1.0, embedded.Accuracy);
         Assert.Throws<InvalidOperationException>(() => OneShotRunsEvaluator.Evaluate(runs, _ => new float[2][]));
     }

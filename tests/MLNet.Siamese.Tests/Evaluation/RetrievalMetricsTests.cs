@@ -31,7 +31,7 @@ public sealed class RetrievalMetricsTests
         Assert.AreEqual(0.625, m.MapAtR, Tolerance);
         Assert.AreEqual(6, m.QueryCount);
         Assert.AreEqual(0, m.SkippedQueryCount);
-        Assert.AreEqual(EmbeddingDistance.Euclidean, m.Distance);
+        Assert.AreEqual(VectorDistance.Euclidean, m.Distance);
     }
 
     [TestMethod]
@@ -53,8 +53,8 @@ public sealed class RetrievalMetricsTests
         // Cosine: q0 -> 1 (cos 0.995), q1 -> 0, q2 -> 3 (cos 1), q3 -> 2: all right.
         float[][] points = [[1, 0], [10, 1], [1, 1], [10, 10]];
         int[] classes = [0, 0, 1, 1];
-        var euclidean = RetrievalMetrics.Compute(points, classes, EmbeddingDistance.Euclidean);
-        var cosine = RetrievalMetrics.Compute(points, classes, EmbeddingDistance.Cosine);
+        var euclidean = RetrievalMetrics.Compute(points, classes, VectorDistance.Euclidean);
+        var cosine = RetrievalMetrics.Compute(points, classes, VectorDistance.Cosine);
         Assert.AreEqual(0.0, euclidean.PrecisionAt1, Tolerance);
         Assert.AreEqual(0.0, euclidean.MapAtR, Tolerance);
         Assert.AreEqual(1.0, cosine.PrecisionAt1, Tolerance);

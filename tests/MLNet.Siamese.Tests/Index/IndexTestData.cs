@@ -13,7 +13,7 @@ internal static class IndexTestData
             .ToArray();
     }
 
-    public static SimilarityIndex Build(float[][] vectors, IndexDistance distance)
+    public static SimilarityIndex Build(float[][] vectors, VectorDistance distance)
     {
         var index = new SimilarityIndex(vectors[0].Length, distance);
         for (int i = 0; i < vectors.Length; i++)
@@ -21,9 +21,9 @@ internal static class IndexTestData
         return index;
     }
 
-    public static double ReferenceDistance(float[] a, float[] b, IndexDistance distance)
+    public static double ReferenceDistance(float[] a, float[] b, VectorDistance distance)
     {
-        if (distance == IndexDistance.Euclidean)
+        if (distance == VectorDistance.Euclidean)
         {
             double sum = 0;
             for (int i = 0; i < a.Length; i++) sum += (double)(a[i] - b[i]) * (a[i] - b[i]);
@@ -40,7 +40,7 @@ internal static class IndexTestData
     }
 
     /// <summary>All items sorted by reference distance, then insertion order.</summary>
-    public static (int Position, double Distance)[] ReferenceRanking(float[][] gallery, float[] query, IndexDistance distance)
+    public static (int Position, double Distance)[] ReferenceRanking(float[][] gallery, float[] query, VectorDistance distance)
         => gallery.Select((g, i) => (Position: i, Distance: ReferenceDistance(query, g, distance)))
             .OrderBy(x => x.Distance).ThenBy(x => x.Position).ToArray();
 }

@@ -34,7 +34,7 @@ public sealed class NearestNeighborsTransformerTests
 
     private static (SimilarityIndex Index, float[][] Queries) Gallery()
     {
-        var index = IndexTestData.Build(IndexTestData.RandomVectors(60, 6, 21), IndexDistance.Euclidean);
+        var index = IndexTestData.Build(IndexTestData.RandomVectors(60, 6, 21), VectorDistance.Euclidean);
         return (index, IndexTestData.RandomVectors(8, 6, 22));
     }
 

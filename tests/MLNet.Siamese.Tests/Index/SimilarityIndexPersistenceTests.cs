@@ -32,9 +32,9 @@ public sealed class SimilarityIndexPersistenceTests
     }
 
     [TestMethod]
-    [DataRow(IndexDistance.Euclidean)]
-    [DataRow(IndexDistance.Cosine)]
-    public void SaveAndLoadRoundTrip(IndexDistance distance)
+    [DataRow(VectorDistance.Euclidean)]
+    [DataRow(VectorDistance.Cosine)]
+    public void SaveAndLoadRoundTrip(VectorDistance distance)
     {
         var vectors = IndexTestData.RandomVectors(200, 12, 11);
         var index = IndexTestData.Build(vectors, distance);
@@ -52,7 +52,7 @@ public sealed class SimilarityIndexPersistenceTests
     [TestMethod]
     public void TheFileLayoutIsTheDocumentedOne()
     {
-        var index = new SimilarityIndex(2, IndexDistance.Cosine);
+        var index = new SimilarityIndex(2, VectorDistance.Cosine);
         index.Add("a", "L", [1f, 2f]);
         string path = Path.Combine(_dir, "tiny.mlnsidx");
         index.Save(path);
@@ -83,11 +83,11 @@ public sealed class SimilarityIndexPersistenceTests
     public void AFailedSaveLeavesThePreviousFileIntact()
     {
         string path = Path.Combine(_dir, "gallery.mlnsidx");
-        var original = IndexTestData.Build(IndexTestData.RandomVectors(50, 8, 1), IndexDistance.Euclidean);
+        var original = IndexTestData.Build(IndexTestData.RandomVectors(50, 8, 1), VectorDistance.Euclidean);
         original.Save(path);
         byte[] before = File.ReadAllBytes(path);
 
-        var replacement = IndexTestData.Build(IndexTestData.RandomVectors(80, 8, 2), IndexDistance.Euclidean);
+        var replacement = IndexTestData.Build(IndexTestData.RandomVectors(80, 8, 2), VectorDistance.Euclidean);
         var e = Assert.ThrowsExactly<IOException>(() =>
             SimilarityIndexFile.Save(replacement, path, file => new FailingStream(file, failAfterBytes: 700)));
         StringAssert.Contains(e.Message, "injected");
@@ -100,7 +100,7 @@ public sealed class SimilarityIndexPersistenceTests
     [TestMethod]
     public void SavingIntoAMissingFolderOrOverAFolderFailsClearly()
     {
-        var index = IndexTestData.Build(IndexTestData.RandomVectors(3, 2, 1), IndexDistance.Euclidean);
+        var index = IndexTestData.Build(IndexTestData.RandomVectors(3, 2, 1), VectorDistance.Euclidean);
         var missing = Assert.ThrowsExactly<DirectoryNotFoundException>(() => index.Save(Path.Combine(_dir, "nope", "x.mlnsidx")));
         StringAssert.Contains(missing.Message, "nope");
         Directory.CreateDirectory(Path.Combine(_dir, "folder"));
@@ -111,7 +111,7 @@ public sealed class SimilarityIndexPersistenceTests
     public void CorruptedTruncatedAndForeignFilesAreRejectedNamingTheFile()
     {
         string path = Path.Combine(_dir, "gallery.mlnsidx");
-        IndexTestData.Build(IndexTestData.RandomVectors(40, 6, 3), IndexDistance.Cosine).Save(path);
+        IndexTestData.Build(IndexTestData.RandomVectors(40, 6, 3), VectorDistance.Cosine).Save(path);
         byte[] good = File.ReadAllBytes(path);
 
         void Expect(byte[] content, string fragment)

@@ -8,11 +8,11 @@ public sealed class SimilarityIndexSearchTests
     private const double Tolerance = 1e-4;
 
     [TestMethod]
-    [DataRow(IndexDistance.Euclidean, 1)]
-    [DataRow(IndexDistance.Euclidean, 2)]
-    [DataRow(IndexDistance.Cosine, 1)]
-    [DataRow(IndexDistance.Cosine, 2)]
-    public void TopKMatchesTheBruteForceReference(IndexDistance distance, int seed)
+    [DataRow(VectorDistance.Euclidean, 1)]
+    [DataRow(VectorDistance.Euclidean, 2)]
+    [DataRow(VectorDistance.Cosine, 1)]
+    [DataRow(VectorDistance.Cosine, 2)]
+    public void TopKMatchesTheBruteForceReference(VectorDistance distance, int seed)
     {
         var gallery = IndexTestData.RandomVectors(500, 24, seed);
         var queries = IndexTestData.RandomVectors(40, 24, seed + 100);
@@ -46,9 +46,9 @@ public sealed class SimilarityIndexSearchTests
     }
 
     [TestMethod]
-    [DataRow(IndexDistance.Euclidean)]
-    [DataRow(IndexDistance.Cosine)]
-    public void EqualDistancesAreOrderedByInsertion(IndexDistance distance)
+    [DataRow(VectorDistance.Euclidean)]
+    [DataRow(VectorDistance.Cosine)]
+    public void EqualDistancesAreOrderedByInsertion(VectorDistance distance)
     {
         // Three copies of each of four vectors, interleaved; for cosine the copies are scaled by 1, 2, 4 (same direction,
         // and power-of-two scaling is exact in floating point, so the distances tie exactly).
@@ -57,7 +57,7 @@ public sealed class SimilarityIndexSearchTests
         var expected = new List<string>();
         for (int copy = 0; copy < 3; copy++)
             for (int b = 0; b < 4; b++)
-                index.Add($"b{b}c{copy}", $"b{b}", distance == IndexDistance.Cosine ? basis[b].Select(v => v * (1 << copy)).ToArray() : basis[b]);
+                index.Add($"b{b}c{copy}", $"b{b}", distance == VectorDistance.Cosine ? basis[b].Select(v => v * (1 << copy)).ToArray() : basis[b]);
         var result = index.Search(basis[2], 12);
         CollectionAssert.AreEqual(new[] { "b2c0", "b2c1", "b2c2" }, result.Take(3).Select(r => r.Id).ToArray());
         Assert.AreEqual(0f, result[0].Distance, 1e-6f);
@@ -72,9 +72,9 @@ public sealed class SimilarityIndexSearchTests
     }
 
     [TestMethod]
-    [DataRow(IndexDistance.Euclidean)]
-    [DataRow(IndexDistance.Cosine)]
-    public void BatchedSearchEqualsSingleSearch(IndexDistance distance)
+    [DataRow(VectorDistance.Euclidean)]
+    [DataRow(VectorDistance.Cosine)]
+    public void BatchedSearchEqualsSingleSearch(VectorDistance distance)
     {
         var gallery = IndexTestData.RandomVectors(300, 16, 5);
         var queries = IndexTestData.RandomVectors(64, 16, 6);
@@ -91,11 +91,11 @@ public sealed class SimilarityIndexSearchTests
         // 20,000 x 64 values is above the single-query parallel threshold, so the partitioned scan and its merge are used.
         var gallery = IndexTestData.RandomVectors(20_000, 64, 8);
         gallery[19_999] = (float[])gallery[3].Clone();   // an exact tie across partitions: insertion order decides
-        var index = IndexTestData.Build(gallery, IndexDistance.Euclidean);
+        var index = IndexTestData.Build(gallery, VectorDistance.Euclidean);
         var result = index.Search(gallery[3], 5);
         Assert.AreEqual("item3", result[0].Id);
         Assert.AreEqual("item19999", result[1].Id);
-        var reference = IndexTestData.ReferenceRanking(gallery, gallery[3], IndexDistance.Euclidean);
+        var reference = IndexTestData.ReferenceRanking(gallery, gallery[3], VectorDistance.Euclidean);
         for (int i = 0; i < 5; i++) Assert.AreEqual(reference[i].Distance, result[i].Distance, Tolerance);
         CollectionAssert.AreEqual(result.ToArray(), index.SearchBatch([gallery[3]], 5)[0].ToArray());
     }

@@ -1,5 +1,6 @@
 using CsCheck;
 using MLNet.Siamese.Sampling;
+using MLNet.Siamese.Classes;
 
 namespace MLNet.Siamese.Tests.Properties;
 
@@ -20,7 +21,7 @@ public sealed class SamplerPropertyTests
         Gen.Select(Layouts, Gen.Int[1, 64], Gen.Double[0, 1]).Sample(t =>
         {
             var ((classes, seed), count, fraction) = t;
-            var batch = new BatchSampler(new ClassIndex(classes), new SiameseRandom(seed)).SamplePairs(count, fraction);
+            var batch = new BatchSampler(ClassTable.FromIds(classes), new SiameseRandom(seed)).SamplePairs(count, fraction);
             Assert.HasCount(count, batch.Left);
             for (int i = 0; i < count; i++)
             {
@@ -37,7 +38,7 @@ public sealed class SamplerPropertyTests
         Gen.Select(Layouts, Gen.Int[1, 32]).Sample(t =>
         {
             var ((classes, seed), count) = t;
-            var batch = new BatchSampler(new ClassIndex(classes), new SiameseRandom(seed)).SampleTriplets(count);
+            var batch = new BatchSampler(ClassTable.FromIds(classes), new SiameseRandom(seed)).SampleTriplets(count);
             for (int i = 0; i < count; i++)
             {
                 Assert.AreEqual(classes[batch.Anchor[i]], classes[batch.Positive[i]]);
@@ -51,8 +52,8 @@ public sealed class SamplerPropertyTests
         Gen.Select(Layouts, Gen.Int[2, 5], Gen.Int[1, 2]).Sample(t =>
         {
             var ((classes, seed), ways, shots) = t;
-            var index = new ClassIndex(classes);
-            if (!index.NonEmptyClasses.Any(c => index.ItemsOfClass[c].Length >= shots + 1))
+            var index = ClassTable.FromIds(classes);
+            if (!index.NonEmptyClasses.Any(c => index.RowsOfClass[c].Length >= shots + 1))
                 return;
             var episode = new BatchSampler(index, new SiameseRandom(seed)).SampleEpisode(ways, shots, queries: 1);
             Assert.IsEmpty(episode.Support.Intersect(episode.Query), "no query is also a support item");
@@ -70,8 +71,8 @@ public sealed class SamplerPropertyTests
         Layouts.Sample(t =>
         {
             var (classes, seed) = t;
-            var a = new BatchSampler(new ClassIndex(classes), new SiameseRandom(seed)).SamplePairs(16);
-            var b = new BatchSampler(new ClassIndex(classes), new SiameseRandom(seed)).SamplePairs(16);
+            var a = new BatchSampler(ClassTable.FromIds(classes), new SiameseRandom(seed)).SamplePairs(16);
+            var b = new BatchSampler(ClassTable.FromIds(classes), new SiameseRandom(seed)).SamplePairs(16);
             CollectionAssert.AreEqual(a.Left, b.Left);
             CollectionAssert.AreEqual(a.Right, b.Right);
             CollectionAssert.AreEqual(a.Similar, b.Similar);

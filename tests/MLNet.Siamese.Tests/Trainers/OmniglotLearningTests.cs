@@ -4,6 +4,7 @@ using MLNet.Siamese.Losses;
 using MLNet.Siamese.Networks;
 using MLNet.Siamese.Trainers;
 using Microsoft.ML;
+using MLNet.Siamese.Examples.Shared;
 
 namespace MLNet.Siamese.Tests.Trainers;
 

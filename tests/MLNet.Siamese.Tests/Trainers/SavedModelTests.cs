@@ -5,6 +5,7 @@ using MLNet.Siamese.Data;
 using MLNet.Siamese.Networks;
 using MLNet.Siamese.Trainers;
 using Microsoft.ML;
+using MLNet.Siamese.Examples.Shared;
 
 namespace MLNet.Siamese.Tests.Trainers;
 

@@ -88,6 +88,25 @@ public sealed class SiameseTrainerBadInputTests
         StringAssert.Contains(ex.Message, "no rows");
     }
 
+    private sealed class VectorLabelItem
+    {
+        [VectorType(784)]
+        public float[] Features { get; set; } = new float[784];
+
+        [VectorType(2)]
+        public float[] Label { get; set; } = [0f, 1f];
+    }
+
+    [TestMethod]
+    public void ALabelColumnOfAWrongTypeIsRefusedNamingTheColumn()
+    {
+        var ml = new MLContext(1);
+        var data = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 4).Select(_ => new VectorLabelItem()));
+        var ex = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ml.Siamese().Train(Small()).Fit(data));
+        StringAssert.Contains(ex.Message, "label column 'Label'");
+        StringAssert.Contains(ex.Message, "Siamese trainer");
+    }
+
     [TestMethod]
     public void AMissingColumnIsNamed()
     {

@@ -1,12 +1,13 @@
-namespace MLNet.Siamese.Data;
+namespace MLNet.Siamese.Examples.Shared;
 
 /// <summary>
+/// Data helper of this repository's examples, benchmarks and tests (linked as source; not part of the library).
 /// Finds the small Omniglot archives vendored with the repository (<c>data/omniglot/*.zip</c>, MIT licence):
 /// first in <c>AppContext.BaseDirectory/data/omniglot</c> (where the test project copies them), then in
 /// <c>data/omniglot</c> under each parent of the base directory and of the current directory (so programs run
 /// with <c>dotnet run</c> from the repository find them).
 /// </summary>
-public static class EmbeddedOmniglot
+internal static class EmbeddedOmniglot
 {
     /// <summary>Name of the first small background set (5 alphabets, 136 characters, 2720 images).</summary>
     public const string Small1 = "images_background_small1";

@@ -1,10 +1,11 @@
 namespace MLNet.Siamese.Sampling;
 
 /// <summary>
-/// A small deterministic random generator (xoshiro256**) whose whole state can be saved in a checkpoint and
-/// restored, so a resumed run draws exactly the batches an uninterrupted run would have drawn.
+/// The library's one random generator (xoshiro256**): the trainer's batches and augmentation, the pair and triplet
+/// generators, the one-shot evaluator's episodes and the class hold-out all draw from it. Its whole state can be saved
+/// in a checkpoint and restored, so a resumed run draws exactly the batches an uninterrupted run would have drawn.
 /// </summary>
-public sealed class SiameseRandom
+internal sealed class SiameseRandom
 {
     private ulong _s0, _s1, _s2, _s3;
 

@@ -1,16 +1,18 @@
+using MLNet.Siamese.Classes;
+
 namespace MLNet.Siamese.Sampling;
 
 /// <summary>A batch of pairs by item index: Left[i] and Right[i] with Similar[i] = 1 for the same class, else 0.</summary>
 /// <param name="Left">Left item indices.</param>
 /// <param name="Right">Right item indices.</param>
 /// <param name="Similar">1 for same-class pairs, 0 otherwise.</param>
-public sealed record PairBatch(long[] Left, long[] Right, float[] Similar);
+internal sealed record PairBatch(long[] Left, long[] Right, float[] Similar);
 
 /// <summary>A batch of triplets by item index.</summary>
 /// <param name="Anchor">Anchor items.</param>
 /// <param name="Positive">Items of the anchor's class (not the anchor itself).</param>
 /// <param name="Negative">Items of another class.</param>
-public sealed record TripletBatch(long[] Anchor, long[] Positive, long[] Negative);
+internal sealed record TripletBatch(long[] Anchor, long[] Positive, long[] Negative);
 
 /// <summary>
 /// An N-way K-shot episode: <see cref="Support"/> holds K items of each of the N classes (class-major), and
@@ -19,21 +21,27 @@ public sealed record TripletBatch(long[] Anchor, long[] Positive, long[] Negativ
 /// <param name="Support">Support items, ways * shots, class-major.</param>
 /// <param name="Query">Query items, ways * queries, class-major.</param>
 /// <param name="QueryTarget">Episode class (0..ways-1) of every query.</param>
-public sealed record Episode(long[] Support, long[] Query, long[] QueryTarget);
+internal sealed record Episode(long[] Support, long[] Query, long[] QueryTarget);
 
 /// <summary>
-/// Draws training batches by index, as the seeds' getSiameseBatch does: a class uniformly, then items uniformly
-/// within it, fresh for every iteration.
+/// The library's one sampler family: pairs, triplets, class batches and episodes drawn by row index from a
+/// <see cref="ClassTable"/> with a <see cref="SiameseRandom"/>, as the seeds' getSiameseBatch does: a class uniformly,
+/// then items uniformly within it. The trainer draws a fresh batch every iteration; the pair and triplet generators
+/// draw their whole set once.
 /// </summary>
-public sealed class BatchSampler
+/// <remarks>
+/// "Within group": a group is drawn uniformly among the groups, then two different classes of it; the caller makes sure
+/// such a group exists (see the generators' checks), otherwise the draw would not end.
+/// </remarks>
+internal sealed class BatchSampler
 {
-    private readonly ClassIndex _index;
+    private readonly ClassTable _index;
     private readonly SiameseRandom _random;
 
     /// <summary>Creates a sampler over <paramref name="index"/> drawing from <paramref name="random"/>.</summary>
     /// <param name="index">The items by class.</param>
     /// <param name="random">The generator (its state is part of a training checkpoint).</param>
-    public BatchSampler(ClassIndex index, SiameseRandom random)
+    public BatchSampler(ClassTable index, SiameseRandom random)
     {
         _index = index ?? throw new ArgumentNullException(nameof(index));
         _random = random ?? throw new ArgumentNullException(nameof(random));
@@ -61,7 +69,7 @@ public sealed class BatchSampler
             int slot = order[k];
             if (k < similar)
             {
-                var items = _index.ItemsOfClass[_index.ClassesWithPairs[_random.Next(_index.ClassesWithPairs.Length)]];
+                var items = _index.RowsOfClass[_index.ClassesWithTwoRows[_random.Next(_index.ClassesWithTwoRows.Length)]];
                 int a = _random.Next(items.Length);
                 int b = _random.Next(items.Length - 1);
                 if (b >= a) b++;
@@ -70,8 +78,8 @@ public sealed class BatchSampler
             else
             {
                 var (c1, c2) = TwoClasses(withinGroup);
-                var i1 = _index.ItemsOfClass[c1];
-                var i2 = _index.ItemsOfClass[c2];
+                var i1 = _index.RowsOfClass[c1];
+                var i2 = _index.RowsOfClass[c2];
                 (left[slot], right[slot], same[slot]) = (i1[_random.Next(i1.Length)], i2[_random.Next(i2.Length)], 0f);
             }
         }
@@ -87,12 +95,12 @@ public sealed class BatchSampler
     /// <returns>Item indices and their class ids.</returns>
     public (long[] Items, long[] Classes) SampleClassBatch(int classes, int perClass)
     {
-        var chosen = Choose(_index.ClassesWithPairs, Math.Min(classes, _index.ClassesWithPairs.Length));
+        var chosen = Choose(_index.ClassesWithTwoRows, Math.Min(classes, _index.ClassesWithTwoRows.Length));
         var items = new long[chosen.Length * perClass];
         var labels = new long[items.Length];
         for (int c = 0; c < chosen.Length; c++)
         {
-            var pool = _index.ItemsOfClass[chosen[c]];
+            var pool = _index.RowsOfClass[chosen[c]];
             var picked = pool.Length >= perClass ? Choose(pool, perClass) : Enumerable.Range(0, perClass).Select(_ => pool[_random.Next(pool.Length)]).ToArray();
             for (int k = 0; k < perClass; k++)
             {
@@ -115,11 +123,11 @@ public sealed class BatchSampler
         for (int k = 0; k < count; k++)
         {
             var (c1, c2) = TwoClasses(withinGroup, requirePairInFirst: true);
-            var items = _index.ItemsOfClass[c1];
+            var items = _index.RowsOfClass[c1];
             int i = _random.Next(items.Length);
             int j = _random.Next(items.Length - 1);
             if (j >= i) j++;
-            var neg = _index.ItemsOfClass[c2];
+            var neg = _index.RowsOfClass[c2];
             (a[k], p[k], n[k]) = (items[i], items[j], neg[_random.Next(neg.Length)]);
         }
         return new TripletBatch(a, p, n);
@@ -140,12 +148,12 @@ public sealed class BatchSampler
         int[] pool;
         if (withinGroup)
         {
-            var groups = _index.ClassesOfGroup.Select(g => g.Where(c => _index.ItemsOfClass[c].Length >= need).ToArray()).Where(g => g.Length >= 2).ToArray();
+            var groups = _index.ClassesByGroup.Select(g => g.Where(c => _index.RowsOfClass[c].Length >= need).ToArray()).Where(g => g.Length >= 2).ToArray();
             pool = groups[_random.Next(groups.Length)];
         }
         else
         {
-            pool = _index.NonEmptyClasses.Where(c => _index.ItemsOfClass[c].Length >= need).ToArray();
+            pool = _index.NonEmptyClasses.Where(c => _index.RowsOfClass[c].Length >= need).ToArray();
         }
         var classes = Choose(pool, Math.Min(ways, pool.Length));
         var support = new long[classes.Length * shots];
@@ -153,7 +161,7 @@ public sealed class BatchSampler
         var target = new long[query.Length];
         for (int c = 0; c < classes.Length; c++)
         {
-            var picked = Choose(_index.ItemsOfClass[classes[c]], need);
+            var picked = Choose(_index.RowsOfClass[classes[c]], need);
             for (int k = 0; k < shots; k++) support[c * shots + k] = picked[k];
             for (int q = 0; q < queries; q++)
             {
@@ -168,19 +176,19 @@ public sealed class BatchSampler
     {
         if (withinGroup)
         {
-            var groups = _index.ClassesOfGroup;
+            var groups = _index.ClassesByGroup;
             while (true)
             {
                 var g = groups[_random.Next(groups.Length)];
                 if (g.Length < 2) continue;
                 int a = g[_random.Next(g.Length)];
-                if (requirePairInFirst && _index.ItemsOfClass[a].Length < 2) continue;
+                if (requirePairInFirst && _index.RowsOfClass[a].Length < 2) continue;
                 int b = g[_random.Next(g.Length - 1)];
                 if (b == a) b = g[g.Length - 1];
                 return (a, b);
             }
         }
-        var first = requirePairInFirst ? _index.ClassesWithPairs : _index.NonEmptyClasses;
+        var first = requirePairInFirst ? _index.ClassesWithTwoRows : _index.NonEmptyClasses;
         int c1 = first[_random.Next(first.Length)];
         var all = _index.NonEmptyClasses;
         int c2;

@@ -1,12 +1,14 @@
 using Microsoft.ML;
+using MLNet.Siamese.Data;
 
-namespace MLNet.Siamese.Data;
+namespace MLNet.Siamese.Examples.Shared;
 
 /// <summary>
+/// Data helper of this repository's examples, benchmarks and tests (linked as source; not part of the library).
 /// Locates and loads Fashion-MNIST as installed by the Debian package <c>dataset-fashion-mnist</c>
 /// (<see cref="DefaultDirectory"/>), or any folder holding the four standard IDX files, raw or gzip-compressed.
 /// </summary>
-public static class FashionMnist
+internal static class FashionMnist
 {
     /// <summary>Where the Debian package <c>dataset-fashion-mnist</c> installs the data.</summary>
     public const string DefaultDirectory = "/usr/share/datasets/fashion-mnist";
