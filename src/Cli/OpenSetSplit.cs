@@ -1,7 +1,10 @@
+using MLNet.Siamese.Sampling;
+
 namespace MLNet.Siamese.Cli;
 
 /// <summary>
-/// Splits labelled items for an open-set test: a seeded shuffle of the classes puts <c>unknownFraction</c> of them
+/// Splits labelled items for an open-set test: a seeded shuffle of the classes (the library's one generator,
+/// <see cref="SiameseRandom"/>) puts <c>unknownFraction</c> of them
 /// (rounded, at least one) aside as never enrolled; each other class enrols its first <c>shots</c> items (the rest are
 /// known queries, so a class with no more items gives none).
 /// </summary>
@@ -13,7 +16,7 @@ internal sealed record OpenSetSplit(List<int> Gallery, List<int> Known, List<int
     public static OpenSetSplit Make(IReadOnlyList<string> labels, double unknownFraction, int shots, int seed)
     {
         var classes = labels.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-        new Random(seed).Shuffle(classes);
+        new SiameseRandom(seed).Shuffle<string>(classes);
         int unknown = Math.Clamp((int)Math.Round(unknownFraction * classes.Length), 1, Math.Max(1, classes.Length - 1));
         var impostorClasses = new HashSet<string>(classes.Take(unknown), StringComparer.Ordinal);
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
