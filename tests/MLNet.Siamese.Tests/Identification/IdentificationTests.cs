@@ -133,15 +133,9 @@ public sealed class IdentificationTests
         string csv = temp.Combine("items.csv");
         File.WriteAllLines(csv, queries.Select(q => string.Join(",", q.Features.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))));
 
-        string scorer = ScoringOnlyPath();
-        Assert.DoesNotContain("TorchSharp", File.ReadAllText(Path.ChangeExtension(scorer, ".deps.json")));
-        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("dotnet", $"\"{scorer}\" --identify \"{zip}\" \"{csv}\"")
-        { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false })!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        Assert.IsTrue(process.WaitForExit(120_000), "the scoring process did not finish in 120 s");
-        Assert.AreEqual(0, process.ExitCode, error.Result);
-        var lines = output.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var (exit, output, error) = ScoringOnlyProcess.Run($"--identify \"{zip}\" \"{csv}\"", timeoutSeconds: 120);
+        Assert.AreEqual(0, exit, error);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var expected = Predict(identifier, queries);
         Assert.HasCount(queries.Count, lines);
         for (int q = 0; q < lines.Length; q++)
@@ -151,14 +145,6 @@ public sealed class IdentificationTests
             Assert.AreEqual(expected[q].Distance[0], float.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture), 1e-5f, $"query {q}");
             Assert.AreEqual(string.Join(",", expected[q].NeighborIds), parts[2], $"query {q}");
         }
-    }
-
-    private static string ScoringOnlyPath()
-    {
-        var bin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        string path = Path.GetFullPath(Path.Combine(bin.FullName, "..", "..", "..", "..", "MLNet.Siamese.ScoringOnly", "bin", bin.Parent!.Name, bin.Name, "MLNet.Siamese.ScoringOnly.dll"));
-        Assert.IsTrue(File.Exists(path), $"scoring-only program not built at {path}");
-        return path;
     }
 
     [TestMethod]

@@ -85,12 +85,12 @@ public sealed class PhotoBackboneTests
         string csv = folder.Combine("pairs.csv");
         File.WriteAllLines(csv, pairs.Select(p => p.Item1 + ";" + p.Item2));
 
-        string scorer = ScoringOnlyPath();
+        string scorer = ScoringOnlyProcess.Path;
         string deps = File.ReadAllText(Path.ChangeExtension(scorer, ".deps.json"));
         Assert.DoesNotContain("TorchSharp", deps, "the scoring process must not reference TorchSharp");
         Assert.DoesNotContain("MLNet.Siamese", deps.Replace("MLNet.Siamese.ScoringOnly", "", StringComparison.Ordinal));
         Assert.DoesNotContain("DnnImageFeaturizer", deps, "the ResNet18 model travels inside the zip, not as a package");
-        var (exit, output, error) = Run("dotnet", $"\"{scorer}\" \"{zip}\" \"{csv}\"");
+        var (exit, output, error) = ScoringOnlyProcess.Run($"\"{zip}\" \"{csv}\"");
         Assert.AreEqual(0, exit, error);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.HasCount(pairs.Count, lines);
@@ -195,26 +195,5 @@ public sealed class PhotoBackboneTests
         }
         byte[] signature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
         return [.. signature, .. HostilePng.Chunk("IHDR", ihdr), .. HostilePng.Chunk("IDAT", raw.ToArray()), .. HostilePng.Chunk("IEND", [])];
-    }
-
-    private static string ScoringOnlyPath()
-    {
-        var bin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        string path = Path.GetFullPath(Path.Combine(bin.FullName, "..", "..", "..", "..", "MLNet.Siamese.ScoringOnly", "bin", bin.Parent!.Name, bin.Name, "MLNet.Siamese.ScoringOnly.dll"));
-        Assert.IsTrue(File.Exists(path), $"scoring-only program not built at {path}");
-        return path;
-    }
-
-    private static (int Exit, string Output, string Error) Run(string file, string arguments)
-    {
-        using var process = Process.Start(new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false })!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(300_000))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail("the scoring process did not finish in 300 s");
-        }
-        return (process.ExitCode, output.Result, error.Result);
     }
 }

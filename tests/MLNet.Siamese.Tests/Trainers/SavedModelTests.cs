@@ -52,13 +52,13 @@ public sealed class SavedModelTests
             File.WriteAllLines(csv, pairs.Select(p => string.Join(",", p.LeftFeatures.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))
                 + ";" + string.Join(",", p.RightFeatures.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))));
 
-            string scorer = ScoringOnlyPath();
+            string scorer = ScoringOnlyProcess.Path;
             string deps = File.ReadAllText(Path.ChangeExtension(scorer, ".deps.json"));
             Assert.DoesNotContain("TorchSharp", deps, "the scoring process must not reference TorchSharp");
             Assert.DoesNotContain("libtorch", deps);
             Assert.DoesNotContain("MLNet.Siamese.Trainers", deps);
 
-            var (exit, output, error) = Run("dotnet", $"\"{scorer}\" \"{zip}\" \"{csv}\"");
+            var (exit, output, error) = ScoringOnlyProcess.Run($"\"{zip}\" \"{csv}\"");
             Assert.AreEqual(0, exit, error);
             var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
             Assert.HasCount(pairs.Count, lines);
@@ -167,28 +167,5 @@ public sealed class SavedModelTests
         {
             Directory.Delete(dir, true);
         }
-    }
-
-    private static string ScoringOnlyPath()
-    {
-        // tests/MLNet.Siamese.Tests/bin/<Configuration>/net10.0 -> tests/MLNet.Siamese.ScoringOnly/bin/<Configuration>/net10.0
-        var bin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        string configuration = bin.Parent!.Name;
-        string path = Path.GetFullPath(Path.Combine(bin.FullName, "..", "..", "..", "..", "MLNet.Siamese.ScoringOnly", "bin", configuration, bin.Name, "MLNet.Siamese.ScoringOnly.dll"));
-        Assert.IsTrue(File.Exists(path), $"scoring-only program not built at {path}");
-        return path;
-    }
-
-    private static (int Exit, string Output, string Error) Run(string file, string arguments)
-    {
-        using var process = Process.Start(new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false })!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(120_000))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail("the scoring process did not finish in 120 s");
-        }
-        return (process.ExitCode, output.Result, error.Result);
     }
 }
