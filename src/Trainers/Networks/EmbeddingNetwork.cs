@@ -123,6 +123,28 @@ public sealed class EmbeddingNetwork : nn.Module<Tensor, Tensor>
         return result;
     }
 
+    /// <summary>
+    /// Copies weights named as <see cref="ExportWeights"/> names them into the module (e.g. pretrained weights, or the
+    /// trained part of a network). Names the module does not have are an error; weights not given keep their values.
+    /// </summary>
+    /// <param name="weights">The weights by name.</param>
+    /// <exception cref="ArgumentException">A name is unknown or a shape does not match.</exception>
+    public void LoadWeights(IReadOnlyDictionary<string, WeightTensor> weights)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        var state = state_dict().ToDictionary(p => p.Key.StartsWith("_layers.", StringComparison.Ordinal) ? p.Key["_layers.".Length..] : p.Key, p => p.Value, StringComparer.Ordinal);
+        using var noGrad = no_grad();
+        foreach (var (name, weight) in weights)
+        {
+            if (!state.TryGetValue(name, out var target))
+                throw new ArgumentException($"Network '{Spec.Name}' has no weight named '{name}'.", nameof(weights));
+            if (!target.shape.SequenceEqual(weight.Shape) || weight.Values.Length != target.numel())
+                throw new ArgumentException($"Weight '{name}' has shape [{string.Join(", ", weight.Shape)}]; network '{Spec.Name}' needs [{string.Join(", ", target.shape)}].", nameof(weights));
+            using var source = tensor(weight.Values, weight.Shape);
+            target.copy_(source);
+        }
+    }
+
     /// <summary>Copies a tensor to a <see cref="WeightTensor"/> (float32, CPU, contiguous).</summary>
     /// <param name="tensor">The tensor.</param>
     /// <returns>Its shape and values.</returns>
@@ -139,7 +161,7 @@ public sealed class EmbeddingNetwork : nn.Module<Tensor, Tensor>
         {
             case Conv2dLayer c:
             {
-                var conv = nn.Conv2d(input.Dimensions[0], c.OutChannels, c.KernelSize, stride: c.Stride, padding: c.Padding);
+                var conv = nn.Conv2d(input.Dimensions[0], c.OutChannels, c.KernelSize, stride: c.Stride, padding: c.Padding, bias: c.Bias);
                 Initialize(conv.weight!, conv.bias, c.Init, input.Dimensions[0] * c.KernelSize * c.KernelSize, c.OutChannels * c.KernelSize * c.KernelSize);
                 return conv;
             }
@@ -156,7 +178,11 @@ public sealed class EmbeddingNetwork : nn.Module<Tensor, Tensor>
             case TanhLayer:
                 return nn.Tanh();
             case MaxPool2dLayer p:
-                return nn.MaxPool2d(p.KernelSize, p.Stride == 0 ? p.KernelSize : p.Stride);
+                return nn.MaxPool2d(p.KernelSize, p.Stride == 0 ? p.KernelSize : p.Stride, p.Padding);
+            case ResidualBlockLayer r:
+                return new ResidualBlock(input.Dimensions[0], r);
+            case PixelNormalizeLayer n:
+                return new PixelNormalize(n, input.Dimensions[0], input.Dimensions[1], input.Dimensions[2]);
             case AvgPool2dLayer p:
                 return nn.AvgPool2d(p.KernelSize, p.Stride == 0 ? p.KernelSize : p.Stride);
             case GlobalAvgPoolLayer:
