@@ -54,10 +54,11 @@ public sealed class SiameseModel : ITransformer, IDisposable
             string image = images.ImageColumnName;
             EmbedderInputSchema = OnnxTransformers.TextSchema(image);
             PairScorerInputSchema = OnnxTransformers.TextSchema("Left" + image, "Right" + image);
-            Embedder = CreateImageEmbedderEstimator(context, image, featureColumnName, images.Preprocessing, images.Backbone)
+            int? pixels = images.BackboneInNetwork ? network.Height : null;
+            Embedder = CreateImageEmbedderEstimator(context, image, featureColumnName, images.Preprocessing, images.Backbone, pixels)
                 .Append(context.Transforms.ApplyOnnxModel(new MemoryStream(_embedderOnnx)))
                 .Fit(OnnxTransformers.Empty(EmbedderInputSchema));
-            PairScorer = ImageFeatures(context, images.Preprocessing, images.Backbone,
+            PairScorer = ImageFeatures(context, images.Preprocessing, images.Backbone, pixels,
                     new InputOutputColumnPair(LeftFeatureColumnName, "Left" + image), new InputOutputColumnPair(RightFeatureColumnName, "Right" + image))
                 .Append(context.Transforms.ApplyOnnxModel(new MemoryStream(_pairScorerOnnx)))
                 .Fit(OnnxTransformers.Empty(PairScorerInputSchema));
@@ -70,13 +71,16 @@ public sealed class SiameseModel : ITransformer, IDisposable
     /// <param name="featureColumnName">Output column of features.</param>
     /// <param name="preprocessing">Decoding options.</param>
     /// <param name="backbone">The pretrained backbone whose features the network takes, or null for decoded pixels.</param>
+    /// <param name="backbonePixels">With a backbone built into the network (fine-tuned): the image side it takes; the chain then
+    /// ends at the backbone's pixels (centre crop, RGB 0..255) instead of its features.</param>
     /// <returns>The estimator chain.</returns>
-    internal static EstimatorChain<ITransformer> CreateImageEmbedderEstimator(MLContext context, string imageColumnName, string featureColumnName, ImagePreprocessingOptions preprocessing, PretrainedBackbone? backbone = null)
-        => ImageFeatures(context, preprocessing, backbone, new InputOutputColumnPair(featureColumnName, imageColumnName));
+    internal static EstimatorChain<ITransformer> CreateImageEmbedderEstimator(MLContext context, string imageColumnName, string featureColumnName, ImagePreprocessingOptions preprocessing, PretrainedBackbone? backbone = null, int? backbonePixels = null)
+        => ImageFeatures(context, preprocessing, backbone, backbonePixels, new InputOutputColumnPair(featureColumnName, imageColumnName));
 
-    /// <summary>Image paths to the network's input: decoded pixels, or a pretrained backbone's features.</summary>
-    private static EstimatorChain<ITransformer> ImageFeatures(MLContext context, ImagePreprocessingOptions preprocessing, PretrainedBackbone? backbone, params InputOutputColumnPair[] columns)
+    /// <summary>Image paths to the network's input: decoded pixels, a pretrained backbone's features, or its pixels.</summary>
+    private static EstimatorChain<ITransformer> ImageFeatures(MLContext context, ImagePreprocessingOptions preprocessing, PretrainedBackbone? backbone, int? backbonePixels, params InputOutputColumnPair[] columns)
         => backbone is null ? ImagePreprocessing.CreateEstimator(context, preprocessing, columns)
+            : backbonePixels is { } size ? BackboneFeaturizer.CreatePixelEstimator(context, size, preprocessing.ImageFolder, columns)
             : BackboneFeaturizer.CreateEstimator(context, backbone, preprocessing.ImageFolder, columns);
 
     /// <summary>
@@ -185,7 +189,9 @@ public sealed class SiameseModel : ITransformer, IDisposable
 /// <param name="ImageColumnName">Column of image paths the embedder reads.</param>
 /// <param name="Preprocessing">How images are decoded (without a backbone), and the folder relative paths are resolved against.</param>
 /// <param name="Backbone">The frozen pretrained network whose features the Siamese network takes, or null when it takes the decoded pixels.</param>
-public sealed record ImageInput(string ImageColumnName, ImagePreprocessingOptions Preprocessing, PretrainedBackbone? Backbone = null);
+/// <param name="BackboneInNetwork">True when the backbone was fine-tuned and is part of the network: the pipeline then feeds
+/// the network the backbone's pixels (centre crop, RGB 0..255) instead of its features.</param>
+public sealed record ImageInput(string ImageColumnName, ImagePreprocessingOptions Preprocessing, PretrainedBackbone? Backbone = null, bool BackboneInNetwork = false);
 
 /// <summary>Input row of an image pair scorer for <c>PredictionEngine</c> (default column names).</summary>
 public sealed class ImagePair

@@ -16,6 +16,9 @@ public sealed class EmbeddingNetwork : nn.Module<Tensor, Tensor>
     private readonly long[] _layerShape;     // (C, H', W') the layers see: the normalized image's size
     private readonly float[][] _viewGrids;   // sampling grid of each test-time view, computed once
     private readonly float[] _identityGrid;  // the grid of the unchanged image, for input normalization without views
+    private readonly List<nn.Module<Tensor, Tensor>> _children;
+    private readonly List<nn.Module> _alwaysEval = new();  // frozen layers and frozen batch norms: evaluation mode even in training
+    private int _frozenLayers;
 
     /// <summary>Builds the module and initializes its weights with the current TorchSharp random state.</summary>
     /// <param name="spec">The specification; it is checked first.</param>
@@ -28,6 +31,7 @@ public sealed class EmbeddingNetwork : nn.Module<Tensor, Tensor>
         var children = new List<(string, nn.Module<Tensor, Tensor>)>();
         for (int i = 0; i < spec.Layers.Count; i++)
             children.Add((i.ToString(System.Globalization.CultureInfo.InvariantCulture), Build(spec.Layers[i], shapes[i])));
+        _children = children.Select(c => c.Item2).ToList();
         _layers = nn.Sequential(children);
         _viewGrids = spec.TestTimeViews?.Select(v => v.SamplingGrid(spec.LayerHeight, spec.LayerWidth)).ToArray() ?? [];
         _identityGrid = EmbeddingView.Identity.SamplingGrid(spec.LayerHeight, spec.LayerWidth);
@@ -52,7 +56,7 @@ public sealed class EmbeddingNetwork : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var normalization = Spec.InputNormalization;
         if (training || (_viewGrids.Length == 0 && normalization is null))
-            return _layers.forward(AsImages(input, _layerShape)).MoveToOuterDisposeScope();
+            return ForwardLayers(AsImages(input, _layerShape)).MoveToOuterDisposeScope();
         var x = AsImages(input, _imageShape);
         // Test-time augmentation: the mean of the outputs over the views, each resampled as the ONNX graph's GridSample does.
         var grids = _viewGrids.Length > 0 ? _viewGrids : [_identityGrid];
@@ -64,6 +68,54 @@ public sealed class EmbeddingNetwork : nn.Module<Tensor, Tensor>
             sum = sum is null ? y : sum + y;
         }
         return (grids.Length == 1 ? sum! : sum! / grids.Length).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The layers; the frozen first ones (<see cref="Freeze"/>) without gradients.</summary>
+    private Tensor ForwardLayers(Tensor x)
+    {
+        if (_frozenLayers == 0)
+            return _layers.forward(x);
+        using (no_grad())
+            for (int i = 0; i < _frozenLayers; i++) x = _children[i].forward(x);
+        for (int i = _frozenLayers; i < _children.Count; i++) x = _children[i].forward(x);
+        return x;
+    }
+
+    /// <summary>
+    /// Freezes the first <paramref name="layers"/> layers (fine-tuning a pretrained network): their parameters stop
+    /// requiring gradients, they run without autograd and stay in evaluation mode (running statistics) even while the module
+    /// trains. Unless <paramref name="trainBatchNorm"/>, every batch norm of the other layers is frozen the same way.
+    /// </summary>
+    /// <param name="layers">How many leading layers to freeze.</param>
+    /// <param name="trainBatchNorm">Whether the batch norms of the unfrozen layers train.</param>
+    internal void Freeze(int layers, bool trainBatchNorm)
+    {
+        _frozenLayers = layers;
+        _alwaysEval.Clear();
+        for (int i = 0; i < _children.Count; i++)
+        {
+            var frozen = i < layers ? new List<nn.Module> { _children[i] }
+                : trainBatchNorm ? [] : _children[i].modules().Where(m => m is BatchNorm2d).Cast<nn.Module>().ToList();
+            foreach (var module in frozen)
+            {
+                foreach (var p in module.parameters()) p.requires_grad = false;
+                _alwaysEval.Add(module);
+            }
+        }
+        train(training);
+    }
+
+    /// <summary>The parameters of one layer that train (those a <see cref="Freeze"/> left trainable).</summary>
+    /// <param name="layer">The layer's index in the specification.</param>
+    /// <returns>Its parameters that require gradients.</returns>
+    internal IEnumerable<Parameter> TrainableParameters(int layer) => _children[layer].parameters().Where(p => p.requires_grad);
+
+    /// <summary>Sets training or evaluation mode; frozen layers and batch norms (<see cref="Freeze"/>) stay in evaluation mode.</summary>
+    /// <param name="on">True for training mode.</param>
+    public override void train(bool on = true)
+    {
+        base.train(on);
+        foreach (var module in _alwaysEval) module.eval();
     }
 
     /// <summary>

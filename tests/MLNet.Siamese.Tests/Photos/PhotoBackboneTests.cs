@@ -24,7 +24,7 @@ namespace MLNet.Siamese.Tests.Photos;
 public sealed class PhotoBackboneTests
 {
     /// <summary>Five classes of the vendored Caltech-101 photos, six images each (colour and grayscale JPEGs).</summary>
-    private static List<ImageFolderEntry> SmallPhotoSet()
+    internal static List<ImageFolderEntry> SmallPhotoSet()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !Directory.Exists(Path.Combine(dir.FullName, "data", "caltech101")))
@@ -177,7 +177,7 @@ public sealed class PhotoBackboneTests
         return [.. signature, .. HostilePng.Chunk("IHDR", ihdr), .. HostilePng.Chunk("IDAT", raw.ToArray()), .. HostilePng.Chunk("IEND", [])];
     }
 
-    private static string ScoringOnlyPath()
+    internal static string ScoringOnlyPath()
     {
         var bin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         string path = Path.GetFullPath(Path.Combine(bin.FullName, "..", "..", "..", "..", "MLNet.Siamese.ScoringOnly", "bin", bin.Parent!.Name, bin.Name, "MLNet.Siamese.ScoringOnly.dll"));
@@ -185,7 +185,7 @@ public sealed class PhotoBackboneTests
         return path;
     }
 
-    private static (int Exit, string Output, string Error) Run(string file, string arguments)
+    internal static (int Exit, string Output, string Error) Run(string file, string arguments)
     {
         using var process = Process.Start(new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false })!;
         var output = process.StandardOutput.ReadToEndAsync();
