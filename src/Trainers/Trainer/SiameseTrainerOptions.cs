@@ -272,6 +272,24 @@ public sealed class SiameseTrainerOptions
     /// </summary>
     public double ValidationMinimumGain { get; set; }
 
+    /// <summary>
+    /// Puts <paramref name="backbone"/> in front of the network: sets <see cref="Backbone"/>, its identity-initialised head
+    /// (<see cref="PretrainedBackbone.Head"/>) as the <see cref="Network"/>, colour <see cref="Preprocessing"/> at the
+    /// backbone's size (keeping the image folder), and turns off what works on pixels only (<see cref="Augmentation"/>,
+    /// <see cref="RotatedClasses"/>, <see cref="MirroredClasses"/>). Other settings (objective, rates, validation) stay.
+    /// </summary>
+    /// <param name="backbone">The backbone, e.g. <see cref="PretrainedBackbone.ResNet18"/>.</param>
+    public void UseBackbone(PretrainedBackbone backbone)
+    {
+        ArgumentNullException.ThrowIfNull(backbone);
+        Backbone = backbone;
+        Network = backbone.Head();
+        Preprocessing = new ImagePreprocessingOptions { Width = backbone.ImageSize, Height = backbone.ImageSize, Channels = 3, ImageFolder = Preprocessing?.ImageFolder };
+        Augmentation = null;
+        RotatedClasses = false;
+        MirroredClasses = false;
+    }
+
     /// <summary>The network this configuration trains.</summary>
     /// <returns>
     /// <see cref="Network"/>; else, with a <see cref="Backbone"/>, its identity-initialised head
