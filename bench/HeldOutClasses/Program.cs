@@ -2,6 +2,7 @@
 // classes, retrieval (P@1, MAP@R) and pair metrics (accuracy at the threshold calibrated on the training classes, AUC).
 //   dotnet run -c Release --project bench/HeldOutClasses -- --recipe general --data FOLDER|IDX-IMAGES [--test-data IDX-IMAGES]
 //       [--label-depth N] [--held-out-fraction 0.3] [--iterations N] [--seed 1]
+//       [--fine-tune N] [--fine-tune-size S] [--backbone-lr-scale X] [--loss NAME] [--learning-rate X] [--temperature X] [--minimum-gain X]
 // Held-out classes: the last fraction of the class names in ordinal order (IDX: of the label numbers). With --test-data
 // (an IDX test file), training reads the training classes of --data and evaluation the held-out classes of --test-data.
 using System.Diagnostics;
@@ -10,6 +11,7 @@ using MLNet.Siamese;
 using MLNet.Siamese.Bench.HeldOutClasses;
 using MLNet.Siamese.Data;
 using MLNet.Siamese.Evaluation;
+using MLNet.Siamese.Objectives;
 using MLNet.Siamese.Trainers;
 using MLNet.Siamese.Transforms;
 using Microsoft.ML;
@@ -27,10 +29,17 @@ var recipe = SiameseRecipes.Get(arguments.Recipe);
 SiameseTrainerOptions options = split.Side is { } side ? recipe.CreateOptions(side, inputSizeFixed: true) : recipe.CreateOptions();
 if (split.Side is not null) { options.ImageColumnName = null; options.FeatureColumnName = "Features"; options.GroupColumnName = null; options.WithinGroup = false; }
 if (arguments.Iterations is { } iterations) options.Iterations = iterations;
+if (arguments.FineTune is { } stages) options.FineTuneStages = stages;
+if (arguments.FineTuneSize is { } fineTuneSize) options.FineTuneImageSize = fineTuneSize;
+if (arguments.BackboneLearningRateScale is { } scale) options.BackboneLearningRateScale = scale;
+if (arguments.Loss is { } loss) options.Loss = TrainingObjectives.LossOf(loss);
+if (arguments.LearningRate is { } rate) options.LearningRate = rate;
+if (arguments.Temperature is { } temperature) options.Temperature = temperature;
+if (arguments.MinimumGain is { } gain) options.ValidationMinimumGain = gain;
 options.Seed = arguments.Seed;
 options.ProgressInterval = Math.Max(1, options.Iterations / 10);
 options.Progress = new Progress(p => Console.WriteLine($"  iteration {p.Iteration}/{p.TotalIterations} loss {p.Loss:F4}"));
-Console.WriteLine($"Recipe {recipe.Name}: {options.Loss}, {options.Iterations} iterations, network {options.ResolveNetwork().Name} at {options.ResolveNetwork().LayerHeight} px");
+Console.WriteLine($"Recipe {recipe.Name}: {options.Loss}, {options.Iterations} iterations, network {options.ResolveNetwork().Name} at {options.ResolveNetwork().LayerHeight} px, fine-tuned stages {options.FineTuneStages}");
 var model = ml.Siamese().Train(options).Fit(split.Train);
 double trainSeconds = clock.Elapsed.TotalSeconds;
 
@@ -44,7 +53,9 @@ var metrics = ml.Siamese().Evaluate(model.PairScorer.Transform(pairs));
 Console.WriteLine();
 Console.WriteLine($"RESULT recipe={recipe.Name} data={Path.GetFileName(arguments.Data)} iterations={model.Summary.Iterations} train_s={trainSeconds:F0} "
     + $"P@1={euclidean.PrecisionAt1:F4} MAP@R={euclidean.MapAtR:F4} (cosine P@1={cosine.PrecisionAt1:F4} MAP@R={cosine.MapAtR:F4}) "
-    + $"pair_accuracy={metrics.Accuracy:F4} AUC={metrics.AreaUnderRocCurve:F4} EER={metrics.EqualErrorRate:F4} total_s={clock.Elapsed.TotalSeconds:F0}");
+    + $"pair_accuracy={metrics.Accuracy:F4} AUC={metrics.AreaUnderRocCurve:F4} EER={metrics.EqualErrorRate:F4} total_s={clock.Elapsed.TotalSeconds:F0} "
+    + $"start_validation={model.Summary.StartValidation:F4} best_validation={(model.Summary.ValidationHistory.Count == 0 ? double.NaN : model.Summary.ValidationHistory.Max(v => v.Value)):F4} kept_start={model.Summary.KeptStart}");
+Console.WriteLine("Validation: " + string.Join(", ", model.Summary.ValidationHistory.Select(v => $"{v.Key}:{v.Value:F4}")));
 
 internal sealed class Progress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
 {
