@@ -15,6 +15,7 @@ using MLNet.Siamese.Objectives;
 using MLNet.Siamese.Trainers;
 using MLNet.Siamese.Transforms;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var arguments = Arguments.Parse(args);
@@ -43,13 +44,13 @@ Console.WriteLine($"Recipe {recipe.Name}: {options.Loss}, {options.Iterations} i
 var model = ml.Siamese().Train(options).Fit(split.Train);
 double trainSeconds = clock.Elapsed.TotalSeconds;
 
+// Each held-out item is embedded once; cosine ranks as Euclidean distance between the unit-length vectors.
 var embedded = model.Embedder.Transform(split.Test);
-var euclidean = ml.Siamese().EvaluateRetrieval(embedded);
-var cosine = ml.Siamese().EvaluateRetrieval(embedded, distance: EmbeddingDistance.Cosine);
-string pairColumn = split.Side is null ? "ImagePath" : "Features";
-var pairs = ml.Siamese().GeneratePairs(new PairGeneratorOptions { ColumnsToPair = [pairColumn], PairCount = 2000, Seed = arguments.Seed + 100 })
-    .Fit(split.Test).Transform(split.Test);
-var metrics = ml.Siamese().Evaluate(model.PairScorer.Transform(pairs));
+var vectors = embedded.GetColumn<float[]>(SiameseModel.EmbeddingColumnName).ToList();
+var labels = embedded.GetColumn<string>("Label").ToList();
+var euclidean = RetrievalMetrics.Compute(vectors, labels);
+var cosine = RetrievalMetrics.Compute(vectors.Select(v => { float n = System.Numerics.Tensors.TensorPrimitives.Norm(v); return v.Select(x => x / Math.Max(n, 1e-12f)).ToArray(); }).ToList(), labels);
+var metrics = EmbeddedPairs.Evaluate(vectors, labels, model.Scoring, 2000, arguments.Seed + 100);
 Console.WriteLine();
 Console.WriteLine($"RESULT recipe={recipe.Name} data={Path.GetFileName(arguments.Data)} iterations={model.Summary.Iterations} train_s={trainSeconds:F0} "
     + $"P@1={euclidean.PrecisionAt1:F4} MAP@R={euclidean.MapAtR:F4} (cosine P@1={cosine.PrecisionAt1:F4} MAP@R={cosine.MapAtR:F4}) "
