@@ -26,6 +26,9 @@ internal sealed record Arguments(string Recipe, string Data, string? TestData, i
     /// <summary>--minimum-gain X: held-out MAP@R a trained model must gain over the untrained one to be kept.</summary>
     public double? MinimumGain { get; init; }
 
+    /// <summary>--patience N: validations without improvement before early stopping; 0 trains every iteration and keeps the result.</summary>
+    public int? Patience { get; init; }
+
     public static Arguments Parse(string[] args)
     {
         string recipe = "general", data = "";
@@ -34,6 +37,7 @@ internal sealed record Arguments(string Recipe, string Data, string? TestData, i
         int? iterations = null, fineTune = null, fineTuneSize = null;
         float? scale = null, rate = null;
         double? temperature = null, gain = null;
+        int? patience = null;
         double fraction = 0.3;
         for (int i = 0; i < args.Length; i++)
         {
@@ -54,6 +58,7 @@ internal sealed record Arguments(string Recipe, string Data, string? TestData, i
                 case "--learning-rate": rate = float.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--temperature": temperature = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--minimum-gain": gain = double.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--patience": patience = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 default: throw new ArgumentException($"Unknown argument '{args[i]}'.");
             }
         }
@@ -61,7 +66,7 @@ internal sealed record Arguments(string Recipe, string Data, string? TestData, i
         return new Arguments(recipe, data, test, depth, fraction, iterations, seed)
         {
             FineTune = fineTune, FineTuneSize = fineTuneSize, BackboneLearningRateScale = scale, Loss = loss,
-            LearningRate = rate, Temperature = temperature, MinimumGain = gain,
+            LearningRate = rate, Temperature = temperature, MinimumGain = gain, Patience = patience,
         };
     }
 }

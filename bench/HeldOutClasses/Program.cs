@@ -2,7 +2,7 @@
 // classes, retrieval (P@1, MAP@R) and pair metrics (accuracy at the threshold calibrated on the training classes, AUC).
 //   dotnet run -c Release --project bench/HeldOutClasses -- --recipe general --data FOLDER|IDX-IMAGES [--test-data IDX-IMAGES]
 //       [--label-depth N] [--held-out-fraction 0.3] [--iterations N] [--seed 1]
-//       [--fine-tune N] [--fine-tune-size S] [--backbone-lr-scale X] [--loss NAME] [--learning-rate X] [--temperature X] [--minimum-gain X]
+//       [--fine-tune N] [--fine-tune-size S] [--backbone-lr-scale X] [--loss NAME] [--learning-rate X] [--temperature X] [--minimum-gain X] [--patience N]
 // Held-out classes: the last fraction of the class names in ordinal order (IDX: of the label numbers). With --test-data
 // (an IDX test file), training reads the training classes of --data and evaluation the held-out classes of --test-data.
 using System.Diagnostics;
@@ -37,6 +37,7 @@ if (arguments.Loss is { } loss) options.Loss = TrainingObjectives.LossOf(loss);
 if (arguments.LearningRate is { } rate) options.LearningRate = rate;
 if (arguments.Temperature is { } temperature) options.Temperature = temperature;
 if (arguments.MinimumGain is { } gain) options.ValidationMinimumGain = gain;
+if (arguments.Patience is { } patience) options.EarlyStoppingPatience = patience;
 options.Seed = arguments.Seed;
 options.ProgressInterval = Math.Max(1, options.Iterations / 10);
 options.Progress = new Progress(p => Console.WriteLine($"  iteration {p.Iteration}/{p.TotalIterations} loss {p.Loss:F4}"));
