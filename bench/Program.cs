@@ -8,6 +8,8 @@ using TorchSharp;
 
 // MLNet.Siamese performance benchmark. Every ratio compares two figures measured side by side in this run.
 //   dotnet run -c Release --project bench [-- --out results.json] [--only training] [--compact-interval K] [--mlp-interval K] [--koch-interval K]
+//   dotnet run -c Release --project bench -- --only photos [--photo-configs 224:1,160:1] [--photo-interval K] [--out FILE]
+//       Only the photo rows: ResNet18 images/s through ML.NET vs raw ONNX Runtime; fine-tuning trainer vs minimal loop.
 //   dotnet run -c Release --project bench -- --only identification [--out FILE]
 //       Only the identification rows (gallery in the zip at 1k/10k/100k items vs SimilarityIndex and faiss IndexFlatL2).
 //   dotnet run -c Release --project bench -- --long-memory [--iterations N] [--out FILE]
@@ -29,7 +31,7 @@ string outPath = outIndex >= 0 && outIndex + 1 < args.Length ? args[outIndex + 1
 int longIterations = IntArg("--iterations", MemoryBench.LongRunIterations);
 int onlyIndex = Array.IndexOf(args, "--only");
 string? only = onlyIndex >= 0 && onlyIndex + 1 < args.Length ? args[onlyIndex + 1] : null;
-if (only is not null and not "training" and not "identification") throw new ArgumentException($"--only takes 'training' (data path, matmul and the trainer-vs-loop section) or 'identification', not '{only}'.");
+if (only is not null and not "training" and not "identification" and not "photos") throw new ArgumentException($"--only takes 'training' (data path, matmul and the trainer-vs-loop section), 'identification' or 'photos', not '{only}'.");
 if (longIterations < 400 || longIterations % 100 != 0)
     throw new ArgumentException($"--iterations must be a multiple of 100, at least 400 (got {longIterations}).");
 
@@ -68,6 +70,12 @@ try
         IdentificationBench.RunStandalone(ml, results, scratch);
         return Finish();
     }
+    if (only == "photos")
+    {
+        Console.WriteLine("Photos: ResNet18 through ML.NET vs raw ONNX Runtime; fine-tuning trainer vs minimal loop...");
+        FineTuneBench.Run(ml, results, FindPhotoFolder(), PhotoConfigurations(), IntArg("--photo-interval", 3), IntArg("--photo-intervals", 4));
+        return Finish();
+    }
     results.Methods.Add("Trainer steps/s: a synchronous IProgress stamps the clock at every report (ProgressInterval = k); steps/s = k / time between consecutive reports, the first interval (warm-up) discarded, so data reading, calibration and ONNX export are excluded. Median over the intervals of one Fit call.");
     results.Methods.Add("Minimal loop: new EmbeddingNetwork(spec), Adam(1e-3, 0.9, 0.99), index_select of random pairs from a resident tensor, contrastive loss, backward, step, one dispose scope per step; k warm-up steps. Its intervals of k steps run inside the trainer's progress reports, so trainer and loop alternate interval by interval (robust to load changes on a shared machine); the trainer's clock restarts after each loop interval.");
     results.Methods.Add("FLOPs: conv 2*Cin*k*k*Cout*Hout*Wout, linear 2*in*out per item; a training step = 3 x forward x 2 x pairs. Reference: median time of torch.matmul of two 2048x2048 float32 matrices.");
@@ -101,6 +109,9 @@ try
         Console.WriteLine("Scale: batch size and data set size...");
         ScaleBench.BatchSweep(ml, results, decoded.Features, decoded.Labels, matmul);
         ScaleBench.DataSizeSweep(ml, results);
+
+        Console.WriteLine("Photos: ResNet18 through ML.NET vs raw ONNX Runtime; fine-tuning trainer vs minimal loop...");
+        FineTuneBench.Run(ml, results, FindPhotoFolder(), PhotoConfigurations(), IntArg("--photo-interval", 3), IntArg("--photo-intervals", 4));
     }
 }
 finally
@@ -136,6 +147,21 @@ static void DescribeEnvironment(Results results, bool tuned)
     results.Environment["torch"] = $"TorchSharp 0.107 / libtorch {torch.__version__}, {torch.get_num_threads()} intra-op threads, CUDA available: {torch.cuda.is_available()}";
     results.Environment["load_average_at_start"] = LoadAverage();
     results.Environment["allocator"] = tuned ? "NativeMemoryTuning applied (M_MMAP_MAX=0, M_TRIM_THRESHOLD=max)" : "NativeMemoryTuning not applied";
+}
+
+// --photo-configs 224:1,160:1 : image side and fine-tuned stages of each fine-tuning row (default: the photos recipe's).
+List<(int Size, int Stages)> PhotoConfigurations()
+{
+    int i = Array.IndexOf(args, "--photo-configs");
+    string text = i >= 0 && i + 1 < args.Length ? args[i + 1] : "224:1";
+    return text.Split(',').Select(c => c.Split(':')).Select(p => (int.Parse(p[0], CultureInfo.InvariantCulture), int.Parse(p[1], CultureInfo.InvariantCulture))).ToList();
+}
+
+static string FindPhotoFolder()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        if (Directory.Exists(Path.Combine(dir.FullName, "data", "caltech101"))) return Path.Combine(dir.FullName, "data", "caltech101");
+    throw new DirectoryNotFoundException("data/caltech101 not found above the bench program.");
 }
 
 static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";

@@ -5,12 +5,39 @@ namespace MLNet.Siamese.Bench.HeldOutClasses;
 /// <summary>The command line of the held-out-classes check.</summary>
 internal sealed record Arguments(string Recipe, string Data, string? TestData, int LabelDepth, double HeldOutFraction, int? Iterations, int Seed)
 {
+    /// <summary>--fine-tune N: residual stages of the backbone to train (photos recipe).</summary>
+    public int? FineTune { get; init; }
+
+    /// <summary>--fine-tune-size S: image side when fine-tuning.</summary>
+    public int? FineTuneSize { get; init; }
+
+    /// <summary>--backbone-lr-scale X: learning rate of the unfrozen stages relative to the head's.</summary>
+    public float? BackboneLearningRateScale { get; init; }
+
+    /// <summary>--loss NAME: the objective (e.g. supcon, multisimilarity).</summary>
+    public string? Loss { get; init; }
+
+    /// <summary>--learning-rate X.</summary>
+    public float? LearningRate { get; init; }
+
+    /// <summary>--temperature X: SupCon's temperature.</summary>
+    public double? Temperature { get; init; }
+
+    /// <summary>--minimum-gain X: held-out MAP@R a trained model must gain over the untrained one to be kept.</summary>
+    public double? MinimumGain { get; init; }
+
+    /// <summary>--patience N: validations without improvement before early stopping; 0 trains every iteration and keeps the result.</summary>
+    public int? Patience { get; init; }
+
     public static Arguments Parse(string[] args)
     {
         string recipe = "general", data = "";
-        string? test = null;
+        string? test = null, loss = null;
         int depth = 1, seed = 1;
-        int? iterations = null;
+        int? iterations = null, fineTune = null, fineTuneSize = null;
+        float? scale = null, rate = null;
+        double? temperature = null, gain = null;
+        int? patience = null;
         double fraction = 0.3;
         for (int i = 0; i < args.Length; i++)
         {
@@ -24,10 +51,22 @@ internal sealed record Arguments(string Recipe, string Data, string? TestData, i
                 case "--held-out-fraction": fraction = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--iterations": iterations = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--seed": seed = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--fine-tune": fineTune = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--fine-tune-size": fineTuneSize = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--backbone-lr-scale": scale = float.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--loss": loss = Next(); break;
+                case "--learning-rate": rate = float.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--temperature": temperature = double.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--minimum-gain": gain = double.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--patience": patience = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 default: throw new ArgumentException($"Unknown argument '{args[i]}'.");
             }
         }
         if (data.Length == 0) throw new ArgumentException("--data is required.");
-        return new Arguments(recipe, data, test, depth, fraction, iterations, seed);
+        return new Arguments(recipe, data, test, depth, fraction, iterations, seed)
+        {
+            FineTune = fineTune, FineTuneSize = fineTuneSize, BackboneLearningRateScale = scale, Loss = loss,
+            LearningRate = rate, Temperature = temperature, MinimumGain = gain, Patience = patience,
+        };
     }
 }

@@ -2,6 +2,7 @@
 // classes, retrieval (P@1, MAP@R) and pair metrics (accuracy at the threshold calibrated on the training classes, AUC).
 //   dotnet run -c Release --project bench/HeldOutClasses -- --recipe general --data FOLDER|IDX-IMAGES [--test-data IDX-IMAGES]
 //       [--label-depth N] [--held-out-fraction 0.3] [--iterations N] [--seed 1]
+//       [--fine-tune N] [--fine-tune-size S] [--backbone-lr-scale X] [--loss NAME] [--learning-rate X] [--temperature X] [--minimum-gain X] [--patience N]
 // Held-out classes: the last fraction of the class names in ordinal order (IDX: of the label numbers). With --test-data
 // (an IDX test file), training reads the training classes of --data and evaluation the held-out classes of --test-data.
 using System.Diagnostics;
@@ -10,9 +11,11 @@ using MLNet.Siamese;
 using MLNet.Siamese.Bench.HeldOutClasses;
 using MLNet.Siamese.Data;
 using MLNet.Siamese.Evaluation;
+using MLNet.Siamese.Objectives;
 using MLNet.Siamese.Trainers;
 using MLNet.Siamese.Transforms;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var arguments = Arguments.Parse(args);
@@ -27,24 +30,34 @@ var recipe = SiameseRecipes.Get(arguments.Recipe);
 SiameseTrainerOptions options = split.Side is { } side ? recipe.CreateOptions(side, inputSizeFixed: true) : recipe.CreateOptions();
 if (split.Side is not null) { options.ImageColumnName = null; options.FeatureColumnName = "Features"; options.GroupColumnName = null; options.WithinGroup = false; }
 if (arguments.Iterations is { } iterations) options.Iterations = iterations;
+if (arguments.FineTune is { } stages) options.FineTuneStages = stages;
+if (arguments.FineTuneSize is { } fineTuneSize) options.FineTuneImageSize = fineTuneSize;
+if (arguments.BackboneLearningRateScale is { } scale) options.BackboneLearningRateScale = scale;
+if (arguments.Loss is { } loss) options.Loss = TrainingObjectives.LossOf(loss);
+if (arguments.LearningRate is { } rate) options.LearningRate = rate;
+if (arguments.Temperature is { } temperature) options.Temperature = temperature;
+if (arguments.MinimumGain is { } gain) options.ValidationMinimumGain = gain;
+if (arguments.Patience is { } patience) options.EarlyStoppingPatience = patience;
 options.Seed = arguments.Seed;
 options.ProgressInterval = Math.Max(1, options.Iterations / 10);
 options.Progress = new Progress(p => Console.WriteLine($"  iteration {p.Iteration}/{p.TotalIterations} loss {p.Loss:F4}"));
-Console.WriteLine($"Recipe {recipe.Name}: {options.Loss}, {options.Iterations} iterations, network {options.ResolveNetwork().Name} at {options.ResolveNetwork().LayerHeight} px");
+Console.WriteLine($"Recipe {recipe.Name}: {options.Loss}, {options.Iterations} iterations, network {options.ResolveNetwork().Name} at {options.ResolveNetwork().LayerHeight} px, fine-tuned stages {options.FineTuneStages}");
 var model = ml.Siamese().Train(options).Fit(split.Train);
 double trainSeconds = clock.Elapsed.TotalSeconds;
 
+// Each held-out item is embedded once; cosine ranks as Euclidean distance between the unit-length vectors.
 var embedded = model.Embedder.Transform(split.Test);
-var euclidean = ml.Siamese().EvaluateRetrieval(embedded);
-var cosine = ml.Siamese().EvaluateRetrieval(embedded, distance: VectorDistance.Cosine);
-string pairColumn = split.Side is null ? "ImagePath" : "Features";
-var pairs = ml.Siamese().GeneratePairs(new PairGeneratorOptions { ColumnsToPair = [pairColumn], PairCount = 2000, Seed = arguments.Seed + 100 })
-    .Fit(split.Test).Transform(split.Test);
-var metrics = ml.Siamese().Evaluate(model.PairScorer.Transform(pairs));
+var vectors = embedded.GetColumn<float[]>(SiameseModel.EmbeddingColumnName).ToList();
+var labels = embedded.GetColumn<string>("Label").ToList();
+var euclidean = RetrievalMetrics.Compute(vectors, labels);
+var cosine = RetrievalMetrics.Compute(vectors.Select(v => { float n = System.Numerics.Tensors.TensorPrimitives.Norm(v); return v.Select(x => x / Math.Max(n, 1e-12f)).ToArray(); }).ToList(), labels);
+var metrics = EmbeddedPairs.Evaluate(vectors, labels, model.Scoring, 2000, arguments.Seed + 100);
 Console.WriteLine();
 Console.WriteLine($"RESULT recipe={recipe.Name} data={Path.GetFileName(arguments.Data)} iterations={model.Summary.Iterations} train_s={trainSeconds:F0} "
     + $"P@1={euclidean.PrecisionAt1:F4} MAP@R={euclidean.MapAtR:F4} (cosine P@1={cosine.PrecisionAt1:F4} MAP@R={cosine.MapAtR:F4}) "
-    + $"pair_accuracy={metrics.Accuracy:F4} AUC={metrics.AreaUnderRocCurve:F4} EER={metrics.EqualErrorRate:F4} total_s={clock.Elapsed.TotalSeconds:F0}");
+    + $"pair_accuracy={metrics.Accuracy:F4} AUC={metrics.AreaUnderRocCurve:F4} EER={metrics.EqualErrorRate:F4} total_s={clock.Elapsed.TotalSeconds:F0} "
+    + $"start_validation={model.Summary.StartValidation:F4} best_validation={(model.Summary.ValidationHistory.Count == 0 ? double.NaN : model.Summary.ValidationHistory.Max(v => v.Value)):F4} kept_start={model.Summary.KeptStart}");
+Console.WriteLine("Validation: " + string.Join(", ", model.Summary.ValidationHistory.Select(v => $"{v.Key}:{v.Value:F4}")));
 
 internal sealed class Progress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
 {

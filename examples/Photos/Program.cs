@@ -3,7 +3,7 @@
 // no training at all, compared by cosine distance. Prints P@1, MAP@R, pair accuracy at a threshold fixed before the
 // unseen classes are looked at, AUC and the time each took; writes the model zip, the loss curve, the ROC curves and a
 // grid of queries with their nine nearest neighbours to ./photos-output.
-//   dotnet run -c Release --project examples/Photos [-- --seed N] [--output DIR]
+//   dotnet run -c Release --project examples/Photos [-- --seed N] [--fine-tune STAGES] [--output DIR]
 using System.Diagnostics;
 using System.Globalization;
 using System.Numerics.Tensors;
@@ -17,6 +17,7 @@ using MLNet.Siamese.Trainers;
 using SkiaSharp;
 
 int seed = 1;
+int? fineTune = null;
 string output = "photos-output";
 for (int i = 0; i < args.Length; i++)
 {
@@ -24,7 +25,8 @@ for (int i = 0; i < args.Length; i++)
     {
         case "--seed": seed = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--output": output = args[++i]; break;
-        default: Console.Error.WriteLine($"Unknown argument '{args[i]}'. Usage: [--seed N] [--output DIR]"); return 2;
+        case "--fine-tune": fineTune = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        default: Console.Error.WriteLine($"Unknown argument '{args[i]}'. Usage: [--seed N] [--fine-tune STAGES] [--output DIR]"); return 2;
     }
 }
 Directory.CreateDirectory(output);
@@ -42,6 +44,7 @@ var ours = Stopwatch.StartNew();
 #region photos-recipe
 var options = SiameseRecipes.Photos.CreateOptions();
 options.Seed = seed;
+if (fineTune is { } stages) options.FineTuneStages = stages;   // --fine-tune: train ResNet18's last stages too
 var model = ml.Siamese().Train(options).Fit(ml.Data.LoadFromEnumerable(train));
 #endregion
 var trainTime = ours.Elapsed;

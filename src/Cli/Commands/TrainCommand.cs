@@ -34,6 +34,8 @@ internal static class TrainCommand
         var augment = new Option<bool>("--augment") { Description = "Random affine distortions of the training images (on in every recipe; kept for old scripts)." };
         var noAugment = new Option<bool>("--no-augment") { Description = "Train on the images as they are, without random distortions." };
         var imageSize = new Option<int?>("--image-size") { Description = "Image side the network sees (default: the recipe's, 48; IDX data keeps its own size)." };
+        var backbone = new Option<string?>("--backbone") { Description = "Pretrained backbone in front of the network: resnet18 (ImageNet ResNet18; default: the recipe's, resnet18 for photos, none otherwise)." };
+        var fineTune = new Option<int?>("--fine-tune") { Description = "Residual stages of the backbone to train, from the last: 0 (frozen) to 4 (default: the recipe's)." };
         var iterations = new Option<int?>("--iterations") { Description = "Optimizer steps (default: the recipe's; handwriting 4000, general 2500)." };
         var batch = new Option<int?>("--batch") { Description = "Pairs per step (default: the recipe's, 128)." };
         var ways = new Option<int?>("--ways") { Description = "Prototypical loss: classes per episode (default: the recipe's; at most the classes there are)." };
@@ -47,7 +49,7 @@ internal static class TrainCommand
         var pictures = new Plots.TrainPictures();
 
         var command = new Command("train", "Train a Siamese network; the zip holds the whole pipeline from image path (or IDX features) to pair score.")
-            .With(data, labelDepth, recipe, network, loss, embeddingDim, margin, learningRate, schedule, averaging, views, spread, augment, noAugment, imageSize, iterations, batch, ways, seed, checkpoint, checkpointInterval, resume, resumeChanged, output, json);
+            .With(data, labelDepth, recipe, network, loss, embeddingDim, margin, learningRate, schedule, averaging, views, spread, augment, noAugment, imageSize, backbone, fineTune, iterations, batch, ways, seed, checkpoint, checkpointInterval, resume, resumeChanged, output, json);
         pictures.AddTo(command);
 
         command.SetGuardedAction(stderr, (parse, token) =>
@@ -69,6 +71,8 @@ internal static class TrainCommand
                 Spread = parse.GetValue(spread),
                 NoAugment = parse.GetValue(noAugment),
                 ImageSize = parse.GetValue(imageSize),
+                Backbone = parse.GetValue(backbone),
+                FineTune = parse.GetValue(fineTune),
                 Iterations = parse.GetValue(iterations),
                 BatchSize = parse.GetValue(batch),
                 Ways = parse.GetValue(ways),
@@ -189,13 +193,14 @@ internal static class TrainCommand
                 ["classes"] = items.ClassCount,
                 ["network"] = spec.Name,
                 ["backbone"] = options.Backbone?.Name,
+                ["fineTuneStages"] = options.FineTuneStages,
                 ["loss"] = options.Loss.ToString(),
                 ["embeddingDimension"] = model.EmbeddingDimension,
                 ["testTimeViews"] = spec.TestTimeViews?.Count ?? 1,
                 ["spread"] = spec.InputNormalization?.Spread ?? 0,
                 ["schedule"] = options.LearningRateSchedule.ToString().ToLowerInvariant(),
                 ["weightAveraging"] = options.WeightAveragingDecay,
-                ["imageSize"] = options.Backbone is not null ? options.ResolvePreprocessing().Height : spec.LayerHeight,
+                ["imageSize"] = options.Backbone is null ? spec.LayerHeight : options.FineTuneStages > 0 && options.FineTuneImageSize > 0 ? options.FineTuneImageSize : options.ResolvePreprocessing().Height,
                 ["invert"] = invert,
                 ["resumedFrom"] = resumeFrom,
                 ["lastCheckpoint"] = model.Summary.LastCheckpoint,
@@ -303,6 +308,8 @@ internal static class TrainCommand
         public double? Spread { get; init; }
         public bool NoAugment { get; init; }
         public int? ImageSize { get; init; }
+        public string? Backbone { get; init; }
+        public int? FineTune { get; init; }
         public int? Iterations { get; init; }
         public int? BatchSize { get; init; }
         public int? Ways { get; init; }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MLNet.Siamese.Backbones;
 using MLNet.Siamese.Networks;
 using MLNet.Siamese.Trainers;
 
@@ -29,6 +30,10 @@ internal static class TrainOverrides
         if (s.LearningRate is { } rate) CommonOptions.PositiveFinite("--learning-rate", rate);
         if (s.ImageSize is { } size && size < 1)
             throw new CliUsageException($"--image-size must be a positive integer (got {size}).");
+        if (s.Backbone is { } backbone && !backbone.Equals(PretrainedBackbone.ResNet18.Name, StringComparison.OrdinalIgnoreCase))
+            throw new CliUsageException($"--backbone '{backbone}' is unknown; the one pretrained backbone is {PretrainedBackbone.ResNet18.Name}.");
+        if (s.FineTune is { } stages && stages is < 0 or > ResNet18Network.Stages)
+            throw new CliUsageException($"--fine-tune {stages} is out of range; ResNet18 has {ResNet18Network.Stages} residual stages: give 0 (frozen) to {ResNet18Network.Stages}.");
         if (s.Ways is { } w && w < 2)
             throw new CliUsageException($"--ways must be at least 2 (got {w}).");
         if (s.CheckpointInterval is { } interval)
@@ -51,7 +56,23 @@ internal static class TrainOverrides
         if (s.Iterations is { } iterations) options.Iterations = iterations;
         if (s.BatchSize is { } batch) options.BatchSize = batch;
         if (s.Ways is { } ways) options.Ways = ways;
-        if (s.NoAugment) options.Augmentation = null;
+        if (s.Backbone is not null && options.Backbone is null)
+        {
+            if (options.ImageColumnName is null)
+                throw new ArgumentException("--backbone reads image files; IDX feature vectors cannot go through it.");
+            options.UseBackbone(PretrainedBackbone.ResNet18);
+        }
+        if (s.FineTune is { } fineTune)
+        {
+            if (options.Backbone is null)
+                throw new ArgumentException("--fine-tune trains the last stages of a pretrained backbone; add --backbone resnet18 (or use --recipe photos).");
+            options.FineTuneStages = fineTune;
+        }
+        if (s.NoAugment)
+        {
+            options.Augmentation = null;
+            options.PhotoAugmentation = null;
+        }
 
         if (options.Backbone is not null && (s.Network ?? s.TestTimeViews ?? (object?)s.EmbeddingDimension ?? s.Spread) is not null)
             throw new ArgumentException($"--network, --embedding-dim, --test-time-views and --spread shape a network trained on pixels; the {options.Backbone.Name} backbone's head takes none of them.");

@@ -42,18 +42,81 @@ internal static class BackboneFeaturizer
         foreach (var pair in columns)
         {
             string output = pair.OutputColumnName;
-            string resizeInput = pair.InputColumnName;
-            if (loadImages)
-            {
-                chain = chain.Append<ITransformer>(images.LoadImages(output, folder, pair.InputColumnName));
-                resizeInput = output;
-            }
-            chain = chain
-                .Append<ITransformer>(images.ResizeImages(output, backbone.ImageSize, backbone.ImageSize, resizeInput, ImageResizingEstimator.ResizingKind.IsoCrop, ImageResizingEstimator.Anchor.Center))
-                .Append<ITransformer>(images.ExtractPixels(output, output, ImagePixelExtractingEstimator.ColorBits.Rgb, interleavePixelColors: false))
+            chain = AppendPixels(context, chain, pair, backbone.ImageSize, folder, loadImages)
                 .Append<ITransformer>(images.DnnFeaturizeImage(output, m => m.ModelSelector.ResNet18(context, m.OutputColumn, m.InputColumn, models), output));
         }
         return chain;
+    }
+
+    /// <summary>
+    /// The chain that feeds a backbone built into the network (fine-tuning): for each (output, image path) column pair,
+    /// LoadImages, ResizeImages to <paramref name="imageSize"/> keeping the aspect ratio and cropping the centre, and
+    /// ExtractPixels as 0..255 RGB planes, exactly as <c>CreateEstimator</c> feeds <c>DnnFeaturizeImage</c>.
+    /// </summary>
+    public static EstimatorChain<ITransformer> CreatePixelEstimator(MLContext context, int imageSize, string? imageFolder, params InputOutputColumnPair[] columns)
+        => CreatePixelEstimator(context, imageSize, imageFolder, loadImages: true, columns);
+
+    /// <summary>The same chain; with <paramref name="loadImages"/> false the inputs hold images decoded by LoadImages.</summary>
+    public static EstimatorChain<ITransformer> CreatePixelEstimator(MLContext context, int imageSize, string? imageFolder, bool loadImages, params InputOutputColumnPair[] columns)
+    {
+        string? folder = string.IsNullOrEmpty(imageFolder) ? null : imageFolder;
+        var chain = new EstimatorChain<ITransformer>();
+        foreach (var pair in columns) chain = AppendPixels(context, chain, pair, imageSize, folder, loadImages);
+        return chain;
+    }
+
+    private static EstimatorChain<ITransformer> AppendPixels(MLContext context, EstimatorChain<ITransformer> chain, InputOutputColumnPair pair, int size, string? folder, bool loadImages = true)
+    {
+        var images = context.Transforms;
+        string output = pair.OutputColumnName;
+        string resizeInput = pair.InputColumnName;
+        if (loadImages)
+        {
+            chain = chain.Append<ITransformer>(images.LoadImages(output, folder, pair.InputColumnName));
+            resizeInput = output;
+        }
+        return chain
+            .Append<ITransformer>(images.ResizeImages(output, size, size, resizeInput, ImageResizingEstimator.ResizingKind.IsoCrop, ImageResizingEstimator.Anchor.Center))
+            .Append<ITransformer>(images.ExtractPixels(output, output, ImagePixelExtractingEstimator.ColorBits.Rgb, interleavePixelColors: false));
+    }
+
+    /// <summary>
+    /// Decodes image files, in order, as <c>CreatePixelEstimator</c> does, into one array of
+    /// <c>paths.Count * 3 * imageSize * imageSize</c> values (0..255).
+    /// </summary>
+    /// <exception cref="FileNotFoundException">A file does not exist; the message names it.</exception>
+    /// <exception cref="InvalidDataException">A file is empty, not an image, truncated or too large; the message names it.</exception>
+    public static float[] DecodePixels(MLContext context, int imageSize, IReadOnlyList<string> paths)
+    {
+        var resolved = Resolve(paths);
+        int length = 3 * imageSize * imageSize;
+        var model = CreatePixelEstimator(context, imageSize, null, new InputOutputColumnPair(OutputColumn, InputColumn)).Fit(View(context, resolved));
+        var result = new float[(long)resolved.Length * length];
+        int row = 0;
+        try
+        {
+            foreach (var pixels in Read(model.Transform(View(context, resolved)), length))
+                pixels.CopyTo(result.AsSpan(row++ * length, length));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException and not InvalidDataException)
+        {
+            string file = FindFailing(context, model, resolved, row, length) ?? $"one of the {resolved.Length - row} files from '{resolved[Math.Min(row, resolved.Length - 1)]}'";
+            throw new InvalidDataException($"Image file {file} could not be decoded: {(e.InnerException ?? e).Message}", e);
+        }
+        return result;
+    }
+
+    private static string[] Resolve(IReadOnlyList<string> paths)
+    {
+        var resolved = new string[paths.Count];
+        for (int i = 0; i < paths.Count; i++)
+        {
+            resolved[i] = Path.GetFullPath(paths[i] ?? throw new ArgumentException($"Path {i} is null.", nameof(paths)));
+            if (!File.Exists(resolved[i]))
+                throw new FileNotFoundException($"Image file '{resolved[i]}' does not exist.", resolved[i]);
+            ImageFileCheck.Check(resolved[i]);
+        }
+        return resolved;
     }
 
     /// <summary>Most feature vectors kept by the per-process cache (about 2 KB each for ResNet18) before it is emptied.</summary>
@@ -72,14 +135,7 @@ internal static class BackboneFeaturizer
     {
         var clock = Stopwatch.StartNew();
         int length = backbone.FeatureDimension;
-        var resolved = new string[paths.Count];
-        for (int i = 0; i < paths.Count; i++)
-        {
-            resolved[i] = Path.GetFullPath(paths[i] ?? throw new ArgumentException($"Path {i} is null.", nameof(paths)));
-            if (!File.Exists(resolved[i]))
-                throw new FileNotFoundException($"Image file '{resolved[i]}' does not exist.", resolved[i]);
-            ImageFileCheck.Check(resolved[i]);
-        }
+        var resolved = Resolve(paths);
         var result = new float[(long)paths.Count * length];
         var keys = resolved.Select(p => { var info = new FileInfo(p); return (backbone.Name, p, info.Length, info.LastWriteTimeUtc); }).ToArray();
         var missing = new List<string>();

@@ -21,9 +21,9 @@ internal static class DecodedImageReader
     public static bool HoldsImages(SchemaShape.Column column) => column.ItemType is ImageDataViewType;
 
     /// <summary>Decodes (or featurizes) every image of the column once and reads the items with their labels.</summary>
-    public static TrainingData Read(MLContext context, IDataView data, ImageInput images, string labelColumn, string? groupColumn, int expectedSize, string what)
+    public static TrainingData Read(MLContext context, IDataView data, ImageInput images, int? backbonePixels, string labelColumn, string? groupColumn, int expectedSize, string what)
     {
-        var transformed = Features(context, data, images);
+        var transformed = Features(context, data, images, backbonePixels);
         try
         {
             return TrainingData.ReadItems(transformed, FeatureColumn, labelColumn, groupColumn, expectedSize, what);
@@ -41,7 +41,7 @@ internal static class DecodedImageReader
     public static double MeanPixel(MLContext context, IDataView data, ImageInput images, string what)
     {
         var plain = images with { Preprocessing = images.Preprocessing with { Invert = false } };
-        var view = Features(context, data, plain);
+        var view = Features(context, data, plain, null);
         var column = view.Schema[FeatureColumn];
         var all = new List<float[]>();
         using (var cursor = view.GetRowCursor([column]))
@@ -60,6 +60,6 @@ internal static class DecodedImageReader
         return Enumerable.Range(0, n).SelectMany(i => all[(int)((long)i * all.Count / n)]).Average();
     }
 
-    private static IDataView Features(MLContext context, IDataView data, ImageInput images)
-        => SiameseModel.ImageFeatures(context, images, new InputOutputColumnPair(FeatureColumn, images.ImageColumnName)).Fit(data).Transform(data);
+    private static IDataView Features(MLContext context, IDataView data, ImageInput images, int? backbonePixels)
+        => SiameseModel.ImageFeatures(context, images, backbonePixels, new InputOutputColumnPair(FeatureColumn, images.ImageColumnName)).Fit(data).Transform(data);
 }

@@ -54,10 +54,11 @@ public sealed class SiameseModel : ITransformer, IDisposable
             string image = images.ImageColumnName;
             EmbedderInputSchema = images.Decoded ? OnnxTransformers.ImageSchema(image) : OnnxTransformers.TextSchema(image);
             PairScorerInputSchema = images.Decoded ? OnnxTransformers.ImageSchema("Left" + image, "Right" + image) : OnnxTransformers.TextSchema("Left" + image, "Right" + image);
-            Embedder = CreateImageEmbedderEstimator(context, image, featureColumnName, images)
+            int? pixels = images.BackboneInNetwork ? network.Height : null;
+            Embedder = CreateImageEmbedderEstimator(context, image, featureColumnName, images, pixels)
                 .Append(context.Transforms.ApplyOnnxModel(new MemoryStream(_embedderOnnx)))
                 .Fit(OnnxTransformers.Empty(EmbedderInputSchema));
-            PairScorer = ImageFeatures(context, images,
+            PairScorer = ImageFeatures(context, images, pixels,
                     new InputOutputColumnPair(LeftFeatureColumnName, "Left" + image), new InputOutputColumnPair(RightFeatureColumnName, "Right" + image))
                 .Append(context.Transforms.ApplyOnnxModel(new MemoryStream(_pairScorerOnnx)))
                 .Fit(OnnxTransformers.Empty(PairScorerInputSchema));
@@ -69,17 +70,23 @@ public sealed class SiameseModel : ITransformer, IDisposable
     /// <param name="imageColumnName">Input column of image paths or decoded images.</param>
     /// <param name="featureColumnName">Output column of features.</param>
     /// <param name="images">Decoding options, backbone, and whether the column holds decoded images.</param>
+    /// <param name="backbonePixels">With a backbone built into the network (fine-tuned): the image side it takes; the chain then
+    /// ends at the backbone's pixels (centre crop, RGB 0..255) instead of its features.</param>
     /// <returns>The estimator chain.</returns>
-    internal static EstimatorChain<ITransformer> CreateImageEmbedderEstimator(MLContext context, string imageColumnName, string featureColumnName, ImageInput images)
-        => ImageFeatures(context, images, new InputOutputColumnPair(featureColumnName, imageColumnName));
+    internal static EstimatorChain<ITransformer> CreateImageEmbedderEstimator(MLContext context, string imageColumnName, string featureColumnName, ImageInput images, int? backbonePixels = null)
+        => ImageFeatures(context, images, backbonePixels, new InputOutputColumnPair(featureColumnName, imageColumnName));
 
-    /// <summary>Image paths or decoded images to the network's input: pixels, or a pretrained backbone's features.</summary>
-    internal static EstimatorChain<ITransformer> ImageFeatures(MLContext context, ImageInput images, params InputOutputColumnPair[] columns)
-        => (images.Backbone, images.Decoded) switch
+    /// <summary>
+    /// Image paths (or images decoded by LoadImages) to the network's input: decoded pixels, a pretrained backbone's
+    /// features, or its pixels.
+    /// </summary>
+    internal static EstimatorChain<ITransformer> ImageFeatures(MLContext context, ImageInput images, int? backbonePixels, params InputOutputColumnPair[] columns)
+        => (images.Backbone, backbonePixels) switch
         {
-            (null, false) => ImagePreprocessing.CreateEstimator(context, images.Preprocessing, columns),
-            (null, true) => ImagePreprocessing.CreateEstimatorFromImages(context, images.Preprocessing, columns),
-            ({ } backbone, bool decoded) => BackboneFeaturizer.CreateEstimator(context, backbone, images.Preprocessing.ImageFolder, loadImages: !decoded, columns),
+            (null, _) when images.Decoded => ImagePreprocessing.CreateEstimatorFromImages(context, images.Preprocessing, columns),
+            (null, _) => ImagePreprocessing.CreateEstimator(context, images.Preprocessing, columns),
+            (_, { } size) => BackboneFeaturizer.CreatePixelEstimator(context, size, images.Preprocessing.ImageFolder, !images.Decoded, columns),
+            ({ } backbone, null) => BackboneFeaturizer.CreateEstimator(context, backbone, images.Preprocessing.ImageFolder, !images.Decoded, columns),
         };
 
     /// <summary>
@@ -191,7 +198,9 @@ public sealed class SiameseModel : ITransformer, IDisposable
 /// <param name="Decoded">True when the column holds images already decoded by ML.NET's <c>LoadImages</c> (<c>MLImage</c>)
 /// instead of paths: the model's pipeline then starts at ResizeImages, and a <c>LoadImages</c> before it in the user's
 /// pipeline (saved with it) reads the files.</param>
-public sealed record ImageInput(string ImageColumnName, ImagePreprocessingOptions Preprocessing, PretrainedBackbone? Backbone = null, bool Decoded = false);
+/// <param name="BackboneInNetwork">True when the backbone was fine-tuned and is part of the network: the pipeline then feeds
+/// the network the backbone's pixels (centre crop, RGB 0..255) instead of its features.</param>
+public sealed record ImageInput(string ImageColumnName, ImagePreprocessingOptions Preprocessing, PretrainedBackbone? Backbone = null, bool Decoded = false, bool BackboneInNetwork = false);
 
 /// <summary>Input row of an image pair scorer for <c>PredictionEngine</c> (default column names).</summary>
 public sealed class ImagePair

@@ -16,6 +16,9 @@ public sealed class EmbeddingNetwork : nn.Module<Tensor, Tensor>
     private readonly long[] _layerShape;     // (C, H', W') the layers see: the normalized image's size
     private readonly float[][] _viewGrids;   // sampling grid of each test-time view, computed once
     private readonly float[] _identityGrid;  // the grid of the unchanged image, for input normalization without views
+    private readonly List<nn.Module<Tensor, Tensor>> _children;
+    private readonly List<nn.Module> _alwaysEval = new();  // frozen layers and frozen batch norms: evaluation mode even in training
+    private int _frozenLayers;
 
     /// <summary>Builds the module and initializes its weights with the current TorchSharp random state.</summary>
     /// <param name="spec">The specification; it is checked first.</param>
@@ -28,6 +31,7 @@ public sealed class EmbeddingNetwork : nn.Module<Tensor, Tensor>
         var children = new List<(string, nn.Module<Tensor, Tensor>)>();
         for (int i = 0; i < spec.Layers.Count; i++)
             children.Add((i.ToString(System.Globalization.CultureInfo.InvariantCulture), Build(spec.Layers[i], shapes[i])));
+        _children = children.Select(c => c.Item2).ToList();
         _layers = nn.Sequential(children);
         _viewGrids = spec.TestTimeViews?.Select(v => v.SamplingGrid(spec.LayerHeight, spec.LayerWidth)).ToArray() ?? [];
         _identityGrid = EmbeddingView.Identity.SamplingGrid(spec.LayerHeight, spec.LayerWidth);
@@ -52,7 +56,7 @@ public sealed class EmbeddingNetwork : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var normalization = Spec.InputNormalization;
         if (training || (_viewGrids.Length == 0 && normalization is null))
-            return _layers.forward(AsImages(input, _layerShape)).MoveToOuterDisposeScope();
+            return ForwardLayers(AsImages(input, _layerShape)).MoveToOuterDisposeScope();
         var x = AsImages(input, _imageShape);
         // Test-time augmentation: the mean of the outputs over the views, each resampled as the ONNX graph's GridSample does.
         var grids = _viewGrids.Length > 0 ? _viewGrids : [_identityGrid];
@@ -64,6 +68,54 @@ public sealed class EmbeddingNetwork : nn.Module<Tensor, Tensor>
             sum = sum is null ? y : sum + y;
         }
         return (grids.Length == 1 ? sum! : sum! / grids.Length).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The layers; the frozen first ones (<see cref="Freeze"/>) without gradients.</summary>
+    private Tensor ForwardLayers(Tensor x)
+    {
+        if (_frozenLayers == 0)
+            return _layers.forward(x);
+        using (no_grad())
+            for (int i = 0; i < _frozenLayers; i++) x = _children[i].forward(x);
+        for (int i = _frozenLayers; i < _children.Count; i++) x = _children[i].forward(x);
+        return x;
+    }
+
+    /// <summary>
+    /// Freezes the first <paramref name="layers"/> layers (fine-tuning a pretrained network): their parameters stop
+    /// requiring gradients, they run without autograd and stay in evaluation mode (running statistics) even while the module
+    /// trains. Unless <paramref name="trainBatchNorm"/>, every batch norm of the other layers is frozen the same way.
+    /// </summary>
+    /// <param name="layers">How many leading layers to freeze.</param>
+    /// <param name="trainBatchNorm">Whether the batch norms of the unfrozen layers train.</param>
+    internal void Freeze(int layers, bool trainBatchNorm)
+    {
+        _frozenLayers = layers;
+        _alwaysEval.Clear();
+        for (int i = 0; i < _children.Count; i++)
+        {
+            var frozen = i < layers ? new List<nn.Module> { _children[i] }
+                : trainBatchNorm ? [] : _children[i].modules().Where(m => m is BatchNorm2d).Cast<nn.Module>().ToList();
+            foreach (var module in frozen)
+            {
+                foreach (var p in module.parameters()) p.requires_grad = false;
+                _alwaysEval.Add(module);
+            }
+        }
+        train(training);
+    }
+
+    /// <summary>The parameters of one layer that train (those a <see cref="Freeze"/> left trainable).</summary>
+    /// <param name="layer">The layer's index in the specification.</param>
+    /// <returns>Its parameters that require gradients.</returns>
+    internal IEnumerable<Parameter> TrainableParameters(int layer) => _children[layer].parameters().Where(p => p.requires_grad);
+
+    /// <summary>Sets training or evaluation mode; frozen layers and batch norms (<see cref="Freeze"/>) stay in evaluation mode.</summary>
+    /// <param name="on">True for training mode.</param>
+    public override void train(bool on = true)
+    {
+        base.train(on);
+        foreach (var module in _alwaysEval) module.eval();
     }
 
     /// <summary>
@@ -123,6 +175,28 @@ public sealed class EmbeddingNetwork : nn.Module<Tensor, Tensor>
         return result;
     }
 
+    /// <summary>
+    /// Copies weights named as <see cref="ExportWeights"/> names them into the module (e.g. pretrained weights, or the
+    /// trained part of a network). Names the module does not have are an error; weights not given keep their values.
+    /// </summary>
+    /// <param name="weights">The weights by name.</param>
+    /// <exception cref="ArgumentException">A name is unknown or a shape does not match.</exception>
+    public void LoadWeights(IReadOnlyDictionary<string, WeightTensor> weights)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        var state = state_dict().ToDictionary(p => p.Key.StartsWith("_layers.", StringComparison.Ordinal) ? p.Key["_layers.".Length..] : p.Key, p => p.Value, StringComparer.Ordinal);
+        using var noGrad = no_grad();
+        foreach (var (name, weight) in weights)
+        {
+            if (!state.TryGetValue(name, out var target))
+                throw new ArgumentException($"Network '{Spec.Name}' has no weight named '{name}'.", nameof(weights));
+            if (!target.shape.SequenceEqual(weight.Shape) || weight.Values.Length != target.numel())
+                throw new ArgumentException($"Weight '{name}' has shape [{string.Join(", ", weight.Shape)}]; network '{Spec.Name}' needs [{string.Join(", ", target.shape)}].", nameof(weights));
+            using var source = tensor(weight.Values, weight.Shape);
+            target.copy_(source);
+        }
+    }
+
     /// <summary>Copies a tensor to a <see cref="WeightTensor"/> (float32, CPU, contiguous).</summary>
     /// <param name="tensor">The tensor.</param>
     /// <returns>Its shape and values.</returns>
@@ -139,7 +213,7 @@ public sealed class EmbeddingNetwork : nn.Module<Tensor, Tensor>
         {
             case Conv2dLayer c:
             {
-                var conv = nn.Conv2d(input.Dimensions[0], c.OutChannels, c.KernelSize, stride: c.Stride, padding: c.Padding);
+                var conv = nn.Conv2d(input.Dimensions[0], c.OutChannels, c.KernelSize, stride: c.Stride, padding: c.Padding, bias: c.Bias);
                 Initialize(conv.weight!, conv.bias, c.Init, input.Dimensions[0] * c.KernelSize * c.KernelSize, c.OutChannels * c.KernelSize * c.KernelSize);
                 return conv;
             }
@@ -156,7 +230,11 @@ public sealed class EmbeddingNetwork : nn.Module<Tensor, Tensor>
             case TanhLayer:
                 return nn.Tanh();
             case MaxPool2dLayer p:
-                return nn.MaxPool2d(p.KernelSize, p.Stride == 0 ? p.KernelSize : p.Stride);
+                return nn.MaxPool2d(p.KernelSize, p.Stride == 0 ? p.KernelSize : p.Stride, p.Padding);
+            case ResidualBlockLayer r:
+                return new ResidualBlock(input.Dimensions[0], r);
+            case PixelNormalizeLayer n:
+                return new PixelNormalize(n, input.Dimensions[0], input.Dimensions[1], input.Dimensions[2]);
             case AvgPool2dLayer p:
                 return nn.AvgPool2d(p.KernelSize, p.Stride == 0 ? p.KernelSize : p.Stride);
             case GlobalAvgPoolLayer:

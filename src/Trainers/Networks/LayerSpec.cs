@@ -17,6 +17,8 @@ namespace MLNet.Siamese.Networks;
 [JsonDerivedType(typeof(FlattenLayer), "flatten")]
 [JsonDerivedType(typeof(LinearLayer), "linear")]
 [JsonDerivedType(typeof(L2NormalizeLayer), "l2normalize")]
+[JsonDerivedType(typeof(ResidualBlockLayer), "residualblock")]
+[JsonDerivedType(typeof(PixelNormalizeLayer), "pixelnormalize")]
 public abstract record LayerSpec;
 
 /// <summary>How the weights of a learnable layer are initialized before training.</summary>
@@ -37,13 +39,14 @@ public enum WeightInit
     Identity,
 }
 
-/// <summary>2-D convolution, square kernel, with bias. Input and output are NCHW.</summary>
+/// <summary>2-D convolution, square kernel, with bias (unless <paramref name="Bias"/> is false). Input and output are NCHW.</summary>
 /// <param name="OutChannels">Number of output channels (filters).</param>
 /// <param name="KernelSize">Kernel height and width.</param>
 /// <param name="Stride">Stride in both directions.</param>
 /// <param name="Padding">Zero padding added on every side.</param>
 /// <param name="Init">Weight initialization.</param>
-public sealed record Conv2dLayer(int OutChannels, int KernelSize, int Stride = 1, int Padding = 0, WeightInit Init = WeightInit.He) : LayerSpec;
+/// <param name="Bias">Whether the convolution adds a learned bias; false before a batch norm (as in ResNet).</param>
+public sealed record Conv2dLayer(int OutChannels, int KernelSize, int Stride = 1, int Padding = 0, WeightInit Init = WeightInit.He, bool Bias = true) : LayerSpec;
 
 /// <summary>Batch normalization over the channels of an NCHW tensor (running statistics are exported for scoring).</summary>
 /// <param name="Epsilon">Added to the variance for numerical stability.</param>
@@ -56,10 +59,11 @@ public sealed record ReluLayer : LayerSpec;
 /// <summary>Hyperbolic tangent.</summary>
 public sealed record TanhLayer : LayerSpec;
 
-/// <summary>2-D max pooling with a square window, no padding, floor rounding.</summary>
+/// <summary>2-D max pooling with a square window, floor rounding.</summary>
 /// <param name="KernelSize">Window height and width.</param>
 /// <param name="Stride">Stride; 0 means equal to <paramref name="KernelSize"/>.</param>
-public sealed record MaxPool2dLayer(int KernelSize = 2, int Stride = 0) : LayerSpec;
+/// <param name="Padding">Padding on every side (ignored by the maximum, as PyTorch and ONNX pad with minus infinity).</param>
+public sealed record MaxPool2dLayer(int KernelSize = 2, int Stride = 0, int Padding = 0) : LayerSpec;
 
 /// <summary>2-D average pooling with a square window, no padding, floor rounding.</summary>
 /// <param name="KernelSize">Window height and width.</param>

@@ -100,7 +100,9 @@ public sealed record NetworkSpec
             shapes.Add(Layers[i] switch
             {
                 Conv2dLayer c => Pool(i, s, c.KernelSize, c.Stride, c.Padding, c.OutChannels),
-                MaxPool2dLayer p => Pool(i, s, p.KernelSize, p.Stride == 0 ? p.KernelSize : p.Stride, 0, null),
+                MaxPool2dLayer p => Pool(i, s, p.KernelSize, p.Stride == 0 ? p.KernelSize : p.Stride, p.Padding, null),
+                ResidualBlockLayer r => Pool(i, s, 3, r.Stride, 1, r.OutChannels > 0 ? r.OutChannels : throw new InvalidOperationException($"Network '{Name}': layer {i} has {r.OutChannels} output channels; it must be positive.")),
+                PixelNormalizeLayer n => CheckPixelNormalize(i, RequireImage(i, s), n),
                 AvgPool2dLayer p => Pool(i, s, p.KernelSize, p.Stride == 0 ? p.KernelSize : p.Stride, 0, null),
                 BatchNorm2dLayer => RequireImage(i, s),
                 GlobalAvgPoolLayer => TensorShape.Flat(RequireImage(i, s).Dimensions[0]),
@@ -127,6 +129,14 @@ public sealed record NetworkSpec
         if (s.Dimensions[1] + 2 * padding < kernel || s.Dimensions[2] + 2 * padding < kernel)
             throw new InvalidOperationException($"Network '{Name}': layer {index} ({Layers[index].GetType().Name}) has a {kernel}x{kernel} window but receives {s}; use a larger input or fewer layers.");
         return TensorShape.Image(outChannels ?? s.Dimensions[0], h, w);
+    }
+
+    private TensorShape CheckPixelNormalize(int index, TensorShape s, PixelNormalizeLayer n)
+    {
+        int channels = s.Dimensions[0];
+        if (n.ChannelOrder is null || n.ChannelOrder.Count != channels || n.ChannelOrder.Any(c => c < 0 || c >= channels))
+            throw new InvalidOperationException($"Network '{Name}': layer {index} (PixelNormalizeLayer) needs a channel order of {channels} indices in 0..{channels - 1}, one per input channel.");
+        return s;
     }
 
     private TensorShape RequireImage(int index, TensorShape s) => s.IsImage ? s

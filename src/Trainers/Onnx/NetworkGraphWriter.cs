@@ -32,7 +32,13 @@ internal sealed class NetworkGraphWriter
             {
                 case Conv2dLayer c:
                     Require(weights, Key(i, "weight"), c.OutChannels, input.Dimensions[0], c.KernelSize, c.KernelSize);
-                    Require(weights, Key(i, "bias"), c.OutChannels);
+                    if (c.Bias) Require(weights, Key(i, "bias"), c.OutChannels);
+                    break;
+                case ResidualBlockLayer r:
+                    ResidualBlockWriter.RequireWeights(weights, Key(i, ""), input.Dimensions[0], r);
+                    break;
+                case PixelNormalizeLayer:
+                    Require(weights, Key(i, "mean"), input.Dimensions[0], input.Dimensions[1], input.Dimensions[2]);
                     break;
                 case BatchNorm2dLayer:
                     foreach (var part in new[] { "weight", "bias", "running_mean", "running_var" })
@@ -153,10 +159,17 @@ internal sealed class NetworkGraphWriter
         switch (layer)
         {
             case Conv2dLayer c:
-                return graph.Node("Conv", y, new[] { x, Weight(graph, i, "weight"), Weight(graph, i, "bias") },
+                return graph.Node("Conv", y, c.Bias ? new[] { x, Weight(graph, i, "weight"), Weight(graph, i, "bias") } : new[] { x, Weight(graph, i, "weight") },
                     OnnxProto.IntsAttribute("kernel_shape", c.KernelSize, c.KernelSize),
                     OnnxProto.IntsAttribute("strides", c.Stride, c.Stride),
                     OnnxProto.IntsAttribute("pads", c.Padding, c.Padding, c.Padding, c.Padding));
+            case ResidualBlockLayer r:
+                return new ResidualBlockWriter(graph, _weights, Key(i, "")).Write(r, _shapes[i].Dimensions[0], x, y);
+            case PixelNormalizeLayer n:
+                string order = graph.Int64Initializer(Key(i, "order"), new long[] { n.ChannelOrder.Count }, n.ChannelOrder.Select(c => (long)c).ToArray());
+                string reordered = graph.Node("Gather", y + ".reordered", new[] { x, order }, OnnxProto.IntAttribute("axis", 1));
+                string scaled = graph.Node("Mul", y + ".scaled", new[] { reordered, graph.FloatScalar(Key(i, "scale"), (float)n.Scale) });
+                return graph.Node("Sub", y, new[] { scaled, Weight(graph, i, "mean") });
             case BatchNorm2dLayer b:
                 return graph.Node("BatchNormalization", y,
                     new[] { x, Weight(graph, i, "weight"), Weight(graph, i, "bias"), Weight(graph, i, "running_mean"), Weight(graph, i, "running_var") },
@@ -166,7 +179,7 @@ internal sealed class NetworkGraphWriter
             case TanhLayer:
                 return graph.Node("Tanh", y, new[] { x });
             case MaxPool2dLayer p:
-                return Pool(graph, "MaxPool", p.KernelSize, p.Stride, x, y);
+                return Pool(graph, "MaxPool", p.KernelSize, p.Stride, x, y, p.Padding);
             case AvgPool2dLayer p:
                 return Pool(graph, "AveragePool", p.KernelSize, p.Stride, x, y);
             case GlobalAvgPoolLayer:
@@ -185,10 +198,11 @@ internal sealed class NetworkGraphWriter
         }
     }
 
-    private static string Pool(OnnxGraphBuilder graph, string op, int kernel, int stride, string x, string y) =>
+    private static string Pool(OnnxGraphBuilder graph, string op, int kernel, int stride, string x, string y, int padding = 0) =>
         graph.Node(op, y, new[] { x },
             OnnxProto.IntsAttribute("kernel_shape", kernel, kernel),
-            OnnxProto.IntsAttribute("strides", stride == 0 ? kernel : stride, stride == 0 ? kernel : stride));
+            OnnxProto.IntsAttribute("strides", stride == 0 ? kernel : stride, stride == 0 ? kernel : stride),
+            OnnxProto.IntsAttribute("pads", padding, padding, padding, padding));
 
     private string Weight(OnnxGraphBuilder graph, int layer, string part)
     {

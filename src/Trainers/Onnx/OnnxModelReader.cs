@@ -4,8 +4,9 @@ using Google.Protobuf;
 namespace MLNet.Siamese.Onnx;
 
 /// <summary>
-/// Reads back what <see cref="OnnxExporter"/> and the gallery writer store in an ONNX model: the metadata_props and
-/// the graph's initializers (float, int64 and string tensors). Enough to recover a network's weights from a saved
+/// Reads back what <see cref="OnnxExporter"/> and the gallery writer store in an ONNX model: the metadata_props,
+/// the graph's initializers (float, int64 and string tensors) and its nodes' operators and value names (how a pretrained
+/// model's initializers map onto layers). Enough to recover a network's weights from a saved
 /// model, or a gallery's items from an identification model, without ONNX Runtime. Other fields are skipped.
 /// </summary>
 internal static class OnnxModelReader
@@ -19,6 +20,7 @@ internal static class OnnxModelReader
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
         var initializers = new Dictionary<string, OnnxTensor>(StringComparer.Ordinal);
         var inputs = new List<string>();
+        var nodes = new List<OnnxNode>();
         try
         {
             var input = new CodedInputStream(model.ToArray());
@@ -27,7 +29,7 @@ internal static class OnnxModelReader
             {
                 int field = WireFormat.GetTagFieldNumber(tag);
                 if (field == 7 && WireFormat.GetTagWireType(tag) == WireFormat.WireType.LengthDelimited)
-                    ReadGraph(input.ReadBytes(), initializers, inputs);
+                    ReadGraph(input.ReadBytes(), initializers, inputs, nodes);
                 else if (field == 14 && WireFormat.GetTagWireType(tag) == WireFormat.WireType.LengthDelimited)
                     ReadEntry(input.ReadBytes(), metadata);
                 else
@@ -38,7 +40,7 @@ internal static class OnnxModelReader
         {
             throw new InvalidDataException("Not a readable ONNX model: " + e.Message, e);
         }
-        return new OnnxModelContents(metadata, initializers, inputs);
+        return new OnnxModelContents(metadata, initializers, inputs, nodes);
     }
 
     private static void ReadEntry(ByteString bytes, Dictionary<string, string> metadata)
@@ -58,7 +60,7 @@ internal static class OnnxModelReader
         metadata[key] = value;
     }
 
-    private static void ReadGraph(ByteString bytes, Dictionary<string, OnnxTensor> initializers, List<string> inputs)
+    private static void ReadGraph(ByteString bytes, Dictionary<string, OnnxTensor> initializers, List<string> inputs, List<OnnxNode> nodes)
     {
         var input = bytes.CreateCodedInput();
         uint tag;
@@ -70,6 +72,10 @@ internal static class OnnxModelReader
                 var tensor = ReadTensor(input.ReadBytes());
                 initializers[tensor.Name] = tensor;
             }
+            else if (WireFormat.GetTagFieldNumber(tag) == 1 && delimited)
+            {
+                nodes.Add(ReadNode(input.ReadBytes()));
+            }
             else if (WireFormat.GetTagFieldNumber(tag) == 11 && delimited)
             {
                 inputs.Add(ReadName(input.ReadBytes()));
@@ -79,6 +85,26 @@ internal static class OnnxModelReader
                 input.SkipLastField();
             }
         }
+    }
+
+    private static OnnxNode ReadNode(ByteString bytes)
+    {
+        var input = bytes.CreateCodedInput();
+        var inputs = new List<string>();
+        var outputs = new List<string>();
+        string op = "";
+        uint tag;
+        while ((tag = input.ReadTag()) != 0)
+        {
+            switch (WireFormat.GetTagFieldNumber(tag))
+            {
+                case 1: inputs.Add(input.ReadString()); break;
+                case 2: outputs.Add(input.ReadString()); break;
+                case 4: op = input.ReadString(); break;
+                default: input.SkipLastField(); break;
+            }
+        }
+        return new OnnxNode(op, inputs, outputs);
     }
 
     private static string ReadName(ByteString bytes)
@@ -164,11 +190,18 @@ internal static class OnnxModelReader
     }
 }
 
-/// <summary>The metadata, initializers and graph input names of an ONNX model.</summary>
+/// <summary>The metadata, initializers, graph input names and nodes of an ONNX model.</summary>
 /// <param name="Metadata">metadata_props as a dictionary.</param>
 /// <param name="Initializers">Initializers by name.</param>
 /// <param name="Inputs">Names of the graph inputs, in order.</param>
-internal sealed record OnnxModelContents(IReadOnlyDictionary<string, string> Metadata, IReadOnlyDictionary<string, OnnxTensor> Initializers, IReadOnlyList<string> Inputs);
+/// <param name="Nodes">The graph's nodes, in order (operator type, input and output names; attributes are not read).</param>
+internal sealed record OnnxModelContents(IReadOnlyDictionary<string, string> Metadata, IReadOnlyDictionary<string, OnnxTensor> Initializers, IReadOnlyList<string> Inputs, IReadOnlyList<OnnxNode> Nodes);
+
+/// <summary>One node of an ONNX graph.</summary>
+/// <param name="OpType">Operator, e.g. "Conv".</param>
+/// <param name="Inputs">Input value names.</param>
+/// <param name="Outputs">Output value names.</param>
+internal sealed record OnnxNode(string OpType, IReadOnlyList<string> Inputs, IReadOnlyList<string> Outputs);
 
 /// <summary>One initializer; exactly one of the value arrays is set for the float, int64 and string types.</summary>
 /// <param name="Name">Tensor name.</param>

@@ -61,6 +61,7 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
         var objective = TrainingObjectives.Create(_options);
         var spec = WithObjectiveOutput(_options.ResolveNetwork(), objective);
         spec.InferShapes();
+        var fineTuning = FineTuning.Create(_options);   // null unless the backbone's last stages train
         bool pairsMode = _options.LeftFeatureColumnName is not null || _options.RightFeatureColumnName is not null;
         if (pairsMode && (_options.LeftFeatureColumnName is null || _options.RightFeatureColumnName is null))
             throw new ArgumentException("Explicit pairs need both LeftFeatureColumnName and RightFeatureColumnName.", nameof(input));
@@ -72,12 +73,14 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
         NativeMemoryTuning.Apply();
         bool decoded = _options.ImageColumnName is not null && !pairsMode && DecodedImageReader.HoldsImages(input, _options.ImageColumnName);
         var preprocessing = _options.ImageColumnName is not null && !pairsMode ? ResolvePreprocessing(input, decoded) : _options.ResolvePreprocessing();
-        var imageInput = _options.ImageColumnName is not null && !pairsMode ? new ImageInput(_options.ImageColumnName, preprocessing, _options.Backbone, decoded) : null;
+        var imageInput = _options.ImageColumnName is not null && !pairsMode ? new ImageInput(_options.ImageColumnName, preprocessing, _options.Backbone, decoded, BackboneInNetwork: fineTuning is not null) : null;
         CheckBackbone(spec, pairsMode);
         var featurizing = TimeSpan.Zero;   // backbone: time spent computing features of the training and validation images
-        Func<IReadOnlyList<string>, float[]>? featurize = _options.Backbone is { } backbone
+        Func<IReadOnlyList<string>, float[]>? featurize = fineTuning is not null ? paths => fineTuning.DecodePixels(_context, paths)
+            : _options.Backbone is { } backbone
             ? paths => { var f = BackboneFeaturizer.Featurize(_context, backbone, paths, out var took); featurizing += took; return f; }
             : null;
+        if (fineTuning is not null) spec = fineTuning.Network(spec);
         TrainingData? heldOut = null;      // classes held out of training as validation data (ValidationClassFraction)
         TrainingData? beforeHoldOut = null; // every training class, held out or not: unseen alike by an untrained head
         float[] features;          // what the training tensor holds: items as the layers see them (normalized, with class copies)
@@ -137,7 +140,7 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
         var runOptions = RunOptions(classes);
         if (!ReferenceEquals(runOptions, _options))
             objective = TrainingObjectives.Create(runOptions);
-        using var run = new TrainingRun(runOptions, objective, spec, seed, device, features, itemCount, classes, pairSimilar);
+        using var run = new TrainingRun(runOptions, objective, spec, seed, device, features, itemCount, classes, pairSimilar, fineTuning);
         run.Fingerprint = RunFingerprint.Compute(_options, features, itemCount, fingerprintLabels, pairSimilar);
         var loop = new TrainingLoop(run, new CheckpointWriter(_options), channel);
         if (_options.ResumeFrom is not null)
@@ -193,7 +196,7 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
             LastCheckpoint = loop.Checkpoints.Last,
             StartValidation = start?.Score,
             KeptStart = keptStart,
-            FeaturizationTime = featurizing,
+            FeaturizationTime = fineTuning?.DecodingTime ?? featurizing,
         };
         string featureColumn = pairsMode ? "Features" : _options.FeatureColumnName;
         return new SiameseModel(_context, spec, weights, scoring, featureColumn, summary, imageInput);
@@ -212,7 +215,7 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
             if (image.Name is null)
                 throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Siamese trainer: image column '{_options.ImageColumnName}' not found.");
             var images = new ImageInput(_options.ImageColumnName, _options.ResolvePreprocessing(), _options.Backbone, DecodedImageReader.HoldsImages(image));
-            return SiameseModel.CreateImageEmbedderEstimator(_context, _options.ImageColumnName, _options.FeatureColumnName, images)
+            return SiameseModel.CreateImageEmbedderEstimator(_context, _options.ImageColumnName, _options.FeatureColumnName, images, FineTuning.Create(_options)?.ImageSize)
                 .Append(_context.Transforms.Concatenate(SiameseModel.EmbeddingColumnName, _options.FeatureColumnName)).GetOutputSchema(inputSchema);
         }
         var column = inputSchema.FirstOrDefault(c => c.Name == featureColumn);
@@ -249,7 +252,7 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
         if (!DecodedImageReader.HoldsImages(data, images.ImageColumnName))
             return TrainingData.ReadImages(_context, data, images.ImageColumnName, _options.LabelColumnName, groupColumn, images.Preprocessing, expectedSize, what, featurize);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var read = DecodedImageReader.Read(_context, data, images with { Decoded = true }, _options.LabelColumnName, groupColumn, expectedSize, what);
+        var read = DecodedImageReader.Read(_context, data, images with { Decoded = true }, FineTuning.Create(_options)?.ImageSize, _options.LabelColumnName, groupColumn, expectedSize, what);
         if (images.Backbone is not null)
             featurizing += clock.Elapsed;
         return read;

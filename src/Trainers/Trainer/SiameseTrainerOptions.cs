@@ -223,6 +223,39 @@ public sealed class SiameseTrainerOptions
     public PretrainedBackbone? Backbone { get; set; }
 
     /// <summary>
+    /// With <see cref="Backbone"/> <see cref="PretrainedBackbone.ResNet18"/>: how many of its 4 residual stages train, from
+    /// the last. 0 (the default) keeps the backbone frozen inside ML.NET's <c>DnnFeaturizeImage</c> and trains only the head
+    /// on features computed once. 1 to 4 build ResNet18 in TorchSharp with the weights read from the featurizer's ONNX file
+    /// (<see cref="ResNet18Weights"/>), train the last N stages (at <see cref="BackboneLearningRateScale"/> times the
+    /// learning rate) together with the head, with <see cref="PhotoAugmentation"/>; the frozen layers run without gradients.
+    /// The saved zip then holds ImageAnalytics (load, resize with centre crop, pixels) and one ONNX graph: ImageNet
+    /// normalization, the ResNet18 trunk and the head.
+    /// </summary>
+    public int FineTuneStages { get; set; }
+
+    /// <summary>Fine-tuning: the learning rate of the unfrozen ResNet18 stages relative to the head's. Default 0.1.</summary>
+    public float BackboneLearningRateScale { get; set; } = 0.1f;
+
+    /// <summary>
+    /// Fine-tuning: false (the default) keeps every batch norm of the backbone in evaluation mode, with the ImageNet running
+    /// statistics and its scale and shift fixed (small batches on a CPU estimate statistics badly); true trains the unfrozen
+    /// stages' batch norms (batch statistics, running statistics updated, scale and shift learned).
+    /// </summary>
+    public bool TrainBatchNorm { get; set; }
+
+    /// <summary>
+    /// Fine-tuning: side of the square image ResNet18 sees, in pixels; 0 (the default) uses the backbone's
+    /// <see cref="PretrainedBackbone.ImageSize"/> (224). Smaller images train faster (about the square of the ratio).
+    /// </summary>
+    public int FineTuneImageSize { get; set; }
+
+    /// <summary>
+    /// Fine-tuning: the photo augmentation of every training image (random resized crop, horizontal flip, colour jitter).
+    /// Default: <see cref="MLNet.Siamese.Augmentation.PhotoAugmentation"/>'s own defaults; null trains on the photos as they are.
+    /// </summary>
+    public PhotoAugmentation? PhotoAugmentation { get; set; } = new();
+
+    /// <summary>
     /// Single-item mode without <see cref="ValidationData"/>: hold this fraction of the training classes (at least two
     /// classes, rounded) out of training and use them as the validation data, so that validation, early stopping and the
     /// threshold are measured on classes the network never saw. The classes are drawn with <see cref="Seed"/> (0 when
@@ -238,6 +271,24 @@ public sealed class SiameseTrainerOptions
     /// Default 0: any gain is kept.
     /// </summary>
     public double ValidationMinimumGain { get; set; }
+
+    /// <summary>
+    /// Puts <paramref name="backbone"/> in front of the network: sets <see cref="Backbone"/>, its identity-initialised head
+    /// (<see cref="PretrainedBackbone.Head"/>) as the <see cref="Network"/>, colour <see cref="Preprocessing"/> at the
+    /// backbone's size (keeping the image folder), and turns off what works on pixels only (<see cref="Augmentation"/>,
+    /// <see cref="RotatedClasses"/>, <see cref="MirroredClasses"/>). Other settings (objective, rates, validation) stay.
+    /// </summary>
+    /// <param name="backbone">The backbone, e.g. <see cref="PretrainedBackbone.ResNet18"/>.</param>
+    public void UseBackbone(PretrainedBackbone backbone)
+    {
+        ArgumentNullException.ThrowIfNull(backbone);
+        Backbone = backbone;
+        Network = backbone.Head();
+        Preprocessing = new ImagePreprocessingOptions { Width = backbone.ImageSize, Height = backbone.ImageSize, Channels = 3, ImageFolder = Preprocessing?.ImageFolder };
+        Augmentation = null;
+        RotatedClasses = false;
+        MirroredClasses = false;
+    }
 
     /// <summary>The network this configuration trains.</summary>
     /// <returns>

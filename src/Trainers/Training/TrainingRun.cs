@@ -1,3 +1,4 @@
+using MLNet.Siamese.Backbones;
 using MLNet.Siamese.Checkpoints;
 using MLNet.Siamese.Networks;
 using MLNet.Siamese.Objectives;
@@ -23,10 +24,13 @@ internal sealed class TrainingRun : IDisposable
     private readonly Tensor _items;           // (N, C, H', W'): training items as the layers see them (normalized already, if the network normalizes), or left rows then right rows in pairs mode
     private readonly OptimizerHelper _optimizer;
     private readonly BatchDrawer _batches;
+    private readonly FineTuning? _fineTuning;
+    private readonly double[] _rateScales;    // learning rate of each optimizer parameter group relative to the configured rate
 
     public TrainingRun(SiameseTrainerOptions options, ITrainingObjective objective, NetworkSpec spec, int seed, Device device,
-        float[] features, int itemCount, ClassTable? classes, float[]? pairSimilar)
+        float[] features, int itemCount, ClassTable? classes, float[]? pairSimilar, FineTuning? fineTuning = null)
     {
+        _fineTuning = fineTuning;
         _options = options;
         _spec = spec;
         _device = device;
@@ -35,14 +39,17 @@ internal sealed class TrainingRun : IDisposable
         torch.manual_seed(seed);
         Random = new SiameseRandom(seed);
         Network = new EmbeddingNetwork(spec);
+        fineTuning?.Prepare(Network);
         if (objective.LearnsPairHead)
             Head = nn.Linear(spec.EmbeddingDimension, 1);
         Network.to(device);
         Head?.to(device);
         _items = tensor(features, new long[] { itemCount, spec.Channels, spec.LayerHeight, spec.LayerWidth }).to(device);
         _batches = new BatchDrawer(objective.Batch, options.WithinGroup, classes, pairSimilar, Random);
-        var parameters = Network.parameters().Concat(Head?.parameters() ?? Enumerable.Empty<Parameter>());
-        _optimizer = optim.Adam(parameters, options.LearningRate, options.Beta1, options.Beta2);
+        var groups = fineTuning?.ParameterGroups(Network).ToList() ?? [(Network.parameters().ToList(), 1.0)];
+        if (Head is not null) groups.Add((Head.parameters().ToList(), 1.0));
+        _rateScales = groups.Select(g => g.Scale).ToArray();
+        _optimizer = optim.Adam(groups.Select(g => new Adam.ParamGroup(g.Parameters, options.LearningRate * g.Scale, options.Beta1, options.Beta2)), options.LearningRate, options.Beta1, options.Beta2);
         // Built after the optimizer and the data, so the live network's initialization is the same with or without it.
         if (options.WeightAveragingDecay > 0)
             Averaging = new WeightAveraging(spec, Network, device, options.WeightAveragingDecay);
@@ -84,7 +91,8 @@ internal sealed class TrainingRun : IDisposable
     public void ApplyLearningRate()
     {
         double rate = LearningRateSchedules.At(_options.LearningRateSchedule, _options.LearningRate, Iteration, _options.Iterations);
-        foreach (var group in _optimizer.ParamGroups) group.LearningRate = rate;
+        int i = 0;
+        foreach (var group in _optimizer.ParamGroups) group.LearningRate = rate * _rateScales[i++];
     }
 
     /// <summary>True when every weight of the network and head is finite.</summary>
@@ -101,6 +109,7 @@ internal sealed class TrainingRun : IDisposable
     {
         var x = _items.index_select(0, tensor(indices, device: _device));
         if (_options.Augmentation is { } augmentation) x = augmentation.Apply(x, Random);
+        if (_fineTuning is not null && _options.PhotoAugmentation is { } photo) x = photo.Apply(x, Random);
         return Network.forward(x);
     }
 

@@ -19,11 +19,22 @@ internal static class CustomSpecs
         new GlobalAvgPoolLayer(), new L2NormalizeLayer(),
     });
 
+    /// <summary>
+    /// Pixel normalization (channel reorder, scale, mean image), a bias-free stem with padded max pooling, a residual block
+    /// with the identity shortcut and one with the strided 1x1 downsample, global average pooling, L2 normalization.
+    /// </summary>
+    public static NetworkSpec Residual() => new("residual", 3, 16, 16, new LayerSpec[]
+    {
+        new PixelNormalizeLayer(2.0, [2, 0, 1]), new Conv2dLayer(8, 3, Padding: 1, Bias: false), new BatchNorm2dLayer(), new ReluLayer(),
+        new MaxPool2dLayer(3, 2, 1), new ResidualBlockLayer(8), new ResidualBlockLayer(12, 2), new GlobalAvgPoolLayer(), new L2NormalizeLayer(),
+    });
+
     /// <summary>A preset or a custom spec by name.</summary>
     public static NetworkSpec Create(string name) => name switch
     {
         "l2" => L2Normalized(),
         "global" => GlobalPooled(),
+        "residual" => Residual(),
         _ => NetworkPresets.Create(name),
     };
 }

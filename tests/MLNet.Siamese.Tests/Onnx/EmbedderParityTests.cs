@@ -12,6 +12,7 @@ public sealed class EmbedderParityTests
     [DataRow("koch", 2)]
     [DataRow("l2", 4)]
     [DataRow("global", 4)]
+    [DataRow("residual", 3)]
     public void OnnxRuntimeMatchesTorchSharp(string name, int batch)
     {
         var spec = CustomSpecs.Create(name);

@@ -17,14 +17,15 @@ internal static class TrainedNetworks
         {
             foreach (var (name, tensor) in net.state_dict())
             {
-                if (name.EndsWith("running_mean", StringComparison.Ordinal)) tensor.copy_(randn_like(tensor) * 0.5);
+                if (name.EndsWith("running_mean", StringComparison.Ordinal) || name.EndsWith(".mean", StringComparison.Ordinal)) tensor.copy_(randn_like(tensor) * 0.5);
                 else if (name.EndsWith("running_var", StringComparison.Ordinal)) tensor.copy_(rand_like(tensor) + 0.5);
             }
             foreach (var (name, p) in net.named_parameters())
             {
-                // Batch-norm affine parameters start at 1 and 0: perturb them (they are 1-D and belong to a batch norm layer).
-                int layer = int.Parse(name.Split('.')[^2], System.Globalization.CultureInfo.InvariantCulture);
-                if (spec.Layers[layer] is BatchNorm2dLayer) p.add_(randn_like(p) * 0.1);
+                // Batch-norm affine parameters start at 1 and 0: perturb them (a batch norm layer's, or a residual block's "bn1", "down_bn", ...).
+                var parts = name.Split('.');
+                int layer = int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
+                if (spec.Layers[layer] is BatchNorm2dLayer || (parts.Length == 4 && parts[2].Contains("bn", StringComparison.Ordinal))) p.add_(randn_like(p) * 0.1);
             }
         }
         net.eval();

@@ -24,7 +24,7 @@ namespace MLNet.Siamese.Tests.Photos;
 public sealed class PhotoBackboneTests
 {
     /// <summary>Five classes of the vendored Caltech-101 photos, six images each (colour and grayscale JPEGs).</summary>
-    private static List<ImageFolderEntry> SmallPhotoSet()
+    internal static List<ImageFolderEntry> SmallPhotoSet()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !Directory.Exists(Path.Combine(dir.FullName, "data", "caltech101")))
