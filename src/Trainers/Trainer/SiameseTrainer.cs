@@ -57,7 +57,7 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
     public SiameseModel Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        ValidateOptions();
+        TrainerChecks.Validate(_options);
         var objective = TrainingObjectives.Create(_options);
         var spec = WithObjectiveOutput(_options.ResolveNetwork(), objective);
         spec.InferShapes();
@@ -74,7 +74,7 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
         bool decoded = _options.ImageColumnName is not null && !pairsMode && DecodedImageReader.HoldsImages(input, _options.ImageColumnName);
         var preprocessing = _options.ImageColumnName is not null && !pairsMode ? ResolvePreprocessing(input, decoded) : _options.ResolvePreprocessing();
         var imageInput = _options.ImageColumnName is not null && !pairsMode ? new ImageInput(_options.ImageColumnName, preprocessing, _options.Backbone, decoded, BackboneInNetwork: fineTuning is not null) : null;
-        CheckBackbone(spec, pairsMode);
+        TrainerChecks.CheckBackbone(_options, spec, pairsMode);
         var featurizing = TimeSpan.Zero;   // backbone: time spent computing features of the training and validation images
         Func<IReadOnlyList<string>, float[]>? featurize = fineTuning is not null ? paths => fineTuning.DecodePixels(_context, paths)
             : _options.Backbone is { } backbone
@@ -122,7 +122,7 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
                 trainingItems = trainingItems.WithRotatedClasses(spec.Channels, spec.LayerHeight);
             }
             classes = ClassTable.FromIds(trainingItems.ClassOfItem, trainingItems.GroupOfClass);
-            CheckClasses(trainingItems, classes, what);
+            TrainerChecks.CheckClasses(_options, trainingItems, classes, what);
             features = trainingItems.Features;
             itemCount = trainingItems.Count;
             fingerprintLabels = trainingItems.ClassOfItem;
@@ -262,70 +262,9 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
     private static NetworkSpec WithObjectiveOutput(NetworkSpec spec, ITrainingObjective objective)
         => objective.NeedsUnitEmbeddings && spec.Layers is not [.., L2NormalizeLayer] ? spec with { Layers = [.. spec.Layers, new L2NormalizeLayer()] } : spec;
 
-    private void ValidateOptions()
-    {
-        if (_options.Iterations <= 0) throw new ArgumentOutOfRangeException(nameof(SiameseTrainerOptions.Iterations), _options.Iterations, "Iterations must be positive.");
-        if (_options.BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(SiameseTrainerOptions.BatchSize), _options.BatchSize, "BatchSize must be positive.");
-        if (!(_options.LearningRate > 0) || !float.IsFinite(_options.LearningRate)) throw new ArgumentOutOfRangeException(nameof(SiameseTrainerOptions.LearningRate), _options.LearningRate, "LearningRate must be a positive number.");
-        if (_options.Beta1 is < 0 or >= 1 || _options.Beta2 is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(SiameseTrainerOptions.Beta1), "Beta1 and Beta2 must be in [0, 1).");
-        if (!(_options.Margin > 0)) throw new ArgumentOutOfRangeException(nameof(SiameseTrainerOptions.Margin), _options.Margin, "Margin must be positive.");
-        if (_options.Loss == SiameseLoss.Prototypical && (_options.Ways < 2 || _options.Shots < 1 || _options.Queries < 1))
-            throw new ArgumentOutOfRangeException(nameof(SiameseTrainerOptions.Ways), "Prototypical episodes need Ways >= 2, Shots >= 1 and Queries >= 1.");
-        if (_options.WithinGroup && _options.GroupColumnName is null && _options.LeftFeatureColumnName is null)
-            throw new ArgumentException("WithinGroup sampling needs GroupColumnName.", nameof(SiameseTrainerOptions.WithinGroup));
-        if (!Enum.IsDefined(_options.LearningRateSchedule)) throw new ArgumentOutOfRangeException(nameof(SiameseTrainerOptions.LearningRateSchedule), _options.LearningRateSchedule, "Unknown learning-rate schedule.");
-        if (!(_options.ValidationMinimumGain >= 0)) throw new ArgumentOutOfRangeException(nameof(SiameseTrainerOptions.ValidationMinimumGain), _options.ValidationMinimumGain, "ValidationMinimumGain must be a non-negative number.");
-        if (!(_options.WeightAveragingDecay is >= 0 and < 1)) throw new ArgumentOutOfRangeException(nameof(SiameseTrainerOptions.WeightAveragingDecay), _options.WeightAveragingDecay, "WeightAveragingDecay must be in [0, 1).");
-        if (_options.WeightAveragingDecay > 0 && _options.EarlyStoppingPatience > 0)
-            throw new ArgumentException("WeightAveragingDecay and EarlyStoppingPatience cannot be combined: early stopping keeps the best live weights, averaging replaces them with the average.", nameof(SiameseTrainerOptions.WeightAveragingDecay));
-        _options.Augmentation?.Validate();
-    }
-
-    /// <summary>A backbone needs image input, a network that takes its features, and no pixel-level augmentation.</summary>
-    private void CheckBackbone(NetworkSpec spec, bool pairsMode)
-    {
-        if (_options.Backbone is not { } backbone)
-            return;
-        if (_options.ImageColumnName is null || pairsMode)
-            throw new ArgumentException($"Backbone '{backbone.Name}' computes features from image files: set ImageColumnName (single items).", nameof(SiameseTrainerOptions.Backbone));
-        if (spec.InputSize != backbone.FeatureDimension)
-            throw new ArgumentException($"Backbone '{backbone.Name}' gives {backbone.FeatureDimension} features but network '{spec.Name}' takes {spec.InputSize} values; use PretrainedBackbone.Head() or a network of that input size.", nameof(SiameseTrainerOptions.Network));
-        if (_options.Augmentation is not null || _options.RotatedClasses || _options.MirroredClasses || spec.InputNormalization is not null || spec.TestTimeViews is not null)
-            throw new ArgumentException($"Backbone '{backbone.Name}': the network takes features, not pixels, so Augmentation, RotatedClasses, MirroredClasses, InputNormalization and TestTimeViews do not apply; leave them unset.", nameof(SiameseTrainerOptions.Backbone));
-    }
-
     /// <summary>MAP@R of the validation items (each a query against all others), embedded by the run's current network.</summary>
     private static double MapAtR(TrainingRun run, NetworkSpec spec, TrainingData validation)
         => Evaluation.RetrievalMetrics.Compute(run.EmbedAll(validation.Features, validation.Count), spec.EmbeddingDimension, validation.ClassOfItem).MapAtR;
-
-    private void CheckClasses(TrainingData items, ClassTable classes, string what)
-    {
-        if (classes.NonEmptyClasses.Length < 2)
-            throw new InvalidOperationException($"{what}: label column '{_options.LabelColumnName}' has a single class ('{items.ClassNames[0]}'); a Siamese network needs at least two classes.");
-        if (classes.ClassesWithTwoRows.Length == 0)
-            throw new InvalidOperationException($"{what}: no class in label column '{_options.LabelColumnName}' has two items, so no similar pair can be drawn.");
-        switch (_options.Loss)
-        {
-            case SiameseLoss.Prototypical or SiameseLoss.MultiSimilarity or SiameseLoss.SupervisedContrastive:
-            {
-                int eligible = EpisodeClasses(classes, _options.Shots + 1);
-                if (eligible < 2)
-                    throw new InvalidOperationException($"{what}: episodes of {_options.Shots} shot(s) and at least 1 query need classes with {_options.Shots + 1} items; only {eligible} class(es) have that many{(_options.WithinGroup ? " in any one group" : "")}.");
-                break;
-            }
-            case SiameseLoss.Triplet when _options.BatchHardMining && _options.BatchSize < 8:
-                throw new ArgumentOutOfRangeException(nameof(SiameseTrainerOptions.BatchSize), _options.BatchSize, "Batch-hard triplet mining needs BatchSize >= 8 (at least 2 classes x 4 items).");
-        }
-        if (_options.WithinGroup && !classes.ClassesByGroup.Any(g => g.Length >= 2))
-            throw new InvalidOperationException($"{what}: WithinGroup sampling needs a group in column '{_options.GroupColumnName}' with two classes; none has.");
-        if (_options.Loss is SiameseLoss.Contrastive or SiameseLoss.BinaryCrossEntropy && _options.BatchSize > 64 * items.Count)
-            throw new ArgumentOutOfRangeException(nameof(SiameseTrainerOptions.BatchSize), _options.BatchSize, $"BatchSize {_options.BatchSize} is far larger than the {items.Count} items allow.");
-    }
-
-    /// <summary>Classes with at least <paramref name="need"/> items (in the best group when sampling within groups).</summary>
-    private int EpisodeClasses(ClassTable classes, int need) => _options.WithinGroup
-        ? classes.ClassesByGroup.Select(g => g.Count(c => classes.RowsOfClass[c].Length >= need)).DefaultIfEmpty(0).Max()
-        : classes.NonEmptyClasses.Count(c => classes.RowsOfClass[c].Length >= need);
 
     /// <summary>
     /// The options the training run uses: the given ones, except that episodes (and the P x K batches drawn as episodes are) draw fewer queries per class
@@ -337,7 +276,7 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
         if (classes is null || _options.Loss is not (SiameseLoss.Prototypical or SiameseLoss.MultiSimilarity or SiameseLoss.SupervisedContrastive))
             return _options;
         int queries = _options.Queries;
-        while (queries > 1 && EpisodeClasses(classes, _options.Shots + queries) < 2)
+        while (queries > 1 && TrainerChecks.EpisodeClasses(_options, classes, _options.Shots + queries) < 2)
             queries--;
         if (queries == _options.Queries)
             return _options;
