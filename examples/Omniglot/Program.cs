@@ -46,7 +46,7 @@ var network = options.Network!;
 Console.WriteLine($"Training {network.Name} ({network.EmbeddingDimension}-d embedding) with {options.Loss} loss for {options.Iterations} iterations; "
     + (network.InputNormalization is { } n ? $"every drawing centred on its centre of mass and scaled to a spread of {n.Spread:P0} of the side ({network.Height} px to {network.LayerHeight} px); " : "")
     + (network.TestTimeViews is { } views ? $"each image embedded as the mean over {views.Count} fixed views of it when scoring." : "each image embedded once when scoring."));
-var model = ml.Siamese().Train(options).Fit(ml.Data.LoadFromEnumerable(train));
+using var model = ml.Siamese().Train(options).Fit(ml.Data.LoadFromEnumerable(train));   // disposed at the end: its ONNX copies leave the temp folder
 Console.WriteLine($"Trained in {clock.Elapsed.TotalSeconds:F0} s; threshold {model.Threshold:F3} calibrated on held-out characters (accuracy there {model.Summary.CalibrationAccuracy:P2}).");
 
 // 3. Save the pair scorer: one zip, ONNX inside, from two image paths to a score.
@@ -90,3 +90,4 @@ string gridPng = Path.Combine(settings.OutputDirectory, "pairs.png");
 var engine = ml.Model.CreatePredictionEngine<ImagePair, PairPrediction>(loaded);
 Figures.PairGrid(pairs.Take(10).Select(p => (p, engine.Predict(new ImagePair { LeftImagePath = p.LeftImagePath, RightImagePath = p.RightImagePath }))).ToList(), gridPng);
 Console.WriteLine($"Wrote {lossPng} and {gridPng}. Total time {clock.Elapsed.TotalSeconds:F0} s.");
+(loaded as IDisposable)?.Dispose();   // the loaded zip's ONNX copy leaves the temp folder too
