@@ -25,6 +25,7 @@ public sealed class SiameseModel : ITransformer, IDisposable
     private readonly MLContext _context;
     private readonly byte[] _embedderOnnx;
     private readonly byte[] _pairScorerOnnx;
+    private readonly ModelTempFiles _files;
 
     internal SiameseModel(MLContext context, NetworkSpec network, IReadOnlyDictionary<string, WeightTensor> weights, PairScoring scoring, string featureColumnName, TrainingSummary summary, ImageInput? images = null)
     {
@@ -40,14 +41,15 @@ public sealed class SiameseModel : ITransformer, IDisposable
             ["mlnet_siamese.loss"] = summary.Loss.ToString(),
             ["mlnet_siamese.threshold"] = scoring.Threshold.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
         };
+        _files = new ModelTempFiles(context);
         _embedderOnnx = OnnxExporter.ExportEmbedder(network, weights, featureColumnName, EmbeddingColumnName, metadata);
         _pairScorerOnnx = OnnxExporter.ExportPairScorer(network, weights, scoring, LeftFeatureColumnName, RightFeatureColumnName, metadata);
         if (images is null)
         {
             EmbedderInputSchema = OnnxTransformers.VectorSchema(network.InputSize, featureColumnName);
             PairScorerInputSchema = OnnxTransformers.VectorSchema(network.InputSize, LeftFeatureColumnName, RightFeatureColumnName);
-            Embedder = OnnxTransformers.Fit(context, _embedderOnnx, EmbedderInputSchema);
-            PairScorer = OnnxTransformers.Fit(context, _pairScorerOnnx, PairScorerInputSchema);
+            Embedder = context.Transforms.ApplyOnnxModel(_files.Write("embedder.onnx", _embedderOnnx)).Fit(OnnxTransformers.Empty(EmbedderInputSchema));
+            PairScorer = context.Transforms.ApplyOnnxModel(_files.Write("pair-scorer.onnx", _pairScorerOnnx)).Fit(OnnxTransformers.Empty(PairScorerInputSchema));
         }
         else
         {
@@ -56,11 +58,11 @@ public sealed class SiameseModel : ITransformer, IDisposable
             PairScorerInputSchema = images.Decoded ? OnnxTransformers.ImageSchema("Left" + image, "Right" + image) : OnnxTransformers.TextSchema("Left" + image, "Right" + image);
             int? pixels = images.BackboneInNetwork ? network.Height : null;
             Embedder = CreateImageEmbedderEstimator(context, image, featureColumnName, images, pixels)
-                .Append(context.Transforms.ApplyOnnxModel(new MemoryStream(_embedderOnnx)))
+                .Append(context.Transforms.ApplyOnnxModel(_files.Write("embedder.onnx", _embedderOnnx)))
                 .Fit(OnnxTransformers.Empty(EmbedderInputSchema));
             PairScorer = ImageFeatures(context, images, pixels,
                     new InputOutputColumnPair(LeftFeatureColumnName, "Left" + image), new InputOutputColumnPair(RightFeatureColumnName, "Right" + image))
-                .Append(context.Transforms.ApplyOnnxModel(new MemoryStream(_pairScorerOnnx)))
+                .Append(context.Transforms.ApplyOnnxModel(_files.Write("pair-scorer.onnx", _pairScorerOnnx)))
                 .Fit(OnnxTransformers.Empty(PairScorerInputSchema));
         }
     }
@@ -181,13 +183,14 @@ public sealed class SiameseModel : ITransformer, IDisposable
     void ICanSaveModel.Save(ModelSaveContext ctx) => ((ICanSaveModel)Embedder).Save(ctx);
 
     /// <summary>
-    /// Releases the ONNX Runtime sessions of both views (and the copies of their graphs ML.NET wrote to
-    /// <c>MLContext.TempFilePath</c>). The model cannot score afterwards; a zip saved from it is unaffected.
+    /// Releases the ONNX Runtime sessions of both views and deletes the files of their graphs (the model keeps them in a
+    /// folder of its own under <c>MLContext.TempFilePath</c>). The model cannot score afterwards; a zip saved from it is unaffected.
     /// </summary>
     public void Dispose()
     {
         (Embedder as IDisposable)?.Dispose();
         (PairScorer as IDisposable)?.Dispose();
+        _files.Dispose();
     }
 }
 
