@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using MLNet.Siamese.Trainers;
 
 namespace MLNet.Siamese.Tests;
 
@@ -19,6 +21,25 @@ internal static class ScoringOnlyProcess
             Assert.IsTrue(File.Exists(path), $"scoring-only program not built at {path}");
             Assert.DoesNotContain("TorchSharp", File.ReadAllText(System.IO.Path.ChangeExtension(path, ".deps.json")), "the scoring process must not reference TorchSharp");
             return path;
+        }
+    }
+
+    /// <summary>
+    /// Scores the pairs listed in <paramref name="csv"/> with the model zip in the scorer process and checks that each
+    /// output line (<c>score distance label</c>) equals the in-process prediction.
+    /// </summary>
+    public static void AssertScoresPairs(string zip, string csv, IReadOnlyList<PairPrediction> expected, float scoreTolerance = 1e-5f)
+    {
+        var (exit, output, error) = Run($"\"{zip}\" \"{csv}\"");
+        Assert.AreEqual(0, exit, error);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.HasCount(expected.Count, lines);
+        for (int i = 0; i < lines.Length; i++)
+        {
+            var parts = lines[i].Trim().Split(' ');
+            Assert.AreEqual(expected[i].Score, float.Parse(parts[0], CultureInfo.InvariantCulture), scoreTolerance, $"score of pair {i}");
+            Assert.AreEqual(expected[i].Distance, float.Parse(parts[1], CultureInfo.InvariantCulture), 1e-5f, $"distance of pair {i}");
+            Assert.AreEqual(expected[i].PredictedLabel, bool.Parse(parts[2]), $"label of pair {i}");
         }
     }
 

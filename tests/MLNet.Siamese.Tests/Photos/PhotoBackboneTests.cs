@@ -90,17 +90,7 @@ public sealed class PhotoBackboneTests
         Assert.DoesNotContain("TorchSharp", deps, "the scoring process must not reference TorchSharp");
         Assert.DoesNotContain("MLNet.Siamese", deps.Replace("MLNet.Siamese.ScoringOnly", "", StringComparison.Ordinal));
         Assert.DoesNotContain("DnnImageFeaturizer", deps, "the ResNet18 model travels inside the zip, not as a package");
-        var (exit, output, error) = ScoringOnlyProcess.Run($"\"{zip}\" \"{csv}\"");
-        Assert.AreEqual(0, exit, error);
-        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.HasCount(pairs.Count, lines);
-        for (int i = 0; i < lines.Length; i++)
-        {
-            var parts = lines[i].Trim().Split(' ');
-            Assert.AreEqual(expected[i].Score, float.Parse(parts[0], CultureInfo.InvariantCulture), 1e-5f, $"score of pair {i}");
-            Assert.AreEqual(expected[i].Distance, float.Parse(parts[1], CultureInfo.InvariantCulture), 1e-5f, $"distance of pair {i}");
-            Assert.AreEqual(expected[i].PredictedLabel, bool.Parse(parts[2]), $"label of pair {i}");
-        }
+        ScoringOnlyProcess.AssertScoresPairs(zip, csv, expected);
         // Same-class pairs are closer than different-class ones (ImageNet features separate these classes).
         Assert.IsLessThan(expected[1].Distance, expected[0].Distance, "two faces vs a face and a leopard");
     }

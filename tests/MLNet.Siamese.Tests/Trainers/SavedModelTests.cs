@@ -58,17 +58,7 @@ public sealed class SavedModelTests
             Assert.DoesNotContain("libtorch", deps);
             Assert.DoesNotContain("MLNet.Siamese.Trainers", deps);
 
-            var (exit, output, error) = ScoringOnlyProcess.Run($"\"{zip}\" \"{csv}\"");
-            Assert.AreEqual(0, exit, error);
-            var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            Assert.HasCount(pairs.Count, lines);
-            for (int i = 0; i < lines.Length; i++)
-            {
-                var parts = lines[i].Trim().Split(' ');
-                Assert.AreEqual(expected[i].Score, float.Parse(parts[0], CultureInfo.InvariantCulture), 1e-6f, $"score of pair {i}");
-                Assert.AreEqual(expected[i].Distance, float.Parse(parts[1], CultureInfo.InvariantCulture), 1e-5f, $"distance of pair {i}");
-                Assert.AreEqual(expected[i].PredictedLabel, bool.Parse(parts[2]), $"label of pair {i}");
-            }
+            ScoringOnlyProcess.AssertScoresPairs(zip, csv, expected, scoreTolerance: 1e-6f);
         }
         finally
         {
