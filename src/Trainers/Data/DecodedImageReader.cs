@@ -24,9 +24,15 @@ internal static class DecodedImageReader
     public static TrainingData Read(MLContext context, IDataView data, ImageInput images, int? backbonePixels, string labelColumn, string? groupColumn, int expectedSize, string what)
     {
         var transformed = Features(context, data, images, backbonePixels);
+        return Reading(images, what, () => TrainingData.ReadItems(transformed, FeatureColumn, labelColumn, groupColumn, expectedSize, what));
+    }
+
+    /// <summary>Runs <paramref name="read"/>, turning a failure to decode an image into an error naming the column.</summary>
+    private static T Reading<T>(ImageInput images, string what, Func<T> read)
+    {
         try
         {
-            return TrainingData.ReadItems(transformed, FeatureColumn, labelColumn, groupColumn, expectedSize, what);
+            return read();
         }
         catch (Exception e) when (e is not OutOfMemoryException and not ArgumentOutOfRangeException and not InvalidOperationException { InnerException: null })
         {
@@ -43,21 +49,25 @@ internal static class DecodedImageReader
         var plain = images with { Preprocessing = images.Preprocessing with { Invert = false } };
         var view = Features(context, data, plain, null);
         var column = view.Schema[FeatureColumn];
-        var all = new List<float[]>();
-        using (var cursor = view.GetRowCursor([column]))
+        // One mean per image (every image has the same number of values, so the mean of the sampled images' means is
+        // the mean of their pixels); the row count is known only at the end, so every row is measured.
+        var means = Reading(images, what, () =>
         {
+            var rows = new List<double>();
+            using var cursor = view.GetRowCursor([column]);
             var getter = cursor.GetGetter<VBuffer<float>>(column);
             VBuffer<float> buffer = default;
             while (cursor.MoveNext())
             {
                 getter(ref buffer);
-                all.Add(buffer.DenseValues().ToArray());
+                rows.Add(buffer.Length == 0 ? 0 : buffer.DenseValues().Average());
             }
-        }
-        if (all.Count == 0)
+            return rows;
+        });
+        if (means.Count == 0)
             throw new InvalidOperationException($"{what}: the data has no rows.");
-        int n = Math.Min(InkPolarity.SampleSize, all.Count);
-        return Enumerable.Range(0, n).SelectMany(i => all[(int)((long)i * all.Count / n)]).Average();
+        int n = Math.Min(InkPolarity.SampleSize, means.Count);
+        return Enumerable.Range(0, n).Average(i => means[(int)((long)i * means.Count / n)]);
     }
 
     private static IDataView Features(MLContext context, IDataView data, ImageInput images, int? backbonePixels)

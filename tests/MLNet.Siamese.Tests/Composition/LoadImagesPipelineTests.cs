@@ -37,6 +37,7 @@ public sealed class LoadImagesPipelineTests
     private static SiameseTrainerOptions Options(string imageColumn) => new()
     {
         ImageColumnName = imageColumn,
+        AutoInvert = true,   // decided from sampled decoded images on the MLImage route, from sampled files on the path route
         Network = NetworkPresets.Compact(28, 16),
         Iterations = 10,
         Seed = 1,
