@@ -24,19 +24,7 @@ public sealed class IdentificationTests
     public static void TrainOnce(TestContext context)
     {
         _ml = new MLContext(seed: 1);
-        _model = _ml.Siamese().Train(new SiameseTrainerOptions
-        {
-            Loss = SiameseLoss.Contrastive,
-            WeightAveragingDecay = 0,
-            Augmentation = null,
-            Network = NetworkPresets.Compact(28, 16),
-            Iterations = 15,
-            BatchSize = 32,
-            LearningRate = 1e-3f,
-            Seed = 11,
-            Device = SiameseDevice.Cpu,
-            CalibrationPairs = 200,
-        }).Fit(SyntheticGlyphs.Load(_ml, SyntheticGlyphs.Make(8, 6, 3)));
+        _model = Trainers.SavedModelTests.TrainVectorModel(_ml);
         _items = SyntheticGlyphs.Make(10, 4, 21, prefix: "g");
     }
 

@@ -19,7 +19,8 @@ public sealed class SavedModelTests
         return dir;
     }
 
-    private static SiameseModel TrainVectorModel(MLContext ml) => ml.Siamese().Train(new SiameseTrainerOptions
+    /// <summary>A small feature-vector model (contrastive, compact 28x28, 16-d, 15 steps, seed 11) on synthetic glyphs.</summary>
+    internal static SiameseModel TrainVectorModel(MLContext ml) => ml.Siamese().Train(new SiameseTrainerOptions
     {
         Loss = SiameseLoss.Contrastive,
         WeightAveragingDecay = 0,
