@@ -69,7 +69,7 @@ internal static class FineTuneBench
         var labels = entries.Select(e => e.Label).ToArray();
         var options = SiameseRecipes.Photos.CreateOptions();
         options.FineTuneStages = stages;
-        options.FineTuneImageSize = size;
+        options.Geometry = ImageGeometry.Square(size, channels: 3);
         options.ValidationClassFraction = 0;
         options.EarlyStoppingPatience = 0;
         options.Iterations = k * (intervals + 1);

@@ -11,6 +11,7 @@ using MLNet.Siamese;
 using MLNet.Siamese.Bench.HeldOutClasses;
 using MLNet.Siamese.Data;
 using MLNet.Siamese.Evaluation;
+using MLNet.Siamese.Networks;
 using MLNet.Siamese.Objectives;
 using MLNet.Siamese.Trainers;
 using MLNet.Siamese.Transforms;
@@ -31,7 +32,7 @@ SiameseTrainerOptions options = split.Side is { } side ? recipe.CreateOptions(si
 if (split.Side is not null) { options.ImageColumnName = null; options.FeatureColumnName = "Features"; options.GroupColumnName = null; options.WithinGroup = false; }
 if (arguments.Iterations is { } iterations) options.Iterations = iterations;
 if (arguments.FineTune is { } stages) options.FineTuneStages = stages;
-if (arguments.FineTuneSize is { } fineTuneSize) options.FineTuneImageSize = fineTuneSize;
+if (arguments.FineTuneSize is { } fineTuneSize) options.Geometry = ImageGeometry.Square(fineTuneSize, channels: 3);
 if (arguments.BackboneLearningRateScale is { } scale) options.BackboneLearningRateScale = scale;
 if (arguments.Loss is { } loss) options.Loss = TrainingObjectives.LossOf(loss);
 if (arguments.LearningRate is { } rate) options.LearningRate = rate;
@@ -41,7 +42,7 @@ if (arguments.Patience is { } patience) options.EarlyStoppingPatience = patience
 options.Seed = arguments.Seed;
 options.ProgressInterval = Math.Max(1, options.Iterations / 10);
 options.Progress = new Progress(p => Console.WriteLine($"  iteration {p.Iteration}/{p.TotalIterations} loss {p.Loss:F4}"));
-Console.WriteLine($"Recipe {recipe.Name}: {options.Loss}, {options.Iterations} iterations, network {options.ResolveNetwork().Name} at {options.ResolveNetwork().LayerHeight} px, fine-tuned stages {options.FineTuneStages}");
+Console.WriteLine($"Recipe {recipe.Name}: {options.Loss}, {options.Iterations} iterations, network {options.ResolveNetwork().Name} at {options.ResolveGeometry()}, fine-tuned stages {options.FineTuneStages}");
 var model = ml.Siamese().Train(options).Fit(split.Train);
 double trainSeconds = clock.Elapsed.TotalSeconds;
 

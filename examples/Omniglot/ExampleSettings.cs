@@ -30,7 +30,7 @@ internal sealed record ExampleSettings
     public bool NoTestTimeViews { get; init; }
     public double? Spread { get; init; }
     public int Seed { get; init; } = 1;
-    public int EvaluationPairs { get; init; } = 2000;
+    public int EvaluationPairs { get; init; } = 10000;   // 95 % interval of a pair accuracy near 95 %: ±0.43 points (±0.95 with 2,000)
     public int Episodes { get; init; } = 1000;
     public string OutputDirectory { get; init; } = "omniglot-output";
 
@@ -52,17 +52,14 @@ internal sealed record ExampleSettings
         if (MirroredClasses is { } mirrored) options.MirroredClasses = mirrored;
         if (NoAugment) options.Augmentation = null;
         var network = options.Network!;
+        var geometry = network.Geometry;
         if (Channels is { } channels)
-            network = NetworkPresets.Compact(network.LayerHeight, network.EmbeddingDimension, channels) with
-            {
-                Height = network.Height, Width = network.Width, InputNormalization = network.InputNormalization, TestTimeViews = network.TestTimeViews,
-            };
+            network = geometry.ApplyTo(NetworkPresets.Compact(geometry.Height, network.EmbeddingDimension, channels)) with { TestTimeViews = network.TestTimeViews };
         if (NoTestTimeViews) network = network with { TestTimeViews = null };
         if (Spread is { } spread)
-            network = spread > 0 ? network with { InputNormalization = network.InputNormalization! with { Spread = spread } }
-                : network with { InputNormalization = null, Height = network.LayerHeight, Width = network.LayerWidth };
-        options.Network = network;
-        options.Preprocessing = options.Preprocessing! with { Width = network.Width, Height = network.Height };
+            network = (spread > 0 ? new ImageGeometry(geometry.Height, geometry.Width, geometry.Channels, (int)geometry.DecodeScale, geometry.Normalization! with { Spread = spread })
+                : new ImageGeometry(geometry.Height, geometry.Width, geometry.Channels)).ApplyTo(network);
+        options.Network = network;   // the preprocessing follows the network's geometry
         options.Seed = Seed;
         return options;
     }

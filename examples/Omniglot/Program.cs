@@ -44,7 +44,7 @@ options.ProgressInterval = Math.Max(1, options.Iterations / 20);
 options.Progress = new ConsoleProgress();
 var network = options.Network!;
 Console.WriteLine($"Training {network.Name} ({network.EmbeddingDimension}-d embedding) with {options.Loss} loss for {options.Iterations} iterations; "
-    + (network.InputNormalization is { } n ? $"every drawing centred on its centre of mass and scaled to a spread of {n.Spread:P0} of the side ({network.Height} px to {network.LayerHeight} px); " : "")
+    + (network.InputNormalization is { } n ? $"every drawing centred on its centre of mass and scaled to a spread of {n.Spread:P0} of the side ({network.Geometry.DecodedHeight} px to {network.Geometry.Height} px); " : "")
     + (network.TestTimeViews is { } views ? $"each image embedded as the mean over {views.Count} fixed views of it when scoring." : "each image embedded once when scoring."));
 using var model = ml.Siamese().Train(options).Fit(ml.Data.LoadFromEnumerable(train));   // disposed at the end: its ONNX copies leave the temp folder
 Console.WriteLine($"Trained in {clock.Elapsed.TotalSeconds:F0} s; threshold {model.Threshold:F3} calibrated on held-out characters (accuracy there {model.Summary.CalibrationAccuracy:P2}).");

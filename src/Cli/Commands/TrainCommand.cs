@@ -153,6 +153,7 @@ internal static class TrainCommand
             io.Info($"IDX items: {items.Count} in {items.ClassCount} classes, {items.Side}x{items.Side}.");
         }
 
+        io.Info($"Image geometry: {options.ResolveGeometry()}.");
         pictures.Prepare(ml, options, items, s.LabelDepth);
         if (resumeFrom is not null)
             io.Info($"Resuming from {resumeFrom}.");
@@ -200,7 +201,7 @@ internal static class TrainCommand
                 ["spread"] = spec.InputNormalization?.Spread ?? 0,
                 ["schedule"] = options.LearningRateSchedule.ToString().ToLowerInvariant(),
                 ["weightAveraging"] = options.WeightAveragingDecay,
-                ["imageSize"] = options.Backbone is null ? spec.LayerHeight : options.FineTuneStages > 0 && options.FineTuneImageSize > 0 ? options.FineTuneImageSize : options.ResolvePreprocessing().Height,
+                ["imageSize"] = options.ResolveGeometry().Height,
                 ["invert"] = invert,
                 ["resumedFrom"] = resumeFrom,
                 ["lastCheckpoint"] = model.Summary.LastCheckpoint,

@@ -77,34 +77,28 @@ internal static class TrainOverrides
         if (options.Backbone is not null && (s.Network ?? s.TestTimeViews ?? (object?)s.EmbeddingDimension ?? s.Spread) is not null)
             throw new ArgumentException($"--network, --embedding-dim, --test-time-views and --spread shape a network trained on pixels; the {options.Backbone.Name} backbone's head takes none of them.");
         var recipeNetwork = options.ResolveNetwork();
+        var geometry = recipeNetwork.Geometry;
         var net = recipeNetwork;
         if (s.Network is not null || s.EmbeddingDimension is not null)
         {
-            // Another preset (or embedding size) at the recipe's geometry: the same input, normalization and views.
-            net = NetworkPresets.Create(s.Network ?? recipeNetwork.Name, recipeNetwork.LayerHeight, s.EmbeddingDimension ?? recipeNetwork.EmbeddingDimension) with
-            {
-                Height = recipeNetwork.Height,
-                Width = recipeNetwork.Width,
-                InputNormalization = recipeNetwork.InputNormalization,
-                TestTimeViews = recipeNetwork.TestTimeViews,
-            };
+            // Another preset (or embedding size) at the recipe's geometry, with the recipe's views.
+            net = geometry.ApplyTo(NetworkPresets.Create(s.Network ?? recipeNetwork.Name, geometry.Height, s.EmbeddingDimension ?? recipeNetwork.EmbeddingDimension))
+                with { TestTimeViews = recipeNetwork.TestTimeViews };
         }
         if (s.TestTimeViews is { } views)
             net = net with { TestTimeViews = TrainCommand.ParseViews(views) };
         if (s.Spread is { } spread)
         {
-            int height = net.LayerHeight, width = net.LayerWidth;
-            net = spread == 0
-                // Nothing to normalize down from: the network takes the images at the size its layers see.
-                ? net with { InputNormalization = null, Height = height, Width = width }
-                : net with { InputNormalization = (net.InputNormalization ?? new MomentNormalization(spread, height, width)) with { Spread = spread } };
+            // Spread 0: no normalization, so nothing to normalize down from; the images are decoded at the layers' size.
+            geometry = spread == 0 ? new ImageGeometry(geometry.Height, geometry.Width, geometry.Channels)
+                : new ImageGeometry(geometry.Height, geometry.Width, geometry.Channels, (int)geometry.DecodeScale, (geometry.Normalization ?? new MomentNormalization(spread)) with { Spread = spread });
+            net = geometry.ApplyTo(net);
         }
         if (!ReferenceEquals(net, recipeNetwork))
         {
             net.InferShapes();
             options.Network = net;
-            if (options.ImageColumnName is not null)
-                options.Preprocessing = options.ResolvePreprocessing() with { Width = net.Width, Height = net.Height };
+            options.Geometry = null;   // the network carries it
         }
     }
 }

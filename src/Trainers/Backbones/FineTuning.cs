@@ -21,7 +21,7 @@ internal sealed class FineTuning
     {
         Backbone = backbone;
         Stages = options.FineTuneStages;
-        ImageSize = options.FineTuneImageSize > 0 ? options.FineTuneImageSize : backbone.ImageSize;
+        ImageSize = options.ResolveGeometry().Height;
         LearningRateScale = options.BackboneLearningRateScale;
         TrainBatchNorm = options.TrainBatchNorm;
         FrozenLayers = ResNet18Network.FrozenLayerCount(Stages);
@@ -63,8 +63,9 @@ internal sealed class FineTuning
             throw new ArgumentOutOfRangeException(nameof(SiameseTrainerOptions.FineTuneStages), options.FineTuneStages, $"FineTuneStages must be 0 to {ResNet18Network.Stages}.");
         if (!(options.BackboneLearningRateScale > 0) || !float.IsFinite(options.BackboneLearningRateScale))
             throw new ArgumentOutOfRangeException(nameof(SiameseTrainerOptions.BackboneLearningRateScale), options.BackboneLearningRateScale, "BackboneLearningRateScale must be a positive number.");
-        if (options.FineTuneImageSize != 0 && options.FineTuneImageSize is < 32 or > 1024)
-            throw new ArgumentOutOfRangeException(nameof(SiameseTrainerOptions.FineTuneImageSize), options.FineTuneImageSize, "FineTuneImageSize must be 0 (the backbone's size) or 32 to 1024 pixels.");
+        var geometry = options.ResolveGeometry();
+        if (geometry.Height != geometry.Width || geometry.Channels != 3 || geometry.DecodedHeight != geometry.Height || geometry.Normalization is not null || geometry.Height is < 32 or > 1024)
+            throw new ArgumentOutOfRangeException(nameof(SiameseTrainerOptions.Geometry), geometry, "Fine-tuning takes square RGB photos of 32 to 1024 pixels, decoded at that size without normalization: ImageGeometry.Square(side, channels: 3).");
         options.PhotoAugmentation?.Validate();
         return new FineTuning(options, backbone);
     }

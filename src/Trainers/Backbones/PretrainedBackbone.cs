@@ -28,6 +28,9 @@ public sealed record PretrainedBackbone
     /// </summary>
     public required int ImageSize { get; init; }
 
+    /// <summary>The photos' geometry: <see cref="ImageSize"/> square, 3 channels (RGB), decoded at that size.</summary>
+    public ImageGeometry Geometry => ImageGeometry.Square(ImageSize, channels: 3);
+
     /// <summary>Length of the feature vector the backbone gives for one image.</summary>
     public required int FeatureDimension { get; init; }
 

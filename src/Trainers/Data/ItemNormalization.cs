@@ -12,7 +12,7 @@ namespace MLNet.Siamese.Trainers;
 /// </summary>
 internal static class ItemNormalization
 {
-    /// <summary>The normalized items, (C x LayerHeight x LayerWidth) values each, in the order of the input.</summary>
+    /// <summary>The normalized items, (<see cref="ImageGeometry.LayerLength"/> values each), in the order of the input.</summary>
     /// <param name="spec">The network specification, with an input normalization.</param>
     /// <param name="features">Items at the input size, row-major, <see cref="NetworkSpec.InputSize"/> values each.</param>
     /// <param name="count">Number of items.</param>
@@ -21,7 +21,7 @@ internal static class ItemNormalization
     public static float[] Apply(NetworkSpec spec, float[] features, int count, int chunk = 256)
     {
         int inputSize = spec.InputSize;
-        int layerInputSize = spec.Channels * spec.LayerHeight * spec.LayerWidth;
+        int layerInputSize = spec.Geometry.LayerLength;
         var result = new float[(long)count * layerInputSize];
         for (int start = 0; start < count; start += chunk)
         {

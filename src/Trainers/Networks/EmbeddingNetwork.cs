@@ -27,14 +27,15 @@ public sealed class EmbeddingNetwork : nn.Module<Tensor, Tensor>
         Spec = spec ?? throw new ArgumentNullException(nameof(spec));
         var shapes = spec.InferShapes();
         _imageShape = new long[] { spec.Channels, spec.Height, spec.Width };
-        _layerShape = new long[] { spec.Channels, spec.LayerHeight, spec.LayerWidth };
+        var geometry = spec.Geometry;
+        _layerShape = new long[] { geometry.Channels, geometry.Height, geometry.Width };
         var children = new List<(string, nn.Module<Tensor, Tensor>)>();
         for (int i = 0; i < spec.Layers.Count; i++)
             children.Add((i.ToString(System.Globalization.CultureInfo.InvariantCulture), Build(spec.Layers[i], shapes[i])));
         _children = children.Select(c => c.Item2).ToList();
         _layers = nn.Sequential(children);
-        _viewGrids = spec.TestTimeViews?.Select(v => v.SamplingGrid(spec.LayerHeight, spec.LayerWidth)).ToArray() ?? [];
-        _identityGrid = EmbeddingView.Identity.SamplingGrid(spec.LayerHeight, spec.LayerWidth);
+        _viewGrids = spec.TestTimeViews?.Select(v => v.SamplingGrid(geometry.Height, geometry.Width)).ToArray() ?? [];
+        _identityGrid = EmbeddingView.Identity.SamplingGrid(geometry.Height, geometry.Width);
         RegisterComponents();
     }
 
@@ -44,7 +45,7 @@ public sealed class EmbeddingNetwork : nn.Module<Tensor, Tensor>
     /// <summary>
     /// Embeds a batch. In training mode the layers run on the input as it is: the trainer has applied the
     /// <see cref="NetworkSpec.InputNormalization"/> to its images already (<see cref="NormalizeInputs(Tensor)"/>), before
-    /// class copies and augmentation, so it has the normalized size (<see cref="NetworkSpec.LayerHeight"/> x <see cref="NetworkSpec.LayerWidth"/>).
+    /// class copies and augmentation, so it has the normalized size (<see cref="NetworkSpec.Geometry"/>'s height x width).
     /// In evaluation mode the input (<see cref="NetworkSpec.Height"/> x <see cref="NetworkSpec.Width"/>) is normalized
     /// here and, with <see cref="NetworkSpec.TestTimeViews"/>, the embedding is the mean over the views; normalization and
     /// view are one resampling, as in the ONNX graph.
@@ -140,8 +141,9 @@ public sealed class EmbeddingNetwork : nn.Module<Tensor, Tensor>
         if (spec.InputNormalization is not { } normalization)
             return x.alias().MoveToOuterDisposeScope();
         using var noGrad = no_grad();
-        var identity = EmbeddingView.Identity.SamplingGrid(spec.LayerHeight, spec.LayerWidth);
-        return Resample(x, identity, new long[] { spec.Channels, spec.LayerHeight, spec.LayerWidth }, normalization.Measure(x)).MoveToOuterDisposeScope();
+        var geometry = spec.Geometry;
+        var identity = EmbeddingView.Identity.SamplingGrid(geometry.Height, geometry.Width);
+        return Resample(x, identity, new long[] { geometry.Channels, geometry.Height, geometry.Width }, normalization.Measure(x)).MoveToOuterDisposeScope();
     }
 
     private static Tensor AsImages(Tensor input, long[] shape) => input.dim() == 2 ? input.view(input.shape[0], shape[0], shape[1], shape[2]) : input;

@@ -57,15 +57,11 @@ public sealed record NetworkSpec
     public MomentNormalization? InputNormalization { get; init; }
 
     /// <summary>
-    /// Height of the image the layers (and the test-time views) work on: the input normalization's output height when it
-    /// sets one, else <see cref="Height"/>.
+    /// The image geometry the input describes: the size and channels the layers see, the decoded size (the input) and the
+    /// input normalization between them. Every size after the input is read from it.
     /// </summary>
     [JsonIgnore]
-    public int LayerHeight => InputNormalization is { OutputHeight: > 0 } n ? n.OutputHeight : Height;
-
-    /// <summary>Width of the image the layers work on: the input normalization's output width when it sets one, else <see cref="Width"/>.</summary>
-    [JsonIgnore]
-    public int LayerWidth => InputNormalization is { OutputWidth: > 0 } n ? n.OutputWidth : Width;
+    public ImageGeometry Geometry => ImageGeometry.Of(this);
 
     /// <summary>Length of the flat input vector the network expects: Channels * Height * Width.</summary>
     [JsonIgnore]
@@ -93,7 +89,8 @@ public sealed record NetworkSpec
                 (views[v] ?? throw new InvalidOperationException($"Network '{Name}': test-time view {v} is null.")).Validate(v);
         }
         InputNormalization?.Validate(Name);
-        var shapes = new List<TensorShape> { TensorShape.Image(Channels, LayerHeight, LayerWidth) };
+        var geometry = Geometry;
+        var shapes = new List<TensorShape> { TensorShape.Image(Channels, geometry.Height, geometry.Width) };
         for (int i = 0; i < Layers.Count; i++)
         {
             var s = shapes[^1];

@@ -116,7 +116,8 @@ internal sealed class NetworkGraphWriter
     /// </summary>
     private string WriteNormalizedViews(OnnxGraphBuilder graph, MomentNormalization normalization, IReadOnlyList<EmbeddingView>? views, string image, string prefix)
     {
-        int h = _spec.Height, w = _spec.Width, outH = _spec.LayerHeight, outW = _spec.LayerWidth;
+        var geometry = _spec.Geometry;
+        int h = geometry.DecodedHeight, w = geometry.DecodedWidth, outH = geometry.Height, outW = geometry.Width;
         string p = prefix + "normalize/";
         string axes = graph.Int64Initializer("normalize.axes", new long[] { 3 }, new long[] { 1, 2, 3 });
         string xs = graph.FloatInitializer("normalize.x", new long[] { 1, 1, 1, w }, MomentNormalization.PixelCentres(w));

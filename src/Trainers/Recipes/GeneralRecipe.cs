@@ -28,7 +28,7 @@ internal sealed class GeneralRecipe : SiameseRecipe
     /// <inheritdoc/>
     public override SiameseTrainerOptions CreateOptions(int? imageSize = null, bool inputSizeFixed = false) => new()
     {
-        ImageSize = RecipeSizes.Side(imageSize, ImageSize, inputSizeFixed),
+        Geometry = ImageGeometry.Square(RecipeSizes.Side(imageSize, ImageSize, inputSizeFixed)),
         ImageColumnName = ImageFolder.ImagePathColumnName,
         LabelColumnName = ImageFolder.LabelColumnName,
         GroupColumnName = ImageFolder.GroupColumnName,

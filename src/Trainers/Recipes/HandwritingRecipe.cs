@@ -41,21 +41,14 @@ internal sealed class HandwritingRecipe : SiameseRecipe
     public override SiameseTrainerOptions CreateOptions(int? imageSize = null, bool inputSizeFixed = false)
     {
         int side = RecipeSizes.Side(imageSize, ImageSize, inputSizeFixed);
-        int decoded = inputSizeFixed ? side : side * DecodeScale;
+        var geometry = ImageGeometry.Square(side, decodeScale: inputSizeFixed ? 1 : DecodeScale, normalization: new MomentNormalization(Spread));
         return new SiameseTrainerOptions
         {
             ImageColumnName = ImageFolder.ImagePathColumnName,
             LabelColumnName = ImageFolder.LabelColumnName,
             GroupColumnName = ImageFolder.GroupColumnName,
-            Preprocessing = new ImagePreprocessingOptions { Width = decoded, Height = decoded },
             AutoInvert = true,
-            Network = NetworkPresets.Compact(side, 64, Channels) with
-            {
-                Height = decoded,
-                Width = decoded,
-                InputNormalization = new MomentNormalization(Spread, side, side),
-                TestTimeViews = EmbeddingView.Standard,
-            },
+            Network = geometry.ApplyTo(NetworkPresets.Compact(side, 64, Channels)) with { TestTimeViews = EmbeddingView.Standard },
             Loss = SiameseLoss.MultiSimilarity,   // P x K batches of 30 classes x 4 drawings, drawn as episodes are
             Ways = 30,
             Shots = 1,

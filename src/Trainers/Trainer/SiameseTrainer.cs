@@ -111,15 +111,16 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
                 (items, heldOut) = ClassHoldOut.Split(items, _options.ValidationClassFraction, _options.Seed ?? 0, what);
             }
             // Normalize first, then copy: the copies are made at the (smaller) size the layers see.
+            var geometry = spec.Geometry;
             var trainingItems = spec.InputNormalization is null ? items
-                : items.WithFeatures(ItemNormalization.Apply(spec, items.Features, items.Count), spec.Channels * spec.LayerHeight * spec.LayerWidth);
+                : items.WithFeatures(ItemNormalization.Apply(spec, items.Features, items.Count), geometry.LayerLength);
             if (_options.MirroredClasses)
-                trainingItems = trainingItems.WithMirroredClasses(spec.Channels, spec.LayerHeight, spec.LayerWidth);
+                trainingItems = trainingItems.WithMirroredClasses(geometry.Channels, geometry.Height, geometry.Width);
             if (_options.RotatedClasses)
             {
-                if (spec.LayerHeight != spec.LayerWidth)
-                    throw new ArgumentException($"RotatedClasses needs a square image; the network's layers take {spec.LayerHeight}x{spec.LayerWidth}.", nameof(input));
-                trainingItems = trainingItems.WithRotatedClasses(spec.Channels, spec.LayerHeight);
+                if (geometry.Height != geometry.Width)
+                    throw new ArgumentException($"RotatedClasses needs a square image; the network's layers take {geometry.Height}x{geometry.Width}.", nameof(input));
+                trainingItems = trainingItems.WithRotatedClasses(geometry.Channels, geometry.Height);
             }
             classes = ClassTable.FromIds(trainingItems.ClassOfItem, trainingItems.GroupOfClass);
             TrainerChecks.CheckClasses(_options, trainingItems, classes, what);

@@ -13,7 +13,7 @@ namespace MLNet.Siamese.Trainers;
 /// <see cref="GeneralRecipe"/> (a sound start for any folder of labelled images), and
 /// <see cref="SiameseRecipe.CreateOptions"/> gives the options of any other recipe.
 /// </summary>
-public sealed class SiameseTrainerOptions
+public sealed partial class SiameseTrainerOptions
 {
     /// <summary>Input column of flat float vectors (C*H*W values in 0..1, row-major). Default "Features".</summary>
     public string FeatureColumnName { get; set; } = "Features";
@@ -33,7 +33,13 @@ public sealed class SiameseTrainerOptions
     /// </summary>
     public string? ImageColumnName { get; set; }
 
-    /// <summary>How images are decoded when <see cref="ImageColumnName"/> is set. Default null: <see cref="ImageSize"/> square, not inverted.</summary>
+    /// <summary>
+    /// How images are decoded when <see cref="ImageColumnName"/> is set: whether to invert them and the folder relative
+    /// paths are read from. Their size and channels are the geometry's (<see cref="ResolveGeometry"/>); a size or channel
+    /// count given here that differs from it is refused when training starts. Without <see cref="Geometry"/> and
+    /// <see cref="Network"/>, a size given here is the geometry (images as they are, at that size). Default null: not
+    /// inverted, paths as given.
+    /// </summary>
     public ImagePreprocessingOptions? Preprocessing { get; set; }
 
     /// <summary>
@@ -53,11 +59,21 @@ public sealed class SiameseTrainerOptions
     /// <summary>Explicit pairs mode: the right feature column of each pair row. Default null.</summary>
     public string? RightFeatureColumnName { get; set; }
 
-    /// <summary>The twin network. Default null: <see cref="NetworkPresets.Compact"/> at <see cref="ImageSize"/> with <see cref="EmbeddingDimension"/>.</summary>
+    /// <summary>
+    /// The twin network; its input carries its <see cref="NetworkSpec.Geometry"/>. Default null:
+    /// <see cref="NetworkPresets.Compact"/> with <see cref="EmbeddingDimension"/> at the <see cref="Geometry"/>.
+    /// </summary>
     public NetworkSpec? Network { get; set; }
 
-    /// <summary>Input height and width when <see cref="Network"/> is null. Default 48.</summary>
-    public int ImageSize { get; set; } = 48;
+    /// <summary>
+    /// The image geometry (size the layers see, channels, decode scale, normalization): the one place a size is set.
+    /// Without a <see cref="Network"/> the compact network is built for it; with one it must equal the network's own
+    /// geometry (or be null). With a <see cref="Backbone"/> it is the photos' geometry: the backbone's own
+    /// (<see cref="PretrainedBackbone.Geometry"/>, 224 x 224 RGB) when null; when fine-tuning, another square RGB size
+    /// trains faster (about the square of the ratio). Default null: 48 x 48 grayscale, decoded at that size, no
+    /// normalization (the general recipe's).
+    /// </summary>
+    public ImageGeometry? Geometry { get; set; }
 
     /// <summary>Embedding size when <see cref="Network"/> is null. Default 64.</summary>
     public int EmbeddingDimension { get; set; } = 64;
@@ -244,12 +260,6 @@ public sealed class SiameseTrainerOptions
     public bool TrainBatchNorm { get; set; }
 
     /// <summary>
-    /// Fine-tuning: side of the square image ResNet18 sees, in pixels; 0 (the default) uses the backbone's
-    /// <see cref="PretrainedBackbone.ImageSize"/> (224). Smaller images train faster (about the square of the ratio).
-    /// </summary>
-    public int FineTuneImageSize { get; set; }
-
-    /// <summary>
     /// Fine-tuning: the photo augmentation of every training image (random resized crop, horizontal flip, colour jitter).
     /// Default: <see cref="MLNet.Siamese.Augmentation.PhotoAugmentation"/>'s own defaults; null trains on the photos as they are.
     /// </summary>
@@ -271,39 +281,4 @@ public sealed class SiameseTrainerOptions
     /// Default 0: any gain is kept.
     /// </summary>
     public double ValidationMinimumGain { get; set; }
-
-    /// <summary>
-    /// Puts <paramref name="backbone"/> in front of the network: sets <see cref="Backbone"/>, its identity-initialised head
-    /// (<see cref="PretrainedBackbone.Head"/>) as the <see cref="Network"/>, colour <see cref="Preprocessing"/> at the
-    /// backbone's size (keeping the image folder), and turns off what works on pixels only (<see cref="Augmentation"/>,
-    /// <see cref="RotatedClasses"/>, <see cref="MirroredClasses"/>). Other settings (objective, rates, validation) stay.
-    /// </summary>
-    /// <param name="backbone">The backbone, e.g. <see cref="PretrainedBackbone.ResNet18"/>.</param>
-    public void UseBackbone(PretrainedBackbone backbone)
-    {
-        ArgumentNullException.ThrowIfNull(backbone);
-        Backbone = backbone;
-        Network = backbone.Head();
-        Preprocessing = new ImagePreprocessingOptions { Width = backbone.ImageSize, Height = backbone.ImageSize, Channels = 3, ImageFolder = Preprocessing?.ImageFolder };
-        Augmentation = null;
-        RotatedClasses = false;
-        MirroredClasses = false;
-    }
-
-    /// <summary>The network this configuration trains.</summary>
-    /// <returns>
-    /// <see cref="Network"/>; else, with a <see cref="Backbone"/>, its identity-initialised head
-    /// (<see cref="PretrainedBackbone.Head"/>); else the compact preset with <see cref="EmbeddingDimension"/> at the size of
-    /// square <see cref="Preprocessing"/> when that is given, else at <see cref="ImageSize"/>.
-    /// </returns>
-    public NetworkSpec ResolveNetwork() => Network ?? Backbone?.Head() ?? NetworkPresets.Compact(
-        Preprocessing is { } p && p.Width == p.Height ? p.Height : ImageSize, EmbeddingDimension);
-
-    /// <summary>The image preprocessing this configuration uses.</summary>
-    /// <returns><see cref="Preprocessing"/>, or the network's input size and channels without inversion.</returns>
-    public ImagePreprocessingOptions ResolvePreprocessing()
-    {
-        var network = ResolveNetwork();
-        return Preprocessing ?? new ImagePreprocessingOptions { Width = network.Width, Height = network.Height, Channels = network.Channels };
-    }
 }

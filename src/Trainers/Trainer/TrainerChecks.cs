@@ -25,6 +25,23 @@ internal static class TrainerChecks
         if (options.WeightAveragingDecay > 0 && options.EarlyStoppingPatience > 0)
             throw new ArgumentException("WeightAveragingDecay and EarlyStoppingPatience cannot be combined: early stopping keeps the best live weights, averaging replaces them with the average.", nameof(SiameseTrainerOptions.WeightAveragingDecay));
         options.Augmentation?.Validate();
+        CheckGeometry(options);
+    }
+
+    /// <summary>
+    /// The one geometry: a <see cref="SiameseTrainerOptions.Geometry"/> set beside a <see cref="SiameseTrainerOptions.Network"/>
+    /// must be the network's, and the size and channels of <see cref="SiameseTrainerOptions.Preprocessing"/> the
+    /// geometry's decoded ones.
+    /// </summary>
+    private static void CheckGeometry(SiameseTrainerOptions options)
+    {
+        if (options.Backbone is not null)
+            return;   // the backbone's photos: CheckBackbone and FineTuning check them
+        var geometry = options.ResolveGeometry();
+        if (options.Network is { } network && options.Geometry is { } given && given != network.Geometry)
+            throw new ArgumentException($"Geometry {given} differs from network '{network.Name}''s own {network.Geometry}; set one of them (a network carries its geometry: ImageGeometry.ApplyTo).", nameof(SiameseTrainerOptions.Geometry));
+        if (options.ImageColumnName is not null && options.Preprocessing is { } p && (p.Width, p.Height, p.Channels) != (geometry.DecodedWidth, geometry.DecodedHeight, geometry.Channels))
+            throw new ArgumentException($"Preprocessing decodes {p.Channels}x{p.Height}x{p.Width} but the geometry ({geometry}) decodes {geometry.Channels}x{geometry.DecodedHeight}x{geometry.DecodedWidth}; leave the size and channels of Preprocessing at the geometry's (ImageGeometry.Preprocessing gives them).", nameof(SiameseTrainerOptions.Preprocessing));
     }
 
     /// <summary>A backbone needs image input, a network that takes its features, and no pixel-level augmentation.</summary>
@@ -36,6 +53,8 @@ internal static class TrainerChecks
             throw new ArgumentException($"Backbone '{backbone.Name}' computes features from image files: set ImageColumnName (single items).", nameof(SiameseTrainerOptions.Backbone));
         if (spec.InputSize != backbone.FeatureDimension)
             throw new ArgumentException($"Backbone '{backbone.Name}' gives {backbone.FeatureDimension} features but network '{spec.Name}' takes {spec.InputSize} values; use PretrainedBackbone.Head() or a network of that input size.", nameof(SiameseTrainerOptions.Network));
+        if (options.FineTuneStages == 0 && options.ResolveGeometry() != backbone.Geometry)
+            throw new ArgumentException($"Backbone '{backbone.Name}' frozen takes {backbone.Geometry} images; Geometry {options.Geometry} applies only when fine-tuning (FineTuneStages > 0). Leave it null.", nameof(SiameseTrainerOptions.Geometry));
         if (options.Augmentation is not null || options.RotatedClasses || options.MirroredClasses || spec.InputNormalization is not null || spec.TestTimeViews is not null)
             throw new ArgumentException($"Backbone '{backbone.Name}': the network takes features, not pixels, so Augmentation, RotatedClasses, MirroredClasses, InputNormalization and TestTimeViews do not apply; leave them unset.", nameof(SiameseTrainerOptions.Backbone));
     }

@@ -44,7 +44,8 @@ internal sealed class TrainingRun : IDisposable
             Head = nn.Linear(spec.EmbeddingDimension, 1);
         Network.to(device);
         Head?.to(device);
-        _items = tensor(features, new long[] { itemCount, spec.Channels, spec.LayerHeight, spec.LayerWidth }).to(device);
+        var geometry = spec.Geometry;
+        _items = tensor(features, new long[] { itemCount, geometry.Channels, geometry.Height, geometry.Width }).to(device);
         _batches = new BatchDrawer(objective.Batch, options.WithinGroup, classes, pairSimilar, Random);
         var groups = fineTuning?.ParameterGroups(Network).ToList() ?? [(Network.parameters().ToList(), 1.0)];
         if (Head is not null) groups.Add((Head.parameters().ToList(), 1.0));

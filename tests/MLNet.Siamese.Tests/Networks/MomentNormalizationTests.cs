@@ -58,7 +58,7 @@ public sealed class MomentNormalizationTests
             TestTimeViews = views ? EmbeddingView.Standard : null,
         };
         Assert.AreEqual(Side * Side, spec.InputSize);
-        Assert.AreEqual((16, 16), (spec.LayerHeight, spec.LayerWidth));
+        Assert.AreEqual((16, 16), (spec.Geometry.Height, spec.Geometry.Width));
         using var net = TrainedNetworks.Build(spec, 35);
         var input = Batch(Glyph(0.2, -0.1, 1.0), Glyph(-0.1, 0.2, 0.7), Glyph(0, 0, 1.2));
         var expected = TrainedNetworks.Forward(net, input, 3);

@@ -1,3 +1,4 @@
+using MLNet.Siamese.Networks;
 using MLNet.Siamese.Losses;
 using MLNet.Siamese.Objectives;
 using MLNet.Siamese.Trainers;
@@ -95,7 +96,7 @@ public sealed class MultiSimilarityTests
         Augmentation = null,
         LearningRate = 6e-5f,
         Iterations = 1000,
-        ImageSize = 28, Loss = Losses.SiameseLoss.MultiSimilarity, MultiSimilarity = s };
+        Geometry = ImageGeometry.Square(28), Loss = Losses.SiameseLoss.MultiSimilarity, MultiSimilarity = s };
         foreach (var bad in new[] { new MultiSimilaritySettings { Alpha = 0 }, new MultiSimilaritySettings { Beta = -1 }, new MultiSimilaritySettings { Beta = double.NaN },
                      new MultiSimilaritySettings { Base = double.PositiveInfinity }, new MultiSimilaritySettings { Epsilon = -0.1 } })
             Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => TrainingObjectives.Create(With(bad)), bad.ToString());

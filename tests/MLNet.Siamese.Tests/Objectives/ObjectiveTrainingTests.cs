@@ -61,7 +61,7 @@ public sealed class ObjectiveTrainingTests
         Augmentation = null,
         LearningRate = 6e-5f,
         Iterations = 1000,
-        ImageSize = 28, Loss = SiameseLoss.MultiSimilarity, LeftFeatureColumnName = "LeftFeatures", RightFeatureColumnName = "RightFeatures" };
+        Geometry = ImageGeometry.Square(28), Loss = SiameseLoss.MultiSimilarity, LeftFeatureColumnName = "LeftFeatures", RightFeatureColumnName = "RightFeatures" };
         var ml = new MLContext(seed: 1);
         var pairs = ml.Data.LoadFromEnumerable(new[] { new GlyphPair { LeftFeatures = Unseen[0].Features, RightFeatures = Unseen[1].Features } });
         var ex = Assert.ThrowsExactly<ArgumentException>(() => ml.Siamese().Train(options).Fit(pairs));
@@ -96,7 +96,7 @@ public sealed class ObjectiveTrainingTests
         Augmentation = null,
         LearningRate = 6e-5f,
         Iterations = 1000,
-        ImageSize = 28, Loss = loss });
+        Geometry = ImageGeometry.Square(28), Loss = loss });
             Assert.AreEqual(loss == SiameseLoss.BinaryCrossEntropy, objective.LearnsPairHead, loss.ToString());
             Assert.AreEqual(loss is SiameseLoss.MultiSimilarity or SiameseLoss.SupervisedContrastive, objective.NeedsUnitEmbeddings, loss.ToString());
         }

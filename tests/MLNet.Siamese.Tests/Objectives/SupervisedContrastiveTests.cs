@@ -1,3 +1,4 @@
+using MLNet.Siamese.Networks;
 using MLNet.Siamese.Losses;
 using MLNet.Siamese.Objectives;
 using MLNet.Siamese.Trainers;
@@ -71,7 +72,7 @@ public sealed class SupervisedContrastiveTests
         Augmentation = null,
         LearningRate = 6e-5f,
         Iterations = 1000,
-        ImageSize = 28, Loss = SiameseLoss.SupervisedContrastive, Temperature = bad };
+        Geometry = ImageGeometry.Square(28), Loss = SiameseLoss.SupervisedContrastive, Temperature = bad };
             var ex = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => TrainingObjectives.Create(options), bad.ToString(System.Globalization.CultureInfo.InvariantCulture));
             StringAssert.Contains(ex.Message, "Temperature");
         }

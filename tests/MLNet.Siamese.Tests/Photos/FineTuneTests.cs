@@ -81,7 +81,7 @@ public sealed class FineTuneTests
         var ml = new MLContext(seed: 1);
         var options = SiameseRecipes.Photos.CreateOptions();
         options.FineTuneStages = 1;
-        options.FineTuneImageSize = 64;
+        options.Geometry = ImageGeometry.Square(64, channels: 3);
         options.Iterations = 4;
         options.ValidationInterval = 2;
         options.EarlyStoppingPatience = 0;   // keep the trained weights, whatever the validation says

@@ -54,7 +54,7 @@ public sealed class RecipeParityTests
         Assert.AreEqual(defaults.Loss, recipe.Loss);
         Assert.AreEqual(defaults.LearningRate, recipe.LearningRate);
         Assert.AreEqual(defaults.Iterations, recipe.Iterations);
-        Assert.AreEqual(defaults.ImageSize, recipe.ImageSize);
+        Assert.AreEqual(defaults.ResolveGeometry(), recipe.ResolveGeometry());
         Assert.AreEqual(defaults.WeightAveragingDecay, recipe.WeightAveragingDecay);
         Assert.AreEqual(defaults.Augmentation, recipe.Augmentation);
         Assert.AreEqual(defaults.ResolveNetwork(), recipe.ResolveNetwork());
@@ -73,10 +73,10 @@ public sealed class RecipeParityTests
     {
         var options = SiameseRecipes.Handwriting.CreateOptions(imageSize: 28, inputSizeFixed: true);
         Assert.AreEqual(28, options.Network!.Height);
-        Assert.AreEqual(28, options.Network.LayerHeight);
+        Assert.AreEqual(28, options.Network.Geometry.Height);
         var decoded = SiameseRecipes.Handwriting.CreateOptions(imageSize: 28);
         Assert.AreEqual(56, decoded.Network!.Height, "image files are decoded at twice the size and normalized down");
-        Assert.AreEqual(28, decoded.Network.LayerHeight);
+        Assert.AreEqual(28, decoded.Network.Geometry.Height);
     }
 
     private static void AssertSameEntries(string expectedZip, string actualZip)
