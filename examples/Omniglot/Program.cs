@@ -82,6 +82,8 @@ var oneShot = OneShotEvaluator.Evaluate(new EmbeddingMatcher(embeddings), labels
 Console.WriteLine($"Unseen alphabets, 20-way 1-shot within-alphabet: accuracy {oneShot.Accuracy:P2} over {oneShot.Episodes} episodes (±{oneShot.ConfidenceInterval95:P2}), Euclidean distance as in training");
 var oneShotCosine = OneShotEvaluator.Evaluate(new EmbeddingMatcher(embeddings, VectorDistance.Cosine), labels, episodes, alphabets);
 Console.WriteLine($"  the same episodes by cosine distance: {oneShotCosine.Accuracy:P2}");
+var retrieval = RetrievalMetrics.Compute(embeddings, labels);
+Console.WriteLine($"Unseen alphabets, retrieval (each drawing a query against the other {embeddings.Count - 1}): P@1 {retrieval.PrecisionAt1:F4}, MAP@R {retrieval.MapAtR:F4}");
 
 // 6. Pictures.
 string lossPng = Path.Combine(settings.OutputDirectory, "loss.png");

@@ -114,9 +114,22 @@ internal sealed class TrainingRun : IDisposable
         return Network.forward(x);
     }
 
-    /// <summary>Embeds items of a feature array in eval mode, in chunks, and returns them as a flat array.</summary>
-    public float[] EmbedAll(float[] features, int count, int chunk = 256)
+    /// <summary>Input values embedded at once at most: 4 Mi floats (16 MB), e.g. 27 photos at 224 x 224 x 3.</summary>
+    internal const int EmbeddingChunkValues = 1 << 22;
+
+    /// <summary>
+    /// Items embedded at once: at most 256, and at most <see cref="EmbeddingChunkValues"/> input values, so that a large
+    /// input (a photo for a fine-tuned ResNet18: 150,528 values, whose stem alone makes 0.8 million activations) does
+    /// not hold gigabytes of activations per chunk. Handwriting at 96 x 96 and smaller inputs keep chunks of 256.
+    /// </summary>
+    /// <param name="inputSize">Values per item.</param>
+    /// <returns>1 to 256.</returns>
+    internal static int EmbeddingChunk(int inputSize) => Math.Clamp(EmbeddingChunkValues / Math.Max(1, inputSize), 1, 256);
+
+    /// <summary>Embeds items of a feature array in eval mode, in chunks of <see cref="EmbeddingChunk"/>, and returns them as a flat array.</summary>
+    public float[] EmbedAll(float[] features, int count)
     {
+        int chunk = EmbeddingChunk(_spec.InputSize);
         bool wasTraining = Network.training;
         Network.eval();
         var result = new float[(long)count * _spec.EmbeddingDimension];
