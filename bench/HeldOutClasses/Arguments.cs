@@ -29,6 +29,9 @@ internal sealed record Arguments(string Recipe, string Data, string? TestData, i
     /// <summary>--patience N: validations without improvement before early stopping; 0 trains every iteration and keeps the result.</summary>
     public int? Patience { get; init; }
 
+    /// <summary>--validation-fraction X: fraction of the training classes the recipe holds out to decide how far to train.</summary>
+    public double? ValidationFraction { get; init; }
+
     public static Arguments Parse(string[] args)
     {
         string recipe = "general", data = "";
@@ -36,7 +39,7 @@ internal sealed record Arguments(string Recipe, string Data, string? TestData, i
         int depth = 1, seed = 1;
         int? iterations = null, fineTune = null, fineTuneSize = null;
         float? scale = null, rate = null;
-        double? temperature = null, gain = null;
+        double? temperature = null, gain = null, validationFraction = null;
         int? patience = null;
         double fraction = 0.3;
         for (int i = 0; i < args.Length; i++)
@@ -58,6 +61,7 @@ internal sealed record Arguments(string Recipe, string Data, string? TestData, i
                 case "--learning-rate": rate = float.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--temperature": temperature = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--minimum-gain": gain = double.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--validation-fraction": validationFraction = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--patience": patience = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 default: throw new ArgumentException($"Unknown argument '{args[i]}'.");
             }
@@ -67,6 +71,7 @@ internal sealed record Arguments(string Recipe, string Data, string? TestData, i
         {
             FineTune = fineTune, FineTuneSize = fineTuneSize, BackboneLearningRateScale = scale, Loss = loss,
             LearningRate = rate, Temperature = temperature, MinimumGain = gain, Patience = patience,
+            ValidationFraction = validationFraction,
         };
     }
 }

@@ -18,7 +18,10 @@ internal sealed class HeldOutSplit
     {
         if (File.Exists(a.Data) && !a.Data.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
             return LoadIdx(ml, a);
-        var entries = ImageFolder.Scan(a.Data, new ImageFolderOptions { LabelDepth = a.LabelDepth });
+        var folderOptions = new ImageFolderOptions { LabelDepth = a.LabelDepth };
+        var entries = ImageFolder.Scan(a.Data, folderOptions);
+        if (a.TestData is not null)
+            return LoadSeparateTest(ml, entries, ImageFolder.Scan(a.TestData, folderOptions), a.TestData);
         var (train, test) = Cut(entries.Select(e => e.Label), a.HeldOutFraction);
         var testEntries = entries.Where(e => test.Contains(e.Label)).ToList();
         return new HeldOutSplit
@@ -28,6 +31,26 @@ internal sealed class HeldOutSplit
             TrainClasses = train.Order(StringComparer.Ordinal).ToList(),
             TestClasses = test.Order(StringComparer.Ordinal).ToList(),
             TestCount = testEntries.Count,
+        };
+    }
+
+    /// <summary>
+    /// Every class of the training images trains; the test images' classes that training does not have are evaluated
+    /// (e.g. Omniglot: an alphabet present in both archives is left out of the evaluation).
+    /// </summary>
+    private static HeldOutSplit LoadSeparateTest(MLContext ml, IReadOnlyList<ImageFolderEntry> trainEntries, IReadOnlyList<ImageFolderEntry> testEntries, string testPath)
+    {
+        var train = trainEntries.Select(e => e.Label).ToHashSet();
+        var unseen = testEntries.Where(e => !train.Contains(e.Label)).ToList();
+        if (unseen.Count == 0)
+            throw new InvalidDataException($"--test-data '{testPath}' has no class that the training data lacks: nothing unseen to evaluate.");
+        return new HeldOutSplit
+        {
+            Train = ml.Data.LoadFromEnumerable(trainEntries),
+            Test = ml.Data.LoadFromEnumerable(unseen),
+            TrainClasses = train.Order(StringComparer.Ordinal).ToList(),
+            TestClasses = unseen.Select(e => e.Label).Distinct().Order(StringComparer.Ordinal).ToList(),
+            TestCount = unseen.Count,
         };
     }
 

@@ -1,10 +1,14 @@
 // How a recipe does on classes it never trained on: trains on some classes of a labelled set and reports, on the held-out
 // classes, retrieval (P@1, MAP@R) and pair metrics (accuracy at the threshold calibrated on the training classes, AUC).
-//   dotnet run -c Release --project bench/HeldOutClasses -- --recipe general --data FOLDER|IDX-IMAGES [--test-data IDX-IMAGES]
+//   dotnet run -c Release --project bench/HeldOutClasses -- --recipe general --data FOLDER|ZIP|IDX-IMAGES [--test-data FOLDER|ZIP|IDX-IMAGES]
 //       [--label-depth N] [--held-out-fraction 0.3] [--iterations N] [--seed 1]
 //       [--fine-tune N] [--fine-tune-size S] [--backbone-lr-scale X] [--loss NAME] [--learning-rate X] [--temperature X] [--minimum-gain X] [--patience N]
+//       [--validation-fraction X]
 // Held-out classes: the last fraction of the class names in ordinal order (IDX: of the label numbers). With --test-data
 // (an IDX test file), training reads the training classes of --data and evaluation the held-out classes of --test-data.
+// With --test-data a folder or .zip of images, every class of --data trains and the classes of --test-data that --data
+// lacks are evaluated (Omniglot: --data images_background_small1.zip --test-data images_background_small2.zip
+// --label-depth 2 evaluates Japanese_(katakana), Sanskrit and Tagalog).
 using System.Diagnostics;
 using System.Globalization;
 using MLNet.Siamese;
@@ -39,6 +43,7 @@ if (arguments.LearningRate is { } rate) options.LearningRate = rate;
 if (arguments.Temperature is { } temperature) options.Temperature = temperature;
 if (arguments.MinimumGain is { } gain) options.ValidationMinimumGain = gain;
 if (arguments.Patience is { } patience) options.EarlyStoppingPatience = patience;
+if (arguments.ValidationFraction is { } validationFraction) options.ValidationClassFraction = validationFraction;
 options.Seed = arguments.Seed;
 options.ProgressInterval = Math.Max(1, options.Iterations / 10);
 options.Progress = new Progress(p => Console.WriteLine($"  iteration {p.Iteration}/{p.TotalIterations} loss {p.Loss:F4}"));
