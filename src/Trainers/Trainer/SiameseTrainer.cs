@@ -70,7 +70,7 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
 
         const string what = "Siamese trainer";
         TorchRuntime.EnsureAvailable();
-        NativeMemoryTuning.Apply();
+        NativeMemoryTuning.Apply(largeTensors: fineTuning is not null);
         bool decoded = _options.ImageColumnName is not null && !pairsMode && DecodedImageReader.HoldsImages(input, _options.ImageColumnName);
         var preprocessing = _options.ImageColumnName is not null && !pairsMode ? ResolvePreprocessing(input, decoded) : _options.ResolvePreprocessing();
         var imageInput = _options.ImageColumnName is not null && !pairsMode ? new ImageInput(_options.ImageColumnName, preprocessing, _options.Backbone, decoded, BackboneInNetwork: fineTuning is not null) : null;
