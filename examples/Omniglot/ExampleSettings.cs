@@ -57,8 +57,7 @@ internal sealed record ExampleSettings
             network = geometry.ApplyTo(NetworkPresets.Compact(geometry.Height, network.EmbeddingDimension, channels)) with { TestTimeViews = network.TestTimeViews };
         if (NoTestTimeViews) network = network with { TestTimeViews = null };
         if (Spread is { } spread)
-            network = (spread > 0 ? new ImageGeometry(geometry.Height, geometry.Width, geometry.Channels, (int)geometry.DecodeScale, geometry.Normalization! with { Spread = spread })
-                : new ImageGeometry(geometry.Height, geometry.Width, geometry.Channels)).ApplyTo(network);
+            network = geometry.WithSpread(spread).ApplyTo(network);
         options.Network = network;   // the preprocessing follows the network's geometry
         options.Seed = Seed;
         return options;

@@ -90,9 +90,7 @@ internal static class TrainOverrides
         if (s.Spread is { } spread)
         {
             // Spread 0: no normalization, so nothing to normalize down from; the images are decoded at the layers' size.
-            geometry = spread == 0 ? new ImageGeometry(geometry.Height, geometry.Width, geometry.Channels)
-                : new ImageGeometry(geometry.Height, geometry.Width, geometry.Channels, (int)geometry.DecodeScale, (geometry.Normalization ?? new MomentNormalization(spread)) with { Spread = spread });
-            net = geometry.ApplyTo(net);
+            net = geometry.WithSpread(spread).ApplyTo(net);
         }
         if (!ReferenceEquals(net, recipeNetwork))
         {

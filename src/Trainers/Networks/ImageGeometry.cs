@@ -67,7 +67,7 @@ public sealed record ImageGeometry
     public double DecodeScale => (double)DecodedHeight / Height;
 
     /// <summary>Moment normalization from the decoded size to the layers' (output size set to it), or null.</summary>
-    public MomentNormalization? Normalization { get; }
+    public MomentNormalization? Normalization { get; private init; }
 
     /// <summary>Height in pixels images are decoded at: the network's input height.</summary>
     public int DecodedHeight { get; }
@@ -80,6 +80,17 @@ public sealed record ImageGeometry
 
     /// <summary>Values per image as the layers see it: Channels x Height x Width.</summary>
     public int LayerLength => Channels * Height * Width;
+
+    /// <summary>
+    /// This geometry with another moment-normalization spread: 0 removes the normalization, and the images are then
+    /// decoded at the layers' size (nothing resamples them down); otherwise the decoded size stays and the spread is set
+    /// (a normalization is added when there was none).
+    /// </summary>
+    /// <param name="spread">Radius of gyration as a fraction of the side, in (0, 1]; 0 for none.</param>
+    /// <returns>The new geometry.</returns>
+    public ImageGeometry WithSpread(double spread) => spread == 0
+        ? new ImageGeometry(Height, Width, Channels)
+        : this with { Normalization = (Normalization ?? new MomentNormalization(spread, Height, Width)) with { Spread = spread } };
 
     /// <summary>How images are decoded for this geometry: stretched to the decoded size, with its channels.</summary>
     /// <param name="invert">Ink = 1 for dark ink on light paper (<see cref="ImagePreprocessingOptions.Invert"/>).</param>

@@ -30,6 +30,15 @@ public sealed class ImageGeometryTests
     }
 
     [TestMethod]
+    public void AnotherSpreadKeepsTheDecodingAndSpreadZeroDecodesAtTheLayersSize()
+    {
+        var handwriting = ImageGeometry.Square(24, decodeScale: 2, normalization: new MomentNormalization(0.25));
+        Assert.AreEqual(ImageGeometry.Square(24, decodeScale: 2, normalization: new MomentNormalization(0.3)), handwriting.WithSpread(0.3));
+        Assert.AreEqual(ImageGeometry.Square(24), handwriting.WithSpread(0), "no normalization: nothing resamples a larger decoding down");
+        Assert.AreEqual(ImageGeometry.Square(24, normalization: new MomentNormalization(0.3)), ImageGeometry.Square(24).WithSpread(0.3));
+    }
+
+    [TestMethod]
     public void AGeometryThatCannotBeDecodedIsRefusedNamingTheValue()
     {
         var noNormalization = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ImageGeometry.Square(24, decodeScale: 2));
