@@ -14,7 +14,7 @@ internal static class ClassHoldOut
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The fraction is not in (0, 1).</exception>
     /// <exception cref="InvalidOperationException">Too few classes to hold two out and train on two.</exception>
-    public static (TrainingData Train, TrainingData Validation) Split(TrainingData items, double fraction, int seed, string what)
+    public static ClassSplit Split(TrainingData items, double fraction, int seed, string what)
     {
         if (!(fraction is > 0 and < 1))
             throw new ArgumentOutOfRangeException(nameof(fraction), fraction, "ValidationClassFraction must be in (0, 1), or 0 for no held-out classes.");
@@ -33,10 +33,13 @@ internal static class ClassHoldOut
             (candidates[i], candidates[j]) = (candidates[j], candidates[i]);
         }
         var heldOut = candidates.Take(take).ToHashSet();
-        return (Select(items, c => !heldOut.Contains(c)), Select(items, heldOut.Contains));
+        var (train, trainRows) = Select(items, c => !heldOut.Contains(c));
+        var (validation, validationRows) = Select(items, heldOut.Contains);
+        var labels = new TrainingData { Features = [], FeatureSize = items.FeatureSize, ClassOfItem = items.ClassOfItem, ClassNames = items.ClassNames, GroupOfClass = items.GroupOfClass };
+        return new ClassSplit(train, validation, labels, trainRows, validationRows);
     }
 
-    private static TrainingData Select(TrainingData items, Func<int, bool> keepClass)
+    private static (TrainingData Items, int[] Rows) Select(TrainingData items, Func<int, bool> keepClass)
     {
         var keptClasses = Enumerable.Range(0, items.ClassNames.Length).Where(keepClass).ToArray();
         var newId = keptClasses.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i);
@@ -45,13 +48,13 @@ internal static class ClassHoldOut
         var features = new float[(long)itemIndices.Length * size];
         for (int k = 0; k < itemIndices.Length; k++)
             items.Features.AsSpan(itemIndices[k] * size, size).CopyTo(features.AsSpan(k * size, size));
-        return new TrainingData
+        return (new TrainingData
         {
             Features = features,
             FeatureSize = size,
             ClassOfItem = itemIndices.Select(i => newId[items.ClassOfItem[i]]).ToArray(),
             ClassNames = keptClasses.Select(c => items.ClassNames[c]).ToArray(),
             GroupOfClass = keptClasses.Select(c => items.GroupOfClass[c]).ToArray(),
-        };
+        }, itemIndices);
     }
 }

@@ -82,7 +82,7 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
             : null;
         if (fineTuning is not null) spec = fineTuning.Network(spec);
         TrainingData? heldOut = null;      // classes held out of training as validation data (ValidationClassFraction)
-        TrainingData? beforeHoldOut = null; // every training class, held out or not: unseen alike by an untrained head
+        ClassSplit? split = null;          // every training class, held out or not (unseen alike by an untrained head), read from its two parts
         float[] features;          // what the training tensor holds: items as the layers see them (normalized, with class copies)
         float[]? pairFeatures = null;  // explicit pairs mode: left rows then right rows at the input size, for calibration
         int itemCount;
@@ -102,14 +102,8 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
         }
         else
         {
-            items = _options.ImageColumnName is null
-                ? TrainingData.ReadItems(input, _options.FeatureColumnName, _options.LabelColumnName, _options.GroupColumnName, spec.InputSize, what)
-                : ReadImages(input, imageInput!, _options.GroupColumnName, spec.InputSize, what, featurize, ref featurizing);
-            if (_options.ValidationData is null && _options.ValidationClassFraction > 0)
-            {
-                beforeHoldOut = items;
-                (items, heldOut) = ClassHoldOut.Split(items, _options.ValidationClassFraction, _options.Seed ?? 0, what);
-            }
+            (items, split) = ReadTrainingItems(input, imageInput, spec.InputSize, what, featurize, ref featurizing);
+            heldOut = split?.Validation;
             // Normalize first, then copy: the copies are made at the (smaller) size the layers see.
             var geometry = spec.Geometry;
             var trainingItems = spec.InputNormalization is null ? items
@@ -143,6 +137,8 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
             objective = TrainingObjectives.Create(runOptions);
         using var run = new TrainingRun(runOptions, objective, spec, seed, device, features, itemCount, classes, pairSimilar, fineTuning);
         run.Fingerprint = RunFingerprint.Compute(_options, features, itemCount, fingerprintLabels, pairSimilar);
+        features = [];
+        ReleaseDecodedItems(itemCount, spec.InputSize);
         var loop = new TrainingLoop(run, new CheckpointWriter(_options), channel);
         if (_options.ResumeFrom is not null)
         {
@@ -170,10 +166,10 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
 
         PairScoring scoring;
         double calibrationAccuracy;
-        if (keptStart && beforeHoldOut is not null)
+        if (keptStart && split is not null)
             // The untrained head has seen none of the training classes: calibrate its threshold on all of them, not only
             // on the held-out few.
-            (scoring, calibrationAccuracy) = PairCalibration.Calibrate(run, spec, beforeHoldOut, PairCalibration.DrawPairs(beforeHoldOut, Math.Max(_options.ValidationPairs, _options.CalibrationPairs), seed + 1));
+            (scoring, calibrationAccuracy) = PairCalibration.Calibrate(run, spec, split.Item, PairCalibration.DrawPairs(split.All, Math.Max(_options.ValidationPairs, _options.CalibrationPairs), seed + 1));
         else if (calibrationPairs is not null)
             (scoring, calibrationAccuracy) = PairCalibration.Calibrate(run, spec, validation ?? items!, calibrationPairs);
         else
@@ -247,6 +243,22 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
     }
 
     /// <summary>Image items: paths decoded (or featurized) by the library, or images decoded by a LoadImages before the trainer.</summary>
+    /// <summary>
+    /// Reads the training items and, when classes are held out for validation, splits them. Its own method so that the
+    /// items as read (gigabytes for photos) are garbage once split: only the two parts stay.
+    /// </summary>
+    private (TrainingData Items, ClassSplit? Split) ReadTrainingItems(IDataView input, ImageInput? imageInput, int inputSize, string what,
+        Func<IReadOnlyList<string>, float[]>? featurize, ref TimeSpan featurizing)
+    {
+        var items = imageInput is null
+            ? TrainingData.ReadItems(input, _options.FeatureColumnName, _options.LabelColumnName, _options.GroupColumnName, inputSize, what)
+            : ReadImages(input, imageInput, _options.GroupColumnName, inputSize, what, featurize, ref featurizing);
+        if (_options.ValidationData is not null || _options.ValidationClassFraction <= 0)
+            return (items, null);
+        var split = ClassHoldOut.Split(items, _options.ValidationClassFraction, _options.Seed ?? 0, what);
+        return (split.Train, split);
+    }
+
     private TrainingData ReadImages(IDataView data, ImageInput images, string? groupColumn, int expectedSize, string what,
         Func<IReadOnlyList<string>, float[]>? featurize, ref TimeSpan featurizing)
     {
@@ -257,6 +269,22 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
         if (images.Backbone is not null)
             featurizing += clock.Elapsed;
         return read;
+    }
+
+    /// <summary>Training items of at least this many input values in all (256 MB as floats) are collected as soon as the run holds them.</summary>
+    internal const long LargeItemValues = 1L << 26;
+
+    /// <summary>
+    /// Once the run's tensor holds the training items, the managed arrays they came from (the decoded training part, and
+    /// what decoding and the class hold-out left behind) are garbage: for photos at 224 px, gigabytes. The garbage
+    /// collector cannot see libtorch's memory, so without a push it may keep them for the whole run while the network's
+    /// activations grow beside them; one full, compacting collection gives them back before the first step.
+    /// </summary>
+    private static void ReleaseDecodedItems(int itemCount, int inputSize)
+    {
+        if ((long)itemCount * inputSize < LargeItemValues) return;
+        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
     }
 
     /// <summary>The network of an objective that compares by cosine ends in an L2 normalization (added unless it already does).</summary>

@@ -21,16 +21,18 @@ internal static class PairCalibration
 
     public static (PairScoring, double Accuracy) Calibrate(TrainingRun run, NetworkSpec spec, TrainingData data, PairBatch pairs)
     {
-        // Embed only the items the pairs use (at most two per pair), not the whole data set.
+        int size = spec.InputSize;
+        return Calibrate(run, spec, row => data.Features.AsSpan(checked((int)(row * size)), size), pairs);
+    }
+
+    /// <summary>The same, reading each item that a pair uses through <paramref name="read"/>.</summary>
+    public static (PairScoring, double Accuracy) Calibrate(TrainingRun run, NetworkSpec spec, ItemReader read, PairBatch pairs)
+    {
+        // Embed only the items the pairs use (at most two per pair), not the whole data set, straight from the items.
         var used = pairs.Left.Concat(pairs.Right).Distinct().Order().ToArray();
         var slot = new Dictionary<long, int>(used.Length);
-        var features = new float[used.Length * spec.InputSize];
-        for (int i = 0; i < used.Length; i++)
-        {
-            slot[used[i]] = i;
-            data.Features.AsSpan((int)used[i] * spec.InputSize, spec.InputSize).CopyTo(features.AsSpan(i * spec.InputSize));
-        }
-        var embeddings = run.EmbedAll(features, used.Length);
+        for (int i = 0; i < used.Length; i++) slot[used[i]] = i;
+        var embeddings = run.EmbedRows(read, used, used.Length);
         int d = spec.EmbeddingDimension;
         int n = pairs.Left.Length;
         var left = new float[n * d];

@@ -45,7 +45,8 @@ internal sealed class TrainingRun : IDisposable
         Network.to(device);
         Head?.to(device);
         var geometry = spec.Geometry;
-        _items = tensor(features, new long[] { itemCount, geometry.Channels, geometry.Height, geometry.Width }).to(device);
+        // The tensor shares the item array (no second copy: for photos at 224 px that is gigabytes); nothing writes to either.
+        _items = frombuffer(features, ScalarType.Float32, (long)itemCount * geometry.LayerLength).view(itemCount, geometry.Channels, geometry.Height, geometry.Width).to(device);
         _batches = new BatchDrawer(objective.Batch, options.WithinGroup, classes, pairSimilar, Random);
         var groups = fineTuning?.ParameterGroups(Network).ToList() ?? [(Network.parameters().ToList(), 1.0)];
         if (Head is not null) groups.Add((Head.parameters().ToList(), 1.0));
@@ -127,9 +128,25 @@ internal sealed class TrainingRun : IDisposable
     internal static int EmbeddingChunk(int inputSize) => Math.Clamp(EmbeddingChunkValues / Math.Max(1, inputSize), 1, 256);
 
     /// <summary>Embeds items of a feature array in eval mode, in chunks of <see cref="EmbeddingChunk"/>, and returns them as a flat array.</summary>
-    public float[] EmbedAll(float[] features, int count)
+    public float[] EmbedAll(float[] features, int count) => EmbedRows(features, null, count);
+
+    /// <summary>
+    /// Embeds the items <paramref name="rows"/> of a feature array (all of the first <paramref name="count"/> when null) in
+    /// eval mode, in chunks of <see cref="EmbeddingChunk"/>, and returns them as a flat array in the order given. Each
+    /// chunk is copied straight into its tensor: no managed copy of the items is made, which for photos at 224 px would be
+    /// hundreds of megabytes of garbage per pass.
+    /// </summary>
+    public float[] EmbedRows(float[] features, IReadOnlyList<long>? rows, int count)
     {
-        int chunk = EmbeddingChunk(_spec.InputSize);
+        int size = _spec.InputSize;
+        return EmbedRows(row => features.AsSpan(checked((int)(row * size)), size), rows, count);
+    }
+
+    /// <summary>Embeds the items <paramref name="rows"/> (0 .. <paramref name="count"/> - 1 when null) that <paramref name="read"/> gives, as <see cref="EmbedRows(float[], IReadOnlyList{long}?, int)"/>.</summary>
+    public float[] EmbedRows(ItemReader read, IReadOnlyList<long>? rows, int count)
+    {
+        int size = _spec.InputSize;
+        int chunk = EmbeddingChunk(size);
         bool wasTraining = Network.training;
         Network.eval();
         var result = new float[(long)count * _spec.EmbeddingDimension];
@@ -139,8 +156,17 @@ internal sealed class TrainingRun : IDisposable
             {
                 using var scope = NewDisposeScope();
                 int n = Math.Min(chunk, count - start);
-                var x = tensor(features.AsSpan(start * _spec.InputSize, n * _spec.InputSize).ToArray(), new long[] { n, _spec.Channels, _spec.Height, _spec.Width }).to(_device);
-                var e = Network.forward(x).cpu();
+                var x = empty(new long[] { n, _spec.Channels, _spec.Height, _spec.Width });
+                var values = x.data<float>();
+                for (int i = 0; i < n; i++)
+                {
+                    long row = rows is null ? start + i : rows[start + i];
+                    var item = read(row);
+                    if (item.Length != size)
+                        throw new InvalidOperationException($"Item {row} has {item.Length} values; the network takes {size}.");
+                    values.CopyFrom(item, 0, (long)i * size);
+                }
+                var e = Network.forward(x.to(_device)).cpu();
                 e.data<float>().CopyTo(result.AsSpan(start * _spec.EmbeddingDimension, n * _spec.EmbeddingDimension));
             }
         }

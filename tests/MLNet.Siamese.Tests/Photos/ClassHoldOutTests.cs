@@ -37,6 +37,19 @@ public sealed class ClassHoldOutTests
     }
 
     [TestMethod]
+    public void TheDataBeforeTheSplit_IsReadBackFromItsTwoParts_WithoutAThirdCopy()
+    {
+        var items = Items(10, 3);
+        var split = ClassHoldOut.Split(items, 0.3, seed: 2, "test");
+        Assert.IsEmpty(split.All.Features, "no copy of the features is kept for the whole set");
+        CollectionAssert.AreEqual(items.ClassOfItem, split.All.ClassOfItem);
+        CollectionAssert.AreEqual(items.ClassNames, split.All.ClassNames);
+        Assert.AreEqual(items.Count, split.TrainRows.Length + split.ValidationRows.Length);
+        for (int row = 0; row < items.Count; row++)
+            CollectionAssert.AreEqual(items.Features.AsSpan(row * 2, 2).ToArray(), split.Item(row).ToArray(), $"row {row}");
+    }
+
+    [TestMethod]
     public void SameSeed_SameClasses_OtherSeed_OtherClasses()
     {
         var items = Items(30, 2);
