@@ -213,6 +213,7 @@ internal static class TrainCommand
                 $"Trained {model.Summary.Iterations} iterations in {watch.Elapsed.TotalSeconds:F1} s; final loss {finalLoss:F4}; threshold {model.Threshold:G4} (calibration accuracy {model.Summary.CalibrationAccuracy:P1})."));
             io.Out.WriteLine($"Model written to {outPath}");
         }
+        if (FineTuneHint.For(options, model.Summary) is { } hint) io.Info(hint);
         return ExitCodes.Success;
     }
 

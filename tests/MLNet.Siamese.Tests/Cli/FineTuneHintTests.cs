@@ -1,0 +1,44 @@
+using MLNet.Siamese.Cli.Commands;
+using MLNet.Siamese.Trainers;
+
+namespace MLNet.Siamese.Tests.Cli;
+
+/// <summary>
+/// After a frozen-backbone run whose held-out classes gained from training, <c>siamese train</c> points at fine-tuning
+/// (which reached the narrow-domain target on Omniglot); otherwise it says nothing.
+/// </summary>
+[TestClass]
+public sealed class FineTuneHintTests
+{
+    private static TrainingSummary Summary(bool keptStart, double? start = 0.394) => new()
+    {
+        StartValidation = start,
+        KeptStart = keptStart,
+        ValidationHistory = [new(25, 0.40), new(50, 0.5454), new(75, 0.53)],
+    };
+
+    private static SiameseTrainerOptions Photos(int fineTune = 0)
+    {
+        var options = SiameseRecipes.Photos.CreateOptions();
+        options.FineTuneStages = fineTune;
+        return options;
+    }
+
+    [TestMethod]
+    public void AKeptTrainedHeadOnAFrozenBackbone_GetsTheHint_WithItsValidation()
+    {
+        string? hint = FineTuneHint.For(Photos(), Summary(keptStart: false));
+        Assert.IsNotNull(hint);
+        StringAssert.Contains(hint, "MAP@R 0.394 -> 0.545");
+        StringAssert.Contains(hint, "--fine-tune 1");
+    }
+
+    [TestMethod]
+    public void NoHint_WhenTheUntrainedHeadWasKept_WhenFineTuning_OrWithoutABackbone()
+    {
+        Assert.IsNull(FineTuneHint.For(Photos(), Summary(keptStart: true)), "training did not help: nothing to suggest");
+        Assert.IsNull(FineTuneHint.For(Photos(fineTune: 1), Summary(keptStart: false)), "already fine-tuning");
+        Assert.IsNull(FineTuneHint.For(SiameseRecipes.General.CreateOptions(), Summary(keptStart: false)), "no backbone");
+        Assert.IsNull(FineTuneHint.For(Photos(), Summary(keptStart: false, start: null)), "no validation before training");
+    }
+}
