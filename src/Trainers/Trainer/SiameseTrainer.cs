@@ -159,7 +159,7 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
         using var start = _options.Backbone is not null && validate is not null && _options.EarlyStoppingPatience > 0
             ? StartingPoint.Capture(run.Network, validate) : null;
         loop.Train(validate);
-        bool keptStart = start?.RestoreIfNotBeaten(run.Network, run.Validation, keptBest: true, _options.ValidationMinimumGain) ?? false;
+        bool keptStart = start?.RestoreIfNotBeaten(run.Validation, keptBest: true, _options.ValidationMinimumGain) ?? false;
         if (start is not null)
             channel.Info(MessageSensitivity.None, string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"Validation MAP@R before training {start.Score:F4}, best after {(run.Validation.Count == 0 ? double.NaN : run.Validation.Max(v => v.Value)):F4}: {(keptStart ? "keeping the untrained head" : "keeping the trained head")}."));

@@ -5,12 +5,12 @@ namespace MLNet.Siamese.Trainers;
 /// weights of the best validation and tells the loop to stop after that many validations without improvement.
 /// With patience 0 it only tracks the best value.
 /// </summary>
-internal sealed class EarlyStopping
+internal sealed class EarlyStopping : IDisposable
 {
     private readonly int _patience;
     private double _best = double.NegativeInfinity;
     private int _bad;
-    private byte[]? _bestNetwork, _bestHead;
+    private WeightSnapshot? _bestNetwork, _bestHead;
 
     public EarlyStopping(int patience) => _patience = patience;
 
@@ -25,7 +25,10 @@ internal sealed class EarlyStopping
             _best = accuracy;
             _bad = 0;
             if (_patience > 0)
-                (_bestNetwork, _bestHead) = (ModuleState.Save(run.Network), run.Head is null ? null : ModuleState.Save(run.Head));
+            {
+                Keep(ref _bestNetwork, run.Network);
+                if (run.Head is not null) Keep(ref _bestHead, run.Head);
+            }
             return false;
         }
         return _patience > 0 && ++_bad >= _patience;
@@ -35,7 +38,21 @@ internal sealed class EarlyStopping
     public void RestoreBest(TrainingRun run)
     {
         if (_bestNetwork is null) return;
-        ModuleState.Load(run.Network, _bestNetwork);
-        if (run.Head is not null && _bestHead is not null) ModuleState.Load(run.Head, _bestHead);
+        _bestNetwork.Restore();
+        _bestHead?.Restore();
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _bestNetwork?.Dispose();
+        _bestHead?.Dispose();
+    }
+
+    /// <summary>The first time, copies the module's weights; afterwards copies them over the same tensors.</summary>
+    private static void Keep(ref WeightSnapshot? snapshot, TorchSharp.torch.nn.Module module)
+    {
+        if (snapshot is null) snapshot = new WeightSnapshot(module);
+        else snapshot.Capture();
     }
 }

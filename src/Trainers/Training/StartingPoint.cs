@@ -9,9 +9,9 @@ namespace MLNet.Siamese.Trainers;
 /// </summary>
 internal sealed class StartingPoint : IDisposable
 {
-    private readonly Dictionary<string, Tensor> _weights;
+    private readonly WeightSnapshot _weights;
 
-    private StartingPoint(Dictionary<string, Tensor> weights, double score)
+    private StartingPoint(WeightSnapshot weights, double score)
     {
         _weights = weights;
         Score = score;
@@ -23,37 +23,29 @@ internal sealed class StartingPoint : IDisposable
     /// <summary>Copies the network's weights and validates them.</summary>
     public static StartingPoint Capture(EmbeddingNetwork network, Func<double> validate)
     {
-        var weights = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        using (no_grad())
-            foreach (var (name, tensor) in network.state_dict())
-                weights[name] = tensor.detach().clone();
+        var weights = new WeightSnapshot(network);
         return new StartingPoint(weights, validate());
     }
 
     /// <summary>
-    /// Puts the starting weights back when no validation of the run scored more than <paramref name="minimumGain"/> above
+    /// Puts the starting weights back into the network (holding the best validated weights when early stopping kept
+    /// them) when no validation of the run scored more than <paramref name="minimumGain"/> above
     /// the start (ties keep the start: it is the simpler model). Returns true when it did.
     /// </summary>
-    /// <param name="network">The trained network (holding the best validated weights when early stopping kept them).</param>
     /// <param name="validations">The run's validation scores.</param>
     /// <param name="keptBest">True when the network holds the best-validated weights, false when the last ones.</param>
     /// <param name="minimumGain">How much the trained weights must score above the start to be kept.</param>
-    public bool RestoreIfNotBeaten(EmbeddingNetwork network, IReadOnlyList<KeyValuePair<int, double>> validations, bool keptBest, double minimumGain)
+    public bool RestoreIfNotBeaten(IReadOnlyList<KeyValuePair<int, double>> validations, bool keptBest, double minimumGain)
     {
         if (validations.Count > 0)
         {
             double trained = keptBest ? validations.Max(v => v.Value) : validations[^1].Value;
             if (trained > Score + minimumGain) return false;
         }
-        using (no_grad())
-            foreach (var (name, tensor) in network.state_dict())
-                tensor.copy_(_weights[name]);
+        _weights.Restore();
         return true;
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        foreach (var tensor in _weights.Values) tensor.Dispose();
-    }
+    public void Dispose() => _weights.Dispose();
 }

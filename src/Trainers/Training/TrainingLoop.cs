@@ -32,7 +32,7 @@ internal sealed class TrainingLoop
         int stepsSinceReport = 0;
         var reportClock = Stopwatch.StartNew();
         double? lastValidation = null;
-        var earlyStopping = new EarlyStopping(_options.EarlyStoppingPatience);
+        using var earlyStopping = new EarlyStopping(_options.EarlyStoppingPatience);
         _run.Network.train();
         _run.Head?.train();
         while (_run.Iteration < _options.Iterations)
