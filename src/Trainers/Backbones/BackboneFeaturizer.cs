@@ -95,7 +95,7 @@ internal static class BackboneFeaturizer
         int row = 0;
         try
         {
-            ReadInto(model.Transform(View(context, resolved)), length, result, ref row);
+            ReadRows(model.Transform(View(context, resolved)), length, (r, values) => values.CopyTo(result.AsSpan(checked(r * length), length)), ref row);
         }
         catch (Exception e) when (e is not OutOfMemoryException and not InvalidDataException)
         {
@@ -160,8 +160,7 @@ internal static class BackboneFeaturizer
         int row = 0;
         try
         {
-            foreach (var features in Read(model.Transform(View(context, resolved)), length))
-                result[resolved[row++]] = features;
+            ReadRows(model.Transform(View(context, resolved)), length, (r, values) => result[resolved[r]] = values.ToArray(), ref row);
         }
         catch (Exception e) when (e is not OutOfMemoryException and not InvalidDataException)
         {
@@ -174,39 +173,35 @@ internal static class BackboneFeaturizer
         return result;
     }
 
-    private static IEnumerable<float[]> Read(IDataView view, int length)
-    {
-        var column = view.Schema[OutputColumn];
-        using var cursor = view.GetRowCursor([column]);
-        var getter = cursor.GetGetter<VBuffer<float>>(column);
-        VBuffer<float> buffer = default;
-        while (cursor.MoveNext())
-        {
-            getter(ref buffer);
-            if (buffer.Length != length)
-                throw new InvalidDataException($"The backbone gave {buffer.Length} values instead of {length}.");
-            yield return buffer.DenseValues().ToArray();
-        }
-    }
+    /// <summary>What to do with one row's vector: it is only valid during the call.</summary>
+    private delegate void RowValues(int row, ReadOnlySpan<float> values);
 
     /// <summary>
-    /// Copies every row's vector straight into <paramref name="destination"/> (no array per row: at 224 px each would be
-    /// 600 KB of garbage); <paramref name="row"/> counts the rows read, so a failure says where it stopped.
+    /// Hands every row's vector to <paramref name="use"/> without an array per row (at 224 px each would be 600 KB of
+    /// garbage); <paramref name="row"/> counts the rows read, so a failure says where it stopped.
     /// </summary>
-    private static void ReadInto(IDataView view, int length, float[] destination, ref int row)
+    private static void ReadRows(IDataView view, int length, RowValues use, ref int row)
     {
         var column = view.Schema[OutputColumn];
         using var cursor = view.GetRowCursor([column]);
         var getter = cursor.GetGetter<VBuffer<float>>(column);
         VBuffer<float> buffer = default;
+        float[]? dense = null;
         while (cursor.MoveNext())
         {
             getter(ref buffer);
             if (buffer.Length != length)
                 throw new InvalidDataException($"The backbone gave {buffer.Length} values instead of {length}.");
-            var target = destination.AsSpan(checked(row * length), length);
-            if (buffer.IsDense) buffer.GetValues().CopyTo(target);
-            else buffer.CopyTo(target);
+            if (buffer.IsDense)
+            {
+                use(row, buffer.GetValues());
+            }
+            else
+            {
+                dense ??= new float[length];
+                buffer.CopyTo(dense);
+                use(row, dense);
+            }
             row++;
         }
     }
@@ -217,7 +212,8 @@ internal static class BackboneFeaturizer
         {
             try
             {
-                foreach (var _ in Read(model.Transform(View(context, [paths[i]])), length)) { }
+                int read = 0;
+                ReadRows(model.Transform(View(context, [paths[i]])), length, (_, _) => { }, ref read);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {

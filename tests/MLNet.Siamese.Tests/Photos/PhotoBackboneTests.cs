@@ -96,7 +96,9 @@ public sealed class PhotoBackboneTests
     }
 
     [TestMethod]
-    public void Backbone_UndecodableFile_FailsNamingIt()
+    [DataRow(0, DisplayName = "frozen: featurized")]
+    [DataRow(1, DisplayName = "fine-tuned: decoded to pixels")]
+    public void Backbone_UndecodableFile_FailsNamingIt(int fineTuneStages)
     {
         var entries = SmallPhotoSet().Take(12).ToList();
         using var folder = new TempFolder();
@@ -106,6 +108,7 @@ public sealed class PhotoBackboneTests
         var ml = new MLContext(seed: 1);
         var options = SiameseRecipes.Photos.CreateOptions();
         options.Iterations = 2;
+        options.FineTuneStages = fineTuneStages;
         var e = Assert.ThrowsExactly<InvalidDataException>(() => ml.Siamese().Train(options).Fit(ml.Data.LoadFromEnumerable(entries)));
         StringAssert.Contains(e.Message, bad);
     }
