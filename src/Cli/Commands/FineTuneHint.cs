@@ -21,6 +21,6 @@ internal static class FineTuneHint
             return null;
         double best = summary.ValidationHistory.Max(v => v.Value);
         return string.Create(CultureInfo.InvariantCulture,
-            $"Training helped the held-out classes (MAP@R {start:F3} -> {best:F3}): for the backbone's ImageNet features these images are a narrow domain. On such data (Omniglot) fine-tuning its last stage, --fine-tune 1, measured better than the frozen head, at about 4 times the time (docs/photos.md, \"Narrow domains\").");
+            $"Training helped the held-out classes (MAP@R {start:F3} -> {best:F3}): for the backbone's ImageNet features these images are a narrow domain. On such data (Omniglot) fine-tuning its last stage, --fine-tune 1, measured better than the frozen head, at 5 to 13 times the time (docs/photos.md, \"Narrow domains\").");
     }
 }
