@@ -63,6 +63,7 @@ Console.WriteLine($"RESULT recipe={recipe.Name} data={Path.GetFileName(arguments
     + $"P@1={euclidean.PrecisionAt1:F4} MAP@R={euclidean.MapAtR:F4} (cosine P@1={cosine.PrecisionAt1:F4} MAP@R={cosine.MapAtR:F4}) "
     + $"pair_accuracy={metrics.Accuracy:F4} AUC={metrics.AreaUnderRocCurve:F4} EER={metrics.EqualErrorRate:F4} total_s={clock.Elapsed.TotalSeconds:F0} "
     + $"start_validation={model.Summary.StartValidation:F4} best_validation={(model.Summary.ValidationHistory.Count == 0 ? double.NaN : model.Summary.ValidationHistory.Max(v => v.Value)):F4} kept_start={model.Summary.KeptStart}");
+if (model.Summary.BackboneSelection is { } selection) Console.WriteLine($"Backbone features: {selection}");
 Console.WriteLine("Validation: " + string.Join(", ", model.Summary.ValidationHistory.Select(v => $"{v.Key}:{v.Value:F4}")));
 
 internal sealed class Progress(Action<TrainingProgress> report) : IProgress<TrainingProgress>

@@ -36,6 +36,7 @@ internal static class TrainCommand
         var imageSize = new Option<int?>("--image-size") { Description = "Image side the network sees (default: the recipe's, 48; IDX data keeps its own size)." };
         var backbone = new Option<string?>("--backbone") { Description = "Pretrained backbone in front of the network: resnet18 (ImageNet ResNet18; default: the recipe's, resnet18 for photos, none otherwise)." };
         var fineTune = new Option<int?>("--fine-tune") { Description = "Residual stages of the backbone to train, from the last: 0 (frozen) to 4 (default: the recipe's)." };
+        var backboneFeatures = new Option<string?>("--backbone-features") { Description = "Which features of the frozen backbone the head trains on: auto (measure the whole trunk and stage 3 at 224, 112 and 64 px on the training classes and take the best; the photos recipe's default) or full (the whole trunk at 224 px, ML.NET's featurizer)." };
         var iterations = new Option<int?>("--iterations") { Description = "Optimizer steps (default: the recipe's; handwriting 4000, general 2500)." };
         var batch = new Option<int?>("--batch") { Description = "Pairs per step (default: the recipe's, 128)." };
         var ways = new Option<int?>("--ways") { Description = "Prototypical loss: classes per episode (default: the recipe's; at most the classes there are)." };
@@ -49,7 +50,7 @@ internal static class TrainCommand
         var pictures = new Plots.TrainPictures();
 
         var command = new Command("train", "Train a Siamese network; the zip holds the whole pipeline from image path (or IDX features) to pair score.")
-            .With(data, labelDepth, recipe, network, loss, embeddingDim, margin, learningRate, schedule, averaging, views, spread, augment, noAugment, imageSize, backbone, fineTune, iterations, batch, ways, seed, checkpoint, checkpointInterval, resume, resumeChanged, output, json);
+            .With(data, labelDepth, recipe, network, loss, embeddingDim, margin, learningRate, schedule, averaging, views, spread, augment, noAugment, imageSize, backbone, fineTune, backboneFeatures, iterations, batch, ways, seed, checkpoint, checkpointInterval, resume, resumeChanged, output, json);
         pictures.AddTo(command);
 
         command.SetGuardedAction(stderr, (parse, token) =>
@@ -73,6 +74,7 @@ internal static class TrainCommand
                 ImageSize = parse.GetValue(imageSize),
                 Backbone = parse.GetValue(backbone),
                 FineTune = parse.GetValue(fineTune),
+                BackboneFeatures = parse.GetValue(backboneFeatures),
                 Iterations = parse.GetValue(iterations),
                 BatchSize = parse.GetValue(batch),
                 Ways = parse.GetValue(ways),
@@ -195,13 +197,14 @@ internal static class TrainCommand
                 ["network"] = spec.Name,
                 ["backbone"] = options.Backbone?.Name,
                 ["fineTuneStages"] = options.FineTuneStages,
+                ["backboneStages"] = model.Summary.BackboneSelection?.Chosen.Stages ?? options.Backbone?.Stages,
                 ["loss"] = options.Loss.ToString(),
                 ["embeddingDimension"] = model.EmbeddingDimension,
                 ["testTimeViews"] = spec.TestTimeViews?.Count ?? 1,
                 ["spread"] = spec.InputNormalization?.Spread ?? 0,
                 ["schedule"] = options.LearningRateSchedule.ToString().ToLowerInvariant(),
                 ["weightAveraging"] = options.WeightAveragingDecay,
-                ["imageSize"] = options.ResolveGeometry().Height,
+                ["imageSize"] = model.Summary.BackboneSelection?.Chosen.ImageSize ?? options.ResolveGeometry().Height,
                 ["invert"] = invert,
                 ["resumedFrom"] = resumeFrom,
                 ["lastCheckpoint"] = model.Summary.LastCheckpoint,
@@ -213,6 +216,7 @@ internal static class TrainCommand
                 $"Trained {model.Summary.Iterations} iterations in {watch.Elapsed.TotalSeconds:F1} s; final loss {finalLoss:F4}; threshold {model.Threshold:G4} (calibration accuracy {model.Summary.CalibrationAccuracy:P1})."));
             io.Out.WriteLine($"Model written to {outPath}");
         }
+        if (model.Summary.BackboneSelection is { } selection) io.Info($"Backbone features: {selection}.");
         if (FineTuneHint.For(options, model.Summary) is { } hint) io.Info(hint);
         return ExitCodes.Success;
     }
@@ -312,6 +316,7 @@ internal static class TrainCommand
         public int? ImageSize { get; init; }
         public string? Backbone { get; init; }
         public int? FineTune { get; init; }
+        public string? BackboneFeatures { get; init; }
         public int? Iterations { get; init; }
         public int? BatchSize { get; init; }
         public int? Ways { get; init; }

@@ -34,6 +34,8 @@ internal static class TrainOverrides
             throw new CliUsageException($"--backbone '{backbone}' is unknown; the one pretrained backbone is {PretrainedBackbone.ResNet18.Name}.");
         if (s.FineTune is { } stages && stages is < 0 or > ResNet18Network.Stages)
             throw new CliUsageException($"--fine-tune {stages} is out of range; ResNet18 has {ResNet18Network.Stages} residual stages: give 0 (frozen) to {ResNet18Network.Stages}.");
+        if (s.BackboneFeatures is { } features && features is not ("auto" or "full"))
+            throw new CliUsageException($"--backbone-features '{features}' is unknown; give auto (chosen on the training classes) or full (the whole trunk at 224 px).");
         if (s.Ways is { } w && w < 2)
             throw new CliUsageException($"--ways must be at least 2 (got {w}).");
         if (s.CheckpointInterval is { } interval)
@@ -67,6 +69,12 @@ internal static class TrainOverrides
             if (options.Backbone is null)
                 throw new ArgumentException("--fine-tune trains the last stages of a pretrained backbone; add --backbone resnet18 (or use --recipe photos).");
             options.FineTuneStages = fineTune;
+        }
+        if (s.BackboneFeatures is { } choice)
+        {
+            if (options.Backbone is null)
+                throw new ArgumentException("--backbone-features chooses among a pretrained backbone's features; add --backbone resnet18 (or use --recipe photos).");
+            options.SelectBackboneFeatures = choice == "auto";
         }
         if (s.NoAugment)
         {

@@ -35,6 +35,38 @@ public sealed record PretrainedBackbone
     public required int FeatureDimension { get; init; }
 
     /// <summary>
+    /// Residual stages of the network whose average-pooled output is the feature vector: 4 (the default) is the whole
+    /// trunk, the features ML.NET's <c>DnnFeaturizeImage</c> gives; fewer cut it after an earlier stage
+    /// (<see cref="UpToStage"/>), which then runs in TorchSharp while training and in the saved ONNX graph.
+    /// </summary>
+    public int Stages { get; init; } = ResNet18Network.Stages;
+
+    /// <summary>
+    /// True when ML.NET's featurizer computes these features as they are (the whole trunk at <paramref name="imageSize"/>
+    /// = <see cref="ImageSize"/>); else the trunk has to be part of the trained network.
+    /// </summary>
+    /// <param name="imageSize">Side of the images the backbone is fed.</param>
+    public bool IsFeaturizerOutput(int imageSize) => Stages == ResNet18Network.Stages && imageSize == ImageSize;
+
+    /// <summary>
+    /// This backbone cut after its first <paramref name="stages"/> residual stages: the features are the average-pooled
+    /// output of that stage (ResNet18: 64, 128, 256 or 512 channels). Earlier stages describe shapes and textures rather
+    /// than ImageNet's objects; on small grayscale images far from ImageNet (clothing, pen strokes) stage 3 measured
+    /// better on classes never trained on (docs/photos.md).
+    /// </summary>
+    /// <param name="stages">Residual stages kept, 1 to 4.</param>
+    /// <returns>A backbone with <see cref="Stages"/> and <see cref="FeatureDimension"/> set.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">Not in 1..4.</exception>
+    /// <exception cref="NotSupportedException">The backbone is not ResNet18.</exception>
+    public PretrainedBackbone UpToStage(int stages)
+    {
+        if (Name != ResNet18.Name)
+            throw new NotSupportedException($"Backbone '{Name}' cannot be cut after a stage; use PretrainedBackbone.ResNet18.");
+        ResNet18Network.PoolingLayerOf(stages);
+        return this with { Stages = stages, FeatureDimension = ResNet18Network.StageChannels[stages - 1] };
+    }
+
+    /// <summary>
     /// Folder holding <c>ResNet18Onnx/ResNet18.onnx</c> and <c>ResNetPrepOnnx/ResNetPreprocess.onnx</c>; null (the default)
     /// uses <c>DnnImageModels</c> next to the application, where the package puts them. Only read while training and
     /// building the model: a saved zip carries the ONNX models inside it.

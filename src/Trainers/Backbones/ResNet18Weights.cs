@@ -17,10 +17,35 @@ public static class ResNet18Weights
     /// <summary>Side of the mean image in the preprocessing file.</summary>
     private const int MeanImageSize = 224;
 
-    /// <summary>Imports the weights for images of side <paramref name="imageSize"/> (the mean image is resampled to it).</summary>
+    /// <summary>
+    /// Imports the weights for images of side <paramref name="imageSize"/> (the mean image is resampled to it), for the
+    /// trunk of <see cref="ResNet18Network.Create"/> cut after <paramref name="stages"/> stages.
+    /// </summary>
     /// <param name="modelDirectory">The folder holding <c>ResNet18Onnx/</c> and <c>ResNetPrepOnnx/</c> (<see cref="PretrainedBackbone.ResolveModelDirectory"/>).</param>
     /// <param name="imageSize">Image side of the network the weights are for.</param>
+    /// <param name="stages">Residual stages the trunk keeps, 1..4 (default all): the weights of later stages are left out.</param>
     /// <returns>Every weight and running statistic of the trunk, by name ("1.weight", "5.conv1.weight", "5.bn1.running_mean", ...).</returns>
+    /// <exception cref="FileNotFoundException">A model file does not exist.</exception>
+    /// <exception cref="InvalidDataException">A file is not the expected ResNet18 graph; the message names it.</exception>
+    public static IReadOnlyDictionary<string, WeightTensor> Import(string modelDirectory, int imageSize, int stages)
+        => ForStages(Import(modelDirectory, imageSize), stages);
+
+    /// <summary>The weights of the layers a trunk cut after <paramref name="stages"/> stages has (named "{layer}.…").</summary>
+    /// <param name="weights">Weights of the whole trunk, as <see cref="Import(string, int)"/> gives them.</param>
+    /// <param name="stages">Residual stages kept, 1..4.</param>
+    /// <returns>The weights of the normalization, the stem and the kept stages.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">Not in 1..4.</exception>
+    public static IReadOnlyDictionary<string, WeightTensor> ForStages(IReadOnlyDictionary<string, WeightTensor> weights, int stages)
+    {
+        int trunk = ResNet18Network.PoolingLayerOf(stages);
+        return weights.Where(w => int.Parse(w.Key.AsSpan(0, w.Key.IndexOf('.', StringComparison.Ordinal)), CultureInfo.InvariantCulture) < trunk)
+            .ToDictionary(w => w.Key, w => w.Value, StringComparer.Ordinal);
+    }
+
+    /// <summary>Imports the weights of the whole trunk for images of side <paramref name="imageSize"/>.</summary>
+    /// <param name="modelDirectory">The folder holding <c>ResNet18Onnx/</c> and <c>ResNetPrepOnnx/</c>.</param>
+    /// <param name="imageSize">Image side of the network the weights are for.</param>
+    /// <returns>Every weight and running statistic of the trunk, by name.</returns>
     /// <exception cref="FileNotFoundException">A model file does not exist.</exception>
     /// <exception cref="InvalidDataException">A file is not the expected ResNet18 graph; the message names it.</exception>
     public static IReadOnlyDictionary<string, WeightTensor> Import(string modelDirectory, int imageSize)

@@ -84,6 +84,20 @@ internal sealed class TrainingData
     {
         if (featurize is null && preprocessing.FeatureLength != expectedSize)
             throw new ArgumentOutOfRangeException(nameof(preprocessing), $"{what}: images are decoded to {preprocessing.Channels}x{preprocessing.Height}x{preprocessing.Width} = {preprocessing.FeatureLength} values but the network expects {expectedSize}.");
+        var (paths, labels, groups) = ReadLabelledPaths(data, imageColumn, labelColumn, groupColumn, preprocessing.ImageFolder, what);
+        var features = featurize?.Invoke(paths) ?? ImagePreprocessing.DecodeToArray(context, paths, preprocessing with { ImageFolder = null });
+        return FromArrays(features, expectedSize, labels, groups);
+    }
+
+    /// <summary>
+    /// The image paths of a column (resolved against <paramref name="folder"/> when relative) with each row's label and
+    /// group (empty without a group column), in row order.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A column is missing or the image column does not hold text.</exception>
+    /// <exception cref="InvalidOperationException">A path or label is empty (the message names the row), or there is no row.</exception>
+    public static (List<string> Paths, List<string> Labels, List<string> Groups) ReadLabelledPaths(IDataView data, string imageColumn, string labelColumn, string? groupColumn,
+        string? folder, string what)
+    {
         var imageCol = RequireColumn(data, imageColumn, what);
         if (imageCol.Type is not TextDataViewType)
             throw new ArgumentOutOfRangeException(nameof(data), $"{what}: image column '{imageColumn}' must hold text (file paths) but is {imageCol.Type}.");
@@ -107,7 +121,7 @@ internal sealed class TrainingData
                 if (path.IsEmpty) throw new InvalidOperationException($"{what}: row {row} has an empty path in image column '{imageColumn}'.");
                 string label = getLabel() ?? throw new InvalidOperationException($"{what}: row {row} has an empty or missing value in label column '{labelColumn}'.");
                 string file = path.ToString();
-                if (!string.IsNullOrEmpty(preprocessing.ImageFolder) && !Path.IsPathRooted(file)) file = Path.Combine(preprocessing.ImageFolder, file);
+                if (!string.IsNullOrEmpty(folder) && !Path.IsPathRooted(file)) file = Path.Combine(folder, file);
                 paths.Add(file);
                 labels.Add(label);
                 groups.Add(getGroup?.Invoke() ?? string.Empty);
@@ -115,8 +129,7 @@ internal sealed class TrainingData
             }
         }
         if (labels.Count == 0) throw new InvalidOperationException($"{what}: the data has no rows.");
-        var features = featurize?.Invoke(paths) ?? ImagePreprocessing.DecodeToArray(context, paths, preprocessing with { ImageFolder = null });
-        return FromArrays(features, expectedSize, labels, groups);
+        return (paths, labels, groups);
     }
 
     private static TrainingData FromArrays(float[] features, int featureSize, List<string> labels, List<string> groups)

@@ -113,6 +113,7 @@ public sealed class PhotosRecipe : SiameseRecipe
         Augmentation = null,         // the features are computed once per image
         ValidationMinimumGain = MinimumGain,
         FineTuneStages = FineTuneStages,
+        SelectBackboneFeatures = true,   // the backbone's depth and image size, chosen on the training classes before training
         BackboneLearningRateScale = BackboneLearningRateScale,
         PhotoAugmentation = new(),   // used only when fine-tuning: crop, flip (not a new class), colour jitter
     };

@@ -57,6 +57,39 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
     public SiameseModel Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        if (!SelectsBackboneFeatures(input))
+            return Train(input, null);
+        TrainerChecks.Validate(_options);
+        var (paths, labels, _) = TrainingData.ReadLabelledPaths(input, _options.ImageColumnName!, _options.LabelColumnName, null, _options.Preprocessing?.ImageFolder, "Siamese trainer");
+        var selection = BackboneFeatureSelection.Select(_context, _options.Backbone!, paths, labels, _options.Seed ?? 0);
+        var chosen = selection.Chosen;
+        using (var channel = ((IHostEnvironment)_context).Register("SiameseTrainer").Start("Backbone"))
+            channel.Info(MessageSensitivity.None, $"Backbone features: {selection}.");
+        var options = _options.Clone();
+        options.SelectBackboneFeatures = false;
+        if (chosen != selection.Candidates[0])
+        {
+            options.Backbone = _options.Backbone!.UpToStage(chosen.Stages);
+            options.Network = options.Backbone.Head();
+            options.Geometry = ImageGeometry.Square(chosen.ImageSize, channels: 3);
+        }
+        return new SiameseTrainer(_context, options).Train(input, selection);
+    }
+
+    /// <summary>
+    /// Whether <see cref="SiameseTrainerOptions.SelectBackboneFeatures"/> applies: a frozen whole backbone at its own size,
+    /// its identity head, single items read from a column of paths.
+    /// </summary>
+    private bool SelectsBackboneFeatures(IDataView input)
+        => _options is { SelectBackboneFeatures: true, Backbone: { } backbone, FineTuneStages: 0, ImageColumnName: { } image, LeftFeatureColumnName: null, RightFeatureColumnName: null }
+            && backbone.IsFeaturizerOutput(_options.ResolveGeometry().Height)
+            && (_options.Network is null || SameLayers(_options.Network, backbone.Head()))
+            && !DecodedImageReader.HoldsImages(input, image);
+
+    private static bool SameLayers(NetworkSpec a, NetworkSpec b) => a.InputSize == b.InputSize && a.Layers.SequenceEqual(b.Layers);
+
+    private SiameseModel Train(IDataView input, BackboneSelection? selection)
+    {
         TrainerChecks.Validate(_options);
         var objective = TrainingObjectives.Create(_options);
         var spec = WithObjectiveOutput(_options.ResolveNetwork(), objective);
@@ -193,6 +226,7 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
             StartValidation = start?.Score,
             KeptStart = keptStart,
             FeaturizationTime = fineTuning?.DecodingTime ?? featurizing,
+            BackboneSelection = selection,
         };
         string featureColumn = pairsMode ? "Features" : _options.FeatureColumnName;
         return new SiameseModel(_context, spec, weights, scoring, featureColumn, summary, imageInput);

@@ -53,8 +53,6 @@ internal static class TrainerChecks
             throw new ArgumentException($"Backbone '{backbone.Name}' computes features from image files: set ImageColumnName (single items).", nameof(SiameseTrainerOptions.Backbone));
         if (spec.InputSize != backbone.FeatureDimension)
             throw new ArgumentException($"Backbone '{backbone.Name}' gives {backbone.FeatureDimension} features but network '{spec.Name}' takes {spec.InputSize} values; use PretrainedBackbone.Head() or a network of that input size.", nameof(SiameseTrainerOptions.Network));
-        if (options.FineTuneStages == 0 && options.ResolveGeometry() != backbone.Geometry)
-            throw new ArgumentException($"Backbone '{backbone.Name}' frozen takes {backbone.Geometry} images; Geometry {options.Geometry} applies only when fine-tuning (FineTuneStages > 0). Leave it null.", nameof(SiameseTrainerOptions.Geometry));
         if (options.Augmentation is not null || options.RotatedClasses || options.MirroredClasses || spec.InputNormalization is not null || spec.TestTimeViews is not null)
             throw new ArgumentException($"Backbone '{backbone.Name}': the network takes features, not pixels, so Augmentation, RotatedClasses, MirroredClasses, InputNormalization and TestTimeViews do not apply; leave them unset.", nameof(SiameseTrainerOptions.Backbone));
     }

@@ -1,3 +1,4 @@
+using MLNet.Siamese.Backbones;
 using MLNet.Siamese.Losses;
 
 namespace MLNet.Siamese.Trainers;
@@ -40,6 +41,12 @@ public sealed class TrainingSummary
 
     /// <summary>Time spent computing the backbone's features of the training (and validation) images; zero without a backbone.</summary>
     public TimeSpan FeaturizationTime { get; init; }
+
+    /// <summary>
+    /// With <see cref="SiameseTrainerOptions.SelectBackboneFeatures"/>: the backbone's features measured on the training
+    /// classes before training, and the one chosen; null when no choice was made.
+    /// </summary>
+    public BackboneSelection? BackboneSelection { get; init; }
 
     /// <summary>The last checkpoint written, if any.</summary>
     public string? LastCheckpoint { get; init; }

@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using MLNet.Siamese.Evaluation;
+using MLNet.Siamese.Networks;
+using Microsoft.ML;
+using static TorchSharp.torch;
+
+namespace MLNet.Siamese.Backbones;
+
+/// <summary>
+/// Chooses which features of the untrained backbone a head trains on (<see cref="Trainers.SiameseTrainerOptions.SelectBackboneFeatures"/>):
+/// the depth (ResNet18's whole trunk, or cut after stage 3) and the image size (224, 112 or 64 px). Each candidate's
+/// features of a sample of the training images are compared by cosine distance, and their MAP@R over the training
+/// classes decides: the backbone has been trained on none of them, so every training class is as unseen to it as a test
+/// class. The featurizer's own features (whole trunk, 224 px) are kept unless another candidate beats them by
+/// <see cref="MinimumGain"/>.
+/// </summary>
+/// <remarks>
+/// Measured (docs/photos.md, "Narrow domains"): on Caltech-101 photos the whole trunk at 224 px is best by far on the
+/// training classes and on unseen ones; on 28 px clothing (Fashion-MNIST) and 105 px pen strokes (Omniglot) stage 3 at
+/// 112 or 64 px is, on the training classes and on the unseen ones alike.
+/// </remarks>
+internal static class BackboneFeatureSelection
+{
+    /// <summary>The candidates (stages kept, image side), the featurizer's own first.</summary>
+    public static IReadOnlyList<(int Stages, int ImageSize)> Candidates { get; } = [(4, 224), (4, 112), (3, 112), (4, 64), (3, 64)];
+
+    /// <summary>Most training images featurized per candidate (drawn evenly from the classes).</summary>
+    public const int SampleSize = 1500;
+
+    /// <summary>How much a candidate's MAP@R must exceed the featurizer's own features' to replace them: 0.03, the photos recipe's margin.</summary>
+    public const double MinimumGain = 0.03;
+
+    /// <summary>Images embedded at once by the TorchSharp trunk.</summary>
+    private const int Chunk = 32;
+
+    /// <summary>Measures every candidate on the training images and returns them, the chosen one marked.</summary>
+    /// <param name="context">The ML.NET context (decoding, and the featurizer for the 224 px trunk).</param>
+    /// <param name="backbone">The whole backbone (<see cref="PretrainedBackbone.ResNet18"/>).</param>
+    /// <param name="paths">Training image files.</param>
+    /// <param name="labels">The class of each file.</param>
+    /// <param name="seed">Seed of the sample.</param>
+    /// <returns>The measurement.</returns>
+    /// <exception cref="InvalidDataException">An image does not decode; the message names the file.</exception>
+    public static BackboneSelection Select(MLContext context, PretrainedBackbone backbone, IReadOnlyList<string> paths, IReadOnlyList<string> labels, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(backbone);
+        if (paths.Count != labels.Count)
+            throw new ArgumentException($"{paths.Count} paths but {labels.Count} labels.", nameof(labels));
+        var clock = Stopwatch.StartNew();
+        var sample = Sample(labels, seed);
+        var samplePaths = sample.Select(i => paths[i]).ToList();
+        var sampleLabels = sample.Select(i => labels[i]).ToList();
+        var scores = new Dictionary<(int, int), double>();
+        var whole = backbone with { Stages = ResNet18Network.Stages, FeatureDimension = ResNet18Network.StageChannels[^1] };
+        scores[Candidates[0]] = MapAtR(BackboneFeaturizer.Featurize(context, whole, samplePaths, out _), whole.FeatureDimension, sampleLabels);
+        foreach (int size in Candidates.Skip(1).Select(c => c.ImageSize).Distinct())
+        {
+            var pixels = BackboneFeaturizer.DecodePixels(context, size, samplePaths);
+            var weights = ResNet18Weights.Import(backbone.ResolveModelDirectory(), size);
+            foreach (var (stages, _) in Candidates.Skip(1).Where(c => c.ImageSize == size))
+                scores[(stages, size)] = MapAtR(Embed(pixels, samplePaths.Count, size, stages, weights), ResNet18Network.StageChannels[stages - 1], sampleLabels);
+        }
+        double baseline = scores[Candidates[0]];
+        var best = Candidates.Skip(1).MaxBy(c => scores[c]);
+        var chosen = scores[best] >= baseline + MinimumGain ? best : Candidates[0];
+        var measured = Candidates.Select(c => new BackboneCandidate(c.Stages, c.ImageSize, scores[c], c == chosen)).ToList();
+        return new BackboneSelection(measured, sample.Count, clock.Elapsed);
+    }
+
+    /// <summary>Rows of a balanced sample: at most <see cref="SampleSize"/> / classes per class, classes of one item left out.</summary>
+    private static List<int> Sample(IReadOnlyList<string> labels, int seed)
+    {
+        var byClass = Enumerable.Range(0, labels.Count).GroupBy(i => labels[i], StringComparer.Ordinal).Where(g => g.Count() >= 2).ToList();
+        if (byClass.Count < 2)
+            throw new InvalidOperationException("Choosing the backbone's features needs two classes with two images each.");
+        int perClass = Math.Max(2, SampleSize / byClass.Count);
+        var random = new Random(seed);
+        return byClass.SelectMany(g => g.OrderBy(_ => random.Next()).Take(perClass)).Order().ToList();
+    }
+
+    /// <summary>The average-pooled features of ResNet18 cut after <paramref name="stages"/> stages, for decoded pixels.</summary>
+    private static float[] Embed(float[] pixels, int count, int size, int stages, IReadOnlyDictionary<string, WeightTensor> weights)
+    {
+        using var network = new EmbeddingNetwork(ResNet18Network.Create(size, null, stages));
+        network.LoadWeights(ResNet18Weights.ForStages(weights, stages));
+        network.eval();
+        int length = 3 * size * size;
+        int dimension = ResNet18Network.StageChannels[stages - 1];
+        var result = new float[count * dimension];
+        using var noGrad = no_grad();
+        for (int start = 0; start < count; start += Chunk)
+        {
+            using var scope = NewDisposeScope();
+            int n = Math.Min(Chunk, count - start);
+            using var input = tensor(pixels.AsSpan(start * length, n * length).ToArray(), [n, length]);
+            network.forward(input).contiguous().data<float>().CopyTo(result, start * dimension);
+        }
+        return result;
+    }
+
+    private static double MapAtR(float[] features, int dimension, IReadOnlyList<string> labels)
+        => RetrievalMetrics.Compute(features, dimension, labels, VectorDistance.Cosine).MapAtR;
+}

@@ -1,0 +1,118 @@
+using Microsoft.ML;
+using MLNet.Siamese.Backbones;
+using MLNet.Siamese.Networks;
+using MLNet.Siamese.Tests.Data;
+using MLNet.Siamese.Trainers;
+
+namespace MLNet.Siamese.Tests.Photos;
+
+/// <summary>
+/// ResNet18 cut after an earlier stage (its network, its weights, a model on it whose zip scores without TorchSharp) and
+/// the choice of the backbone's features on the training classes (<see cref="SiameseTrainerOptions.SelectBackboneFeatures"/>).
+/// </summary>
+[TestClass]
+public sealed class BackboneFeatureSelectionTests
+{
+    [TestMethod]
+    public void CutTrunk_EndsInTheStagesChannels_AndRefusesAHeadOfAnotherSize()
+    {
+        var spec = ResNet18Network.Create(64, null, stages: 3);
+        Assert.AreEqual("resnet18-s3-64", spec.Name);
+        Assert.AreEqual(256, spec.EmbeddingDimension);
+        Assert.AreEqual(ResNet18Network.PoolingLayerOf(3) + 1, spec.Layers.Count, "the trunk, then the pooling");
+        var backbone = PretrainedBackbone.ResNet18.UpToStage(3);
+        Assert.AreEqual(256, backbone.FeatureDimension);
+        Assert.AreEqual(256, ResNet18Network.Create(64, backbone.Head(), 3).EmbeddingDimension);
+        Assert.IsFalse(backbone.IsFeaturizerOutput(224), "stage 3 is not what DnnFeaturizeImage gives");
+        Assert.IsFalse(PretrainedBackbone.ResNet18.IsFeaturizerOutput(112), "nor is another size");
+        Assert.IsTrue(PretrainedBackbone.ResNet18.IsFeaturizerOutput(224));
+        var e = Assert.ThrowsExactly<ArgumentException>(() => ResNet18Network.Create(64, PretrainedBackbone.ResNet18.Head(), 3));
+        StringAssert.Contains(e.Message, "256 features");
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => PretrainedBackbone.ResNet18.UpToStage(0));
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => PretrainedBackbone.ResNet18.UpToStage(5));
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ResNet18Network.FrozenLayerCount(4, stages: 3));
+        Assert.AreEqual(ResNet18Network.PoolingLayerOf(3), ResNet18Network.FrozenLayerCount(0, stages: 3));
+    }
+
+    [TestMethod]
+    public void CutTrunkWeights_AreTheWholeTrunksFirstLayers()
+    {
+        string models = PretrainedBackbone.ResNet18.ResolveModelDirectory();
+        var whole = ResNet18Weights.Import(models, 64);
+        var cut = ResNet18Weights.Import(models, 64, stages: 3);
+        int trunk = ResNet18Network.PoolingLayerOf(3);
+        Assert.IsTrue(cut.Keys.All(k => int.Parse(k.Split('.')[0], System.Globalization.CultureInfo.InvariantCulture) < trunk), "no weight of stage 4");
+        Assert.IsFalse(cut.ContainsKey($"{trunk}.conv1.weight"));
+        string last = $"{trunk - 1}.conv2.weight";   // stage 3's last convolution
+        CollectionAssert.AreEqual(whole[last].Values, cut[last].Values);
+        CollectionAssert.AreEqual(whole["0.mean"].Values, cut["0.mean"].Values);
+        using var network = new EmbeddingNetwork(ResNet18Network.Create(64, null, 3));
+        network.LoadWeights(cut);   // every weight has its place
+    }
+
+    [TestMethod]
+    public void Selection_MeasuresEveryCandidate_AndKeepsTheFeaturizersUnlessBeatenByTheMargin()
+    {
+        var entries = PhotoBackboneTests.SmallPhotoSet();
+        var ml = new MLContext(seed: 1);
+        var selection = BackboneFeatureSelection.Select(ml, PretrainedBackbone.ResNet18, entries.Select(e => e.ImagePath).ToList(), entries.Select(e => e.Label).ToList(), seed: 1);
+        CollectionAssert.AreEqual(BackboneFeatureSelection.Candidates.ToList(), selection.Candidates.Select(c => (c.Stages, c.ImageSize)).ToList());
+        Assert.AreEqual(entries.Count, selection.SampledImages, "30 images: under the sample size, all taken");
+        Assert.AreEqual(1, selection.Candidates.Count(c => c.Chosen));
+        Assert.IsTrue(selection.Candidates.All(c => c.MapAtR is > 0 and <= 1), string.Join(", ", selection.Candidates));
+        var baseline = selection.Candidates[0];
+        var best = selection.Candidates.Skip(1).MaxBy(c => c.MapAtR)!;
+        Assert.AreEqual(best.MapAtR >= baseline.MapAtR + BackboneFeatureSelection.MinimumGain ? best : baseline, selection.Chosen);
+        StringAssert.Contains(selection.ToString(), $"chosen: stages {selection.Chosen.Stages} at {selection.Chosen.ImageSize} px");
+        // Photos of everyday objects: the featurizer's own features (Caltech-101, docs/photos.md).
+        Assert.AreEqual((4, 224), (selection.Chosen.Stages, selection.Chosen.ImageSize), selection.ToString());
+    }
+
+    [TestMethod]
+    public void Selection_UndecodableFile_FailsNamingIt()
+    {
+        var entries = PhotoBackboneTests.SmallPhotoSet().Take(12).ToList();
+        using var folder = new TempFolder();
+        string bad = folder.Combine("not-an-image.png");
+        File.WriteAllText(bad, "this is text, not a PNG");
+        var ml = new MLContext(seed: 1);
+        var e = Assert.ThrowsExactly<InvalidDataException>(() => BackboneFeatureSelection.Select(ml, PretrainedBackbone.ResNet18,
+            [.. entries.Select(x => x.ImagePath), bad], [.. entries.Select(x => x.Label), entries[0].Label], seed: 1));
+        StringAssert.Contains(e.Message, bad);
+    }
+
+    [TestMethod]
+    public void CutTrunkModel_TrainsTheHeadOnly_AndItsZipScoresWithoutTorchSharp()
+    {
+        var entries = PhotoBackboneTests.SmallPhotoSet();
+        using var folder = new TempFolder();
+        var ml = new MLContext(seed: 1);
+        var options = SiameseRecipes.Photos.CreateOptions();
+        options.SelectBackboneFeatures = false;
+        options.Backbone = PretrainedBackbone.ResNet18.UpToStage(3);
+        options.Network = options.Backbone.Head();
+        options.Geometry = ImageGeometry.Square(64, channels: 3);
+        options.Iterations = 4;
+        options.ValidationInterval = 2;
+        options.EarlyStoppingPatience = 0;   // keep the trained head, whatever the validation says
+        options.Ways = 3;
+        options.Shots = 1;
+        options.Queries = 2;
+        options.Seed = 3;
+        var model = ml.Siamese().Train(options).Fit(ml.Data.LoadFromEnumerable(entries));
+        Assert.AreEqual("resnet18-s3-64", model.Network.Name);
+        Assert.AreEqual(256, model.EmbeddingDimension);
+        Assert.IsTrue(model.Images!.BackboneInNetwork);
+        Assert.IsNull(model.Summary.BackboneSelection);
+
+        string zip = folder.Combine("cut.zip");
+        model.SavePairScorer(zip);
+        var pairs = new[] { (0, 1), (0, 7), (12, 13), (20, 29) }.Select(p => (entries[p.Item1].ImagePath, entries[p.Item2].ImagePath)).ToList();
+        var engine = ml.Model.CreatePredictionEngine<ImagePair, PairPrediction>(model.PairScorer);
+        var expected = pairs.Select(p => engine.Predict(new ImagePair { LeftImagePath = p.Item1, RightImagePath = p.Item2 })).ToList();
+        string csv = folder.Combine("pairs.csv");
+        File.WriteAllLines(csv, pairs.Select(p => p.Item1 + ";" + p.Item2));
+        ScoringOnlyProcess.AssertScoresPairs(zip, csv, expected);
+        Assert.IsGreaterThan(0f, expected.Max(p => p.Distance), "the embeddings are not all equal");
+    }
+}
