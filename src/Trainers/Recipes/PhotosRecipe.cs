@@ -14,7 +14,11 @@ namespace MLNet.Siamese;
 /// MAP@R, measured before the first step and every <see cref="ValidationInterval"/> steps, decides how far to train, down
 /// to zero steps (the backbone as it is, with a threshold calibrated on the held-out classes): a trained head is kept only
 /// when it beats the untrained one by <see cref="MinimumGain"/>. No flips or rotations make
-/// new classes (a mirrored face is the same person).
+/// new classes (a mirrored face is the same person). Before training, the recipe measures which of the backbone's
+/// features suit the data (<see cref="SiameseTrainerOptions.SelectBackboneFeatures"/>: the whole trunk at 224 px, or the
+/// trunk whole or cut after stage 3 at 112 or 64 px, by MAP@R over the training classes, which the backbone has never
+/// seen); photos of objects keep the featurizer's own, small grayscale images far from ImageNet (clothing, pen strokes)
+/// get stage 3 at a smaller size.
 /// </summary>
 /// <remarks>How each value was chosen is in docs/photos.md (held-out classes of the training set, never the test classes).</remarks>
 public sealed class PhotosRecipe : SiameseRecipe

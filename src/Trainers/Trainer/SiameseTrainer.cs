@@ -77,11 +77,12 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
     }
 
     /// <summary>
-    /// Whether <see cref="SiameseTrainerOptions.SelectBackboneFeatures"/> applies: a frozen whole backbone at its own size,
-    /// its identity head, single items read from a column of paths.
+    /// Whether <see cref="SiameseTrainerOptions.SelectBackboneFeatures"/> applies: the whole backbone at its own size, at
+    /// most 3 stages fine-tuned (any candidate has them), its identity head, single items read from a column of paths.
     /// </summary>
     private bool SelectsBackboneFeatures(IDataView input)
-        => _options is { SelectBackboneFeatures: true, Backbone: { } backbone, FineTuneStages: 0, ImageColumnName: { } image, LeftFeatureColumnName: null, RightFeatureColumnName: null }
+        => _options is { SelectBackboneFeatures: true, Backbone: { } backbone, ImageColumnName: { } image, LeftFeatureColumnName: null, RightFeatureColumnName: null }
+            && _options.FineTuneStages <= BackboneFeatureSelection.Candidates.Min(c => c.Stages)
             && backbone.IsFeaturizerOutput(_options.ResolveGeometry().Height)
             && (_options.Network is null || SameLayers(_options.Network, backbone.Head()))
             && !DecodedImageReader.HoldsImages(input, image);

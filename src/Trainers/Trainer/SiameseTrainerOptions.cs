@@ -250,14 +250,15 @@ public sealed partial class SiameseTrainerOptions
     public int FineTuneStages { get; set; }
 
     /// <summary>
-    /// With a frozen <see cref="Backbone"/> (the whole trunk, <see cref="FineTuneStages"/> 0, images read from a path
-    /// column, <see cref="Network"/> null or the backbone's <see cref="PretrainedBackbone.Head"/>): before training,
+    /// With a <see cref="Backbone"/> (the whole trunk at its own size, <see cref="FineTuneStages"/> at most 3, images read
+    /// from a path column, <see cref="Network"/> null or the backbone's <see cref="PretrainedBackbone.Head"/>): before training,
     /// measure the untrained backbone's features at a few depths and image sizes (ResNet18's whole trunk or cut after
     /// stage 3; 224, 112 or 64 px) on a sample of the training images, by MAP@R over the training classes, and train the
     /// head on the best (<see cref="BackboneFeatureSelection"/>). The backbone has seen none of those classes, so they
     /// judge it as unseen ones would. The featurizer's own features are kept unless another candidate beats them by 0.03;
-    /// any other runs in TorchSharp while training and in the saved ONNX graph (cut trunk and head, one graph). The
-    /// measurement is in <see cref="TrainingSummary.BackboneSelection"/>. Default false.
+    /// any other runs in TorchSharp while training and in the saved ONNX graph (cut trunk and head, one graph), and with
+    /// <see cref="FineTuneStages"/> its last stages fine-tune. The measurement is in
+    /// <see cref="TrainingSummary.BackboneSelection"/>. Default false.
     /// </summary>
     public bool SelectBackboneFeatures { get; set; }
 

@@ -92,16 +92,21 @@ public sealed class ImageGeometryTests
     }
 
     [TestMethod]
-    public void AFrozenBackboneRefusesAnotherGeometry()
+    public void AFrozenBackboneAtAnotherSize_RunsInTheNetwork_AndRefusesANonSquareGeometry()
     {
         var options = SiameseRecipes.Photos.CreateOptions();
         Assert.AreEqual(PretrainedBackbone.ResNet18.Geometry, options.ResolveGeometry());
+        Assert.IsNull(MLNet.Siamese.Backbones.FineTuning.Create(options), "at 224 px ML.NET's featurizer computes the features");
         options.Geometry = ImageGeometry.Square(160, channels: 3);
-        using var temp = new TempFolder();
-        var images = Images(temp);
-        var error = Assert.ThrowsExactly<ArgumentException>(() => new MLContext(seed: 1).Siamese().Train(options).Fit(images));
+        var inNetwork = MLNet.Siamese.Backbones.FineTuning.Create(options);
+        Assert.IsNotNull(inNetwork, "the featurizer takes 224 px only: at 160 px the frozen trunk runs in the network");
+        Assert.AreEqual(160, inNetwork.ImageSize);
+        Assert.AreEqual(0, inNetwork.Stages);
+        Assert.AreEqual(ResNet18Network.PoolingLayer, inNetwork.FrozenLayers, "the whole trunk stays frozen");
+        options.Geometry = new ImageGeometry(160, 128, 3);
+        var error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => MLNet.Siamese.Backbones.FineTuning.Create(options));
         Assert.AreEqual(nameof(SiameseTrainerOptions.Geometry), error.ParamName);
-        StringAssert.Contains(error.Message, "fine-tuning");
+        StringAssert.Contains(error.Message, "square RGB");
     }
 
     private static SiameseTrainerOptions Small() => new()
