@@ -64,6 +64,8 @@ Console.WriteLine($"RESULT recipe={recipe.Name} data={Path.GetFileName(arguments
     + $"pair_accuracy={metrics.Accuracy:F4} AUC={metrics.AreaUnderRocCurve:F4} EER={metrics.EqualErrorRate:F4} total_s={clock.Elapsed.TotalSeconds:F0} "
     + $"start_validation={model.Summary.StartValidation:F4} best_validation={(model.Summary.ValidationHistory.Count == 0 ? double.NaN : model.Summary.ValidationHistory.Max(v => v.Value)):F4} kept_start={model.Summary.KeptStart}");
 if (model.Summary.BackboneSelection is { } selection) Console.WriteLine($"Backbone features: {selection}");
+if (model.Summary.WhiteningValidation.Count > 0)
+    Console.WriteLine($"Whitened starts (power: held-out MAP@R): {string.Join(", ", model.Summary.WhiteningValidation.Select(w => $"{w.Key}: {w.Value:F4}"))}; start {(model.Summary.StartWhitening is { } p ? $"whitened with power {p}" : "identity")}");
 Console.WriteLine("Validation: " + string.Join(", ", model.Summary.ValidationHistory.Select(v => $"{v.Key}:{v.Value:F4}")));
 
 internal sealed class Progress(Action<TrainingProgress> report) : IProgress<TrainingProgress>

@@ -198,6 +198,7 @@ internal static class TrainCommand
                 ["backbone"] = options.Backbone?.Name,
                 ["fineTuneStages"] = options.FineTuneStages,
                 ["backboneStages"] = model.Summary.BackboneSelection?.Chosen.Stages ?? options.Backbone?.Stages,
+                ["startWhitening"] = JsonNumbers.Of(model.Summary.StartWhitening),
                 ["loss"] = options.Loss.ToString(),
                 ["embeddingDimension"] = model.EmbeddingDimension,
                 ["testTimeViews"] = spec.TestTimeViews?.Count ?? 1,
@@ -217,6 +218,8 @@ internal static class TrainCommand
             io.Out.WriteLine($"Model written to {outPath}");
         }
         if (model.Summary.BackboneSelection is { } selection) io.Info($"Backbone features: {selection}.");
+        if (model.Summary.WhiteningValidation.Count > 0)
+            io.Info(string.Create(CultureInfo.InvariantCulture, $"Head started {(model.Summary.StartWhitening is { } power ? $"whitened (power {power})" : "as the identity")}; held-out MAP@R of the whitened starts: {string.Join(", ", model.Summary.WhiteningValidation.Select(w => $"power {w.Key}: {w.Value:F4}"))}."));
         if (FineTuneHint.For(options, model.Summary) is { } hint) io.Info(hint);
         return ExitCodes.Success;
     }

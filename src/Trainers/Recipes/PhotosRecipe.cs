@@ -70,6 +70,12 @@ public sealed class PhotosRecipe : SiameseRecipe
     /// </summary>
     public const int FineTuneImageSize = 224;
 
+    /// <summary>
+    /// Powers of the PCA whitening tried as the head's start (<see cref="SiameseTrainerOptions.HeadWhiteningPowers"/>):
+    /// 0.25 (partial) and 0.5 (full); the held-out classes keep one only when it beats the identity by <see cref="MinimumGain"/>.
+    /// </summary>
+    public static IReadOnlyList<double> WhiteningPowers { get; } = [0.25, 0.5];
+
     /// <summary>Learning rate of the unfrozen ResNet18 stages relative to the head's when fine-tuning.</summary>
     public const float BackboneLearningRateScale = 0.3f;
 
@@ -118,6 +124,7 @@ public sealed class PhotosRecipe : SiameseRecipe
         ValidationMinimumGain = MinimumGain,
         FineTuneStages = FineTuneStages,
         SelectBackboneFeatures = true,   // the backbone's depth and image size, chosen on the training classes before training
+        HeadWhiteningPowers = WhiteningPowers,
         BackboneLearningRateScale = BackboneLearningRateScale,
         PhotoAugmentation = new(),   // used only when fine-tuning: crop, flip (not a new class), colour jitter
     };

@@ -250,17 +250,28 @@ public sealed partial class SiameseTrainerOptions
     public int FineTuneStages { get; set; }
 
     /// <summary>
-    /// With a <see cref="Backbone"/> (the whole trunk at its own size, <see cref="FineTuneStages"/> at most 3, images read
+    /// With a frozen <see cref="Backbone"/> (the whole trunk at its own size, <see cref="FineTuneStages"/> 0, images read
     /// from a path column, <see cref="Network"/> null or the backbone's <see cref="PretrainedBackbone.Head"/>): before training,
     /// measure the untrained backbone's features at a few depths and image sizes (ResNet18's whole trunk or cut after
     /// stage 3; 224, 112 or 64 px) on a sample of the training images, by MAP@R over the training classes, and train the
     /// head on the best (<see cref="BackboneFeatureSelection"/>). The backbone has seen none of those classes, so they
     /// judge it as unseen ones would. The featurizer's own features are kept unless another candidate beats them by 0.03;
-    /// any other runs in TorchSharp while training and in the saved ONNX graph (cut trunk and head, one graph), and with
-    /// <see cref="FineTuneStages"/> its last stages fine-tune. The measurement is in
-    /// <see cref="TrainingSummary.BackboneSelection"/>. Default false.
+    /// any other runs in TorchSharp while training and in the saved ONNX graph (cut trunk and head, one graph). Fine-tuning
+    /// skips the choice and fine-tunes the whole trunk. The measurement is in <see cref="TrainingSummary.BackboneSelection"/>.
+    /// Default false.
     /// </summary>
     public bool SelectBackboneFeatures { get; set; }
+
+    /// <summary>
+    /// With a <see cref="Backbone"/>, its identity head (<see cref="PretrainedBackbone.Head"/>) and held-out validation
+    /// (<see cref="ValidationClassFraction"/>, <see cref="EarlyStoppingPatience"/>): before the first step, the head's
+    /// linear map is also tried as PCA whitening of the training items' features with each of these powers (0.5 whitens
+    /// fully, 0.25 partly; <see cref="HeadWhitening"/>). The held-out classes score each, and the best replaces the
+    /// identity as the start when it beats it by <see cref="ValidationMinimumGain"/>; training then starts there and is
+    /// judged against it. The scores are in <see cref="TrainingSummary.WhiteningValidation"/>. Default null: the head
+    /// starts as the identity.
+    /// </summary>
+    public IReadOnlyList<double>? HeadWhiteningPowers { get; set; }
 
     /// <summary>Fine-tuning: the learning rate of the unfrozen ResNet18 stages relative to the head's. Default 0.1.</summary>
     public float BackboneLearningRateScale { get; set; } = 0.1f;

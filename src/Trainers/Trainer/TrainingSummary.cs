@@ -48,6 +48,15 @@ public sealed class TrainingSummary
     /// </summary>
     public BackboneSelection? BackboneSelection { get; init; }
 
+    /// <summary>
+    /// With <see cref="SiameseTrainerOptions.HeadWhiteningPowers"/>: each power tried and the held-out MAP@R of the head
+    /// whitened with it (before training); empty otherwise.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<double, double>> WhiteningValidation { get; init; } = Array.Empty<KeyValuePair<double, double>>();
+
+    /// <summary>The whitening power the head started from (and, when <see cref="KeptStart"/>, ended at); null when it started as the identity.</summary>
+    public double? StartWhitening { get; init; }
+
     /// <summary>The last checkpoint written, if any.</summary>
     public string? LastCheckpoint { get; init; }
 }

@@ -21,11 +21,13 @@ internal sealed class StartingPoint : IDisposable
     public double Score { get; }
 
     /// <summary>Copies the network's weights and validates them.</summary>
-    public static StartingPoint Capture(EmbeddingNetwork network, Func<double> validate)
-    {
-        var weights = new WeightSnapshot(network);
-        return new StartingPoint(weights, validate());
-    }
+    public static StartingPoint Capture(EmbeddingNetwork network, Func<double> validate) => Capture(network, validate());
+
+    /// <summary>Copies the network's weights, whose validation score is already known.</summary>
+    public static StartingPoint Capture(EmbeddingNetwork network, double score) => new(new WeightSnapshot(network), score);
+
+    /// <summary>Puts the starting weights back into the network.</summary>
+    public void Restore() => _weights.Restore();
 
     /// <summary>
     /// Puts the starting weights back into the network (holding the best validated weights when early stopping kept
@@ -42,7 +44,7 @@ internal sealed class StartingPoint : IDisposable
             double trained = keptBest ? validations.Max(v => v.Value) : validations[^1].Value;
             if (trained > Score + minimumGain) return false;
         }
-        _weights.Restore();
+        Restore();
         return true;
     }
 
