@@ -67,6 +67,10 @@ internal static class BackboneFeatureSelection
         return new BackboneSelection(measured, sample.Count, clock.Elapsed);
     }
 
+    /// <summary>True when the labels hold two classes of two items at least: the fewest that give a MAP@R.</summary>
+    public static bool CanMeasure(IReadOnlyList<string> labels)
+        => labels.GroupBy(l => l, StringComparer.Ordinal).Count(g => g.Count() >= 2) >= 2;
+
     /// <summary>Rows of a balanced sample: at most <see cref="SampleSize"/> / classes per class, classes of one item left out.</summary>
     private static List<int> Sample(IReadOnlyList<string> labels, int seed)
     {

@@ -61,6 +61,8 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
             return Train(input, null);
         TrainerChecks.Validate(_options);
         var (paths, labels, _) = TrainingData.ReadLabelledPaths(input, _options.ImageColumnName!, _options.LabelColumnName, null, _options.Preprocessing?.ImageFolder, "Siamese trainer");
+        if (!BackboneFeatureSelection.CanMeasure(labels))
+            return Train(input, null);   // too few classes to compare features: training refuses the data, naming the label column
         var selection = BackboneFeatureSelection.Select(_context, _options.Backbone!, paths, labels, _options.Seed ?? 0);
         var chosen = selection.Chosen;
         using (var channel = ((IHostEnvironment)_context).Register("SiameseTrainer").Start("Backbone"))

@@ -82,6 +82,17 @@ public sealed class BackboneFeatureSelectionTests
     }
 
     [TestMethod]
+    public void Selection_OneClass_LeavesTheRefusalToTheClassHoldOut()
+    {
+        var entries = PhotoBackboneTests.SmallPhotoSet().Take(6).ToList();
+        Assert.AreEqual(1, entries.Select(e => e.Label).Distinct().Count());
+        Assert.IsFalse(BackboneFeatureSelection.CanMeasure(entries.Select(e => e.Label).ToList()));
+        var ml = new MLContext(seed: 1);
+        var e = Assert.ThrowsExactly<InvalidOperationException>(() => ml.Siamese().Train(SiameseRecipes.Photos.CreateOptions()).Fit(ml.Data.LoadFromEnumerable(entries)));
+        StringAssert.Contains(e.Message, "the data has 1 classes");
+    }
+
+    [TestMethod]
     public void CutTrunkModel_TrainsTheHeadOnly_AndItsZipScoresWithoutTorchSharp()
     {
         var entries = PhotoBackboneTests.SmallPhotoSet();
