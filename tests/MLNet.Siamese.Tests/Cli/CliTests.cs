@@ -275,6 +275,8 @@ public sealed class CliTests
         CliRunner.Run("train", "--data", _data, "--backbone", "vgg16", "--out", _temp.Combine("x.zip")).AssertUsageError("vgg16");
         CliRunner.Run("train", "--data", _data, "--backbone", "resnet18", "--fine-tune", "7", "--out", _temp.Combine("x.zip")).AssertUsageError("--fine-tune 7");
         CliRunner.Run("train", "--data", _data, "--label-depth", "2", "--recipe", "general", "--fine-tune", "1", "--out", _temp.Combine("x.zip")).AssertUsageError("--backbone resnet18");
+        CliRunner.Run("train", "--data", _data, "--backbone-features", "deep", "--out", _temp.Combine("x.zip")).AssertUsageError("--backbone-features 'deep'");
+        CliRunner.Run("train", "--data", _data, "--label-depth", "2", "--recipe", "general", "--backbone-features", "auto", "--out", _temp.Combine("x.zip")).AssertUsageError("--backbone resnet18");
         CliRunner.Run("train", "--data", _data, "--out").AssertUsageError("--out");
         CliRunner.Run("train", "--out", _temp.Combine("x.zip")).AssertUsageError("--data");
 

@@ -60,14 +60,8 @@ public sealed class HeadWhiteningTests
     {
         var entries = PhotoBackboneTests.SmallPhotoSet();
         var ml = new MLContext(seed: 1);
-        var options = SiameseRecipes.Photos.CreateOptions();
+        var options = InNetworkBackboneRun.ShortRecipeRun();
         options.SelectBackboneFeatures = false;
-        options.Iterations = 4;
-        options.ValidationInterval = 2;
-        options.Ways = 3;
-        options.Shots = 1;
-        options.Queries = 2;
-        options.Seed = 3;
         var withMargin = ml.Siamese().Train(options).Fit(ml.Data.LoadFromEnumerable(entries)).Summary;
         CollectionAssert.AreEqual(PhotosRecipe.WhiteningPowers.ToList(), withMargin.WhiteningValidation.Select(w => w.Key).ToList());
         double bestWhitened = withMargin.WhiteningValidation.Max(w => w.Value);

@@ -63,13 +63,9 @@ public sealed class PhotoBackboneTests
         var entries = SmallPhotoSet();
         using var folder = new TempFolder();
         var ml = new MLContext(seed: 1);
-        var options = SiameseRecipes.Photos.CreateOptions();
+        var options = InNetworkBackboneRun.ShortRecipeRun();
         options.Iterations = 20;
         options.ValidationInterval = 5;
-        options.Ways = 3;
-        options.Shots = 1;
-        options.Queries = 2;
-        options.Seed = 3;
         var model = ml.Siamese().Train(options).Fit(ml.Data.LoadFromEnumerable(entries));
         Assert.AreEqual(512, model.EmbeddingDimension);
         Assert.IsNotNull(model.Summary.StartValidation, "the untrained head is validated on the held-out classes");
