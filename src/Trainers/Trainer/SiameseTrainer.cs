@@ -314,14 +314,15 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
     /// <summary>
     /// <see cref="SiameseTrainerOptions.HeadWhiteningPowers"/>: scores the head whitened with each power on the held-out
     /// classes and, when the best beats the identity start by the minimum gain, makes it the start (else the identity is
-    /// put back). Null when the network's head is not the backbone's identity head or no power is given.
+    /// put back). Null when the network's head is not the backbone's identity head, no power is given, or the run resumes
+    /// from a checkpoint.
     /// </summary>
     private (IReadOnlyList<KeyValuePair<double, double>> Tried, double? Chosen)? ChooseWhitenedStart(TrainingRun run, NetworkSpec spec, float[] features, int itemCount,
         Func<double> validate, ref StartingPoint start)
     {
         int linear = HeadWhitening.LinearLayerOf(spec);
-        if (_options.HeadWhiteningPowers is not { Count: > 0 } powers || linear < 0 || itemCount < 2)
-            return null;
+        if (_options.HeadWhiteningPowers is not { Count: > 0 } powers || linear < 0 || itemCount < 2 || run.Iteration > 0)
+            return null;   // a resumed run goes on from its checkpoint's weights
         int dimension = spec.EmbeddingDimension;
         var unit = run.EmbedAll(features, itemCount);   // the identity head gives the L2-normalised features
         var tried = new List<KeyValuePair<double, double>>();
