@@ -34,6 +34,16 @@ public sealed class FineTuneHintTests
     }
 
     [TestMethod]
+    public void AKeptWhitenedStart_GetsTheHint_WithItsPower()
+    {
+        var summary = new TrainingSummary { StartValidation = 0.52, KeptStart = true, StartWhitening = 0.25, WhiteningValidation = [new(0.25, 0.52), new(0.5, 0.4539)] };
+        string? hint = FineTuneHint.For(Photos(), summary);
+        Assert.IsNotNull(hint);
+        StringAssert.Contains(hint, "whitened features (power 0.25, MAP@R 0.520)");
+        StringAssert.Contains(hint, "--fine-tune 1");
+    }
+
+    [TestMethod]
     public void NoHint_WhenTheUntrainedHeadWasKept_WhenFineTuning_OrWithoutABackbone()
     {
         Assert.IsNull(FineTuneHint.For(Photos(), Summary(keptStart: true)), "training did not help: nothing to suggest");
