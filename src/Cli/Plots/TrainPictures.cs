@@ -59,7 +59,7 @@ internal sealed class TrainPictures
         {
             if (Plots is null)
                 return null;
-            var paths = TrainPlots.Write(PlotFiles.Folder(Plots, "--plots"), summary.LossHistory, summary.ValidationHistory);
+            var paths = TrainPlots.Write(PlotFiles.Folder(Plots, "--plots"), summary.LossHistory, summary.ValidationHistory, summary.ValidationMetric, summary.StartValidation);
             io.Info($"Plots written: {string.Join(", ", paths)}");
             return new JsonObject { ["loss"] = paths[0], ["validation"] = paths.Count > 1 ? paths[1] : null };
         }

@@ -8,23 +8,29 @@ namespace MLNet.Siamese.Cli.Plots;
 
 /// <summary>
 /// The pictures of <c>siamese train --plots DIR</c>: <c>loss.png</c> (the loss of every iteration, light, and its moving
-/// average, dark) and, when validation data was given, <c>validation.png</c> (validation pair accuracy at each
-/// validation). Both <see cref="PlotFiles.Width"/> x <see cref="PlotFiles.Height"/> pixels.
+/// average, dark) and, when the run validated, <c>validation.png</c> (the validation score at each validation: pair
+/// accuracy, or MAP@R of held-out classes with a pretrained backbone, whose score before training is drawn at 0). Both <see cref="PlotFiles.Width"/> x <see cref="PlotFiles.Height"/> pixels.
 /// </summary>
 internal static class TrainPlots
 {
     /// <summary>File name of the loss curve.</summary>
     public const string LossFile = "loss.png";
 
-    /// <summary>File name of the validation accuracy curve.</summary>
+    /// <summary>File name of the validation curve.</summary>
     public const string ValidationFile = "validation.png";
 
     /// <summary>Writes the pictures into <paramref name="folder"/>; returns their full paths, loss first.</summary>
-    public static IReadOnlyList<string> Write(string folder, IReadOnlyList<float> loss, IReadOnlyList<KeyValuePair<int, double>> validation)
+    /// <param name="folder">Folder to write to.</param>
+    /// <param name="loss">Loss of every iteration.</param>
+    /// <param name="validation">Validation scores by iteration.</param>
+    /// <param name="metric">What the scores measure ("pair accuracy", "MAP@R").</param>
+    /// <param name="start">The score before the first step, when measured.</param>
+    public static IReadOnlyList<string> Write(string folder, IReadOnlyList<float> loss, IReadOnlyList<KeyValuePair<int, double>> validation,
+        string metric = "pair accuracy", double? start = null)
     {
         var written = new List<string> { PlotFiles.Save(LossCurve(loss), Path.Combine(folder, LossFile)) };
         if (validation.Count > 0)
-            written.Add(PlotFiles.Save(ValidationCurve(validation), Path.Combine(folder, ValidationFile)));
+            written.Add(PlotFiles.Save(ValidationCurve(validation, metric, start), Path.Combine(folder, ValidationFile)));
         return written;
     }
 
@@ -68,24 +74,32 @@ internal static class TrainPlots
         return model;
     }
 
-    private static PlotModel ValidationCurve(IReadOnlyList<KeyValuePair<int, double>> validation)
+    private static PlotModel ValidationCurve(IReadOnlyList<KeyValuePair<int, double>> validation, string metric, double? start)
     {
         var best = validation.MaxBy(v => v.Value);
-        var model = PlotFiles.NewModel("Validation pair accuracy", string.Create(CultureInfo.InvariantCulture,
-            $"{validation.Count} validation(s); best {best.Value:P1} at iteration {best.Key}"));
+        bool accuracy = metric == "pair accuracy";
+        string format = accuracy ? "P1" : "F4";
+        var model = PlotFiles.NewModel($"Validation {metric}", string.Create(CultureInfo.InvariantCulture,
+            $"{validation.Count} validation(s); best {best.Value.ToString(format, CultureInfo.InvariantCulture)} at iteration {best.Key}{(start is { } s ? $"; before training {s.ToString(format, CultureInfo.InvariantCulture)}" : "")}"));
         model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = "iteration", Minimum = 0, MajorGridlineStyle = LineStyle.Dot });
         model.Axes.Add(new LinearAxis
         {
-            Position = AxisPosition.Left, Title = "pair accuracy", Minimum = 0, Maximum = 1, StringFormat = "P0", MajorGridlineStyle = LineStyle.Dot,
+            Position = AxisPosition.Left, Title = metric, Minimum = 0, Maximum = 1, StringFormat = accuracy ? "P0" : "0.0", MajorGridlineStyle = LineStyle.Dot,
         });
         var series = new LineSeries
         {
-            Title = "validation accuracy", Color = OxyColor.FromRgb(0x2c, 0xa0, 0x2c), StrokeThickness = 2,
+            Title = $"validation {metric}", Color = OxyColor.FromRgb(0x2c, 0xa0, 0x2c), StrokeThickness = 2,
             MarkerType = MarkerType.Circle, MarkerSize = 4, MarkerFill = OxyColor.FromRgb(0x2c, 0xa0, 0x2c),
         };
-        foreach (var (iteration, accuracy) in validation)
-            series.Points.Add(new DataPoint(iteration, accuracy));
+        foreach (var (iteration, score) in validation)
+            series.Points.Add(new DataPoint(iteration, score));
         model.Series.Add(series);
+        if (start is { } before)
+        {
+            var untrained = new ScatterSeries { Title = "before training (kept unless beaten)", MarkerType = MarkerType.Diamond, MarkerSize = 6, MarkerFill = OxyColor.FromRgb(0xd6, 0x27, 0x28) };
+            untrained.Points.Add(new ScatterPoint(0, before));
+            model.Series.Add(untrained);
+        }
         model.Legends.Add(PlotFiles.Legend(LegendPosition.BottomRight));
         return model;
     }

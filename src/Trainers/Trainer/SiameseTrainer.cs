@@ -225,6 +225,7 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
             Loss = _options.Loss,
             LossHistory = run.LossHistory.ToArray(),
             ValidationHistory = run.Validation.ToArray(),
+            ValidationMetric = _options.Backbone is not null ? "MAP@R" : "pair accuracy",
             CalibrationAccuracy = calibrationAccuracy,
             CalibratedOnValidation = validation is not null,
             LastCheckpoint = loop.Checkpoints.Last,

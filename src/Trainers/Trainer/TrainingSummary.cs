@@ -24,6 +24,9 @@ public sealed class TrainingSummary
     /// </summary>
     public IReadOnlyList<KeyValuePair<int, double>> ValidationHistory { get; init; } = Array.Empty<KeyValuePair<int, double>>();
 
+    /// <summary>What <see cref="ValidationHistory"/> measures: "pair accuracy", or "MAP@R" with a <see cref="SiameseTrainerOptions.Backbone"/>.</summary>
+    public string ValidationMetric { get; init; } = "pair accuracy";
+
     /// <summary>Pair accuracy at the calibrated threshold on the calibration pairs.</summary>
     public double CalibrationAccuracy { get; init; }
 

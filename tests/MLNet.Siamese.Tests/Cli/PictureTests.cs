@@ -111,6 +111,17 @@ public sealed class PictureTests
     }
 
     [TestMethod]
+    public void ABackbonesValidationCurve_IsMapAtRWithItsStart()
+    {
+        string folder = _temp.Combine("map-plots");
+        Directory.CreateDirectory(folder);
+        var paths = TrainPlots.Write(folder, [2f, 1.9f, 1.95f], [new(25, 0.5201), new(50, 0.5177)], "MAP@R", start: 0.52);
+        Assert.HasCount(2, paths);
+        using var image = SKBitmap.Decode(paths[1]);
+        Assert.AreEqual(PlotFiles.Width, image.Width);
+    }
+
+    [TestMethod]
     public void MovingAverageRocAndThresholdAreComputedAsDocumented()
     {
         CollectionAssert.AreEqual(new[] { 1.0, 1.5, 2.5, 3.5 }, TrainPlots.MovingAverage([1f, 2f, 3f, 4f], 2));

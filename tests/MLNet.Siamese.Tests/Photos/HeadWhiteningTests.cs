@@ -64,6 +64,7 @@ public sealed class HeadWhiteningTests
         options.SelectBackboneFeatures = false;
         var withMargin = ml.Siamese().Train(options).Fit(ml.Data.LoadFromEnumerable(entries)).Summary;
         CollectionAssert.AreEqual(PhotosRecipe.WhiteningPowers.ToList(), withMargin.WhiteningValidation.Select(w => w.Key).ToList());
+        Assert.AreEqual("MAP@R", withMargin.ValidationMetric);
         double bestWhitened = withMargin.WhiteningValidation.Max(w => w.Value);
         if (withMargin.StartWhitening is { } power)
         {
