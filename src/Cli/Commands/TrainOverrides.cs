@@ -35,7 +35,7 @@ internal static class TrainOverrides
         if (s.FineTune is { } stages && stages is < 0 or > ResNet18Network.Stages)
             throw new CliUsageException($"--fine-tune {stages} is out of range; ResNet18 has {ResNet18Network.Stages} residual stages: give 0 (frozen) to {ResNet18Network.Stages}.");
         if (s.BackboneFeatures is { } features && features is not ("auto" or "full"))
-            throw new CliUsageException($"--backbone-features '{features}' is unknown; give auto (chosen on the training classes) or full (the whole trunk at 224 px).");
+            throw new CliUsageException($"--backbone-features '{features}' is unknown; give auto (chosen on the training classes) or full (the whole trunk, 224 px).");
         if (s.Ways is { } w && w < 2)
             throw new CliUsageException($"--ways must be at least 2 (got {w}).");
         if (s.CheckpointInterval is { } interval)
