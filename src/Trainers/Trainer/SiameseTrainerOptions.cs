@@ -69,8 +69,8 @@ public sealed partial class SiameseTrainerOptions
     /// The image geometry (size the layers see, channels, decode scale, normalization): the one place a size is set.
     /// Without a <see cref="Network"/> the compact network is built for it; with one it must equal the network's own
     /// geometry (or be null). With a <see cref="Backbone"/> it is the photos' geometry: the backbone's own
-    /// (<see cref="PretrainedBackbone.Geometry"/>, 224 x 224 RGB) when null; when fine-tuning, another square RGB size
-    /// trains faster (about the square of the ratio). Default null: 48 x 48 grayscale, decoded at that size, no
+    /// (<see cref="PretrainedBackbone.Geometry"/>, 224 x 224 RGB) when null; another square RGB size runs the backbone
+    /// inside the network (frozen or fine-tuned), which trains faster (about the square of the ratio). Default null: 48 x 48 grayscale, decoded at that size, no
     /// normalization (the general recipe's).
     /// </summary>
     public ImageGeometry? Geometry { get; set; }
@@ -241,7 +241,8 @@ public sealed partial class SiameseTrainerOptions
     /// <summary>
     /// With <see cref="Backbone"/> <see cref="PretrainedBackbone.ResNet18"/>: how many of its 4 residual stages train, from
     /// the last. 0 (the default) keeps the backbone frozen inside ML.NET's <c>DnnFeaturizeImage</c> and trains only the head
-    /// on features computed once. 1 to 4 build ResNet18 in TorchSharp with the weights read from the featurizer's ONNX file
+    /// on features computed once (a backbone cut after an earlier stage, <see cref="PretrainedBackbone.UpToStage"/>, or at
+    /// another size runs frozen inside the network instead). 1 to 4 build ResNet18 in TorchSharp with the weights read from the featurizer's ONNX file
     /// (<see cref="ResNet18Weights"/>), train the last N stages (at <see cref="BackboneLearningRateScale"/> times the
     /// learning rate) together with the head, with <see cref="PhotoAugmentation"/>; the frozen layers run without gradients.
     /// The saved zip then holds ImageAnalytics (load, resize with centre crop, pixels) and one ONNX graph: ImageNet
