@@ -35,7 +35,7 @@ namespace MLNet.Siamese.Trainers;
 /// from the training data.
 /// ]]></format>
 /// </remarks>
-public sealed class SiameseTrainer : IEstimator<SiameseModel>
+public sealed partial class SiameseTrainer : IEstimator<SiameseModel>
 {
     private readonly MLContext _context;
     private readonly SiameseTrainerOptions _options;
@@ -57,39 +57,8 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
     public SiameseModel Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        if (!SelectsBackboneFeatures(input))
-            return Train(input, null);
-        TrainerChecks.Validate(_options);
-        var (paths, labels, _) = TrainingData.ReadLabelledPaths(input, _options.ImageColumnName!, _options.LabelColumnName, null, _options.Preprocessing?.ImageFolder, "Siamese trainer");
-        if (!BackboneFeatureSelection.CanMeasure(labels))
-            return Train(input, null);   // too few classes to compare features: training refuses the data, naming the label column
-        var selection = BackboneFeatureSelection.Select(_context, _options.Backbone!, paths, labels, _options.Seed ?? 0);
-        var chosen = selection.Chosen;
-        using (var channel = ((IHostEnvironment)_context).Register("SiameseTrainer").Start("Backbone"))
-            channel.Info(MessageSensitivity.None, $"Backbone features: {selection}.");
-        var options = _options.Clone();
-        options.SelectBackboneFeatures = false;
-        if (chosen != selection.Candidates[0])
-        {
-            options.Backbone = _options.Backbone!.UpToStage(chosen.Stages);
-            options.Network = options.Backbone.Head();
-            options.Geometry = ImageGeometry.Square(chosen.ImageSize, channels: 3);
-        }
-        return new SiameseTrainer(_context, options).Train(input, selection);
+        return SelectsBackboneFeatures(input) ? TrainOnChosenBackboneFeatures(input) : Train(input, null);
     }
-
-    /// <summary>
-    /// Whether <see cref="SiameseTrainerOptions.SelectBackboneFeatures"/> applies: the whole backbone, frozen, at its own
-    /// size, its identity head, single items read from a column of paths. Not before fine-tuning: on Omniglot the chosen
-    /// cut trunk fine-tuned measured 2.5 points of MAP@R below the whole trunk fine-tuned at 224 px (docs/photos.md).
-    /// </summary>
-    private bool SelectsBackboneFeatures(IDataView input)
-        => _options is { SelectBackboneFeatures: true, Backbone: { } backbone, FineTuneStages: 0, ImageColumnName: { } image, LeftFeatureColumnName: null, RightFeatureColumnName: null }
-            && backbone.IsFeaturizerOutput(_options.ResolveGeometry().Height)
-            && (_options.Network is null || SameLayers(_options.Network, backbone.Head()))
-            && !DecodedImageReader.HoldsImages(input, image);
-
-    private static bool SameLayers(NetworkSpec a, NetworkSpec b) => a.InputSize == b.InputSize && a.Layers.SequenceEqual(b.Layers);
 
     private SiameseModel Train(IDataView input, BackboneSelection? selection)
     {
@@ -310,42 +279,6 @@ public sealed class SiameseTrainer : IEstimator<SiameseModel>
         if (images.Backbone is not null)
             featurizing += clock.Elapsed;
         return read;
-    }
-
-    /// <summary>
-    /// <see cref="SiameseTrainerOptions.HeadWhiteningPowers"/>: scores the head whitened with each power on the held-out
-    /// classes and, when the best beats the identity start by the minimum gain, makes it the start (else the identity is
-    /// put back). Null when the network's head is not the backbone's identity head, no power is given, or the run resumes
-    /// from a checkpoint.
-    /// </summary>
-    private (IReadOnlyList<KeyValuePair<double, double>> Tried, double? Chosen)? ChooseWhitenedStart(TrainingRun run, NetworkSpec spec, float[] features, int itemCount,
-        Func<double> validate, ref StartingPoint start)
-    {
-        int linear = HeadWhitening.LinearLayerOf(spec);
-        if (_options.HeadWhiteningPowers is not { Count: > 0 } powers || linear < 0 || itemCount < 2 || run.Iteration > 0)
-            return null;   // a resumed run goes on from its checkpoint's weights
-        int dimension = spec.EmbeddingDimension;
-        var unit = run.EmbedAll(features, itemCount);   // the identity head gives the L2-normalised features
-        var tried = new List<KeyValuePair<double, double>>();
-        Dictionary<string, WeightTensor>? best = null;
-        double bestPower = 0, bestScore = double.NegativeInfinity;
-        foreach (double power in powers)
-        {
-            var weights = HeadWhitening.Fit(unit, itemCount, dimension, power, linear);
-            run.Network.LoadWeights(weights);
-            double score = validate();
-            tried.Add(new(power, score));
-            if (score > bestScore) (best, bestPower, bestScore) = (weights, power, score);
-        }
-        if (bestScore > start.Score + _options.ValidationMinimumGain)
-        {
-            run.Network.LoadWeights(best!);
-            start.Dispose();
-            start = StartingPoint.Capture(run.Network, bestScore);
-            return (tried, bestPower);
-        }
-        start.Restore();
-        return (tried, null);
     }
 
     /// <summary>Training items of at least this many input values in all (256 MB as floats) are collected as soon as the run holds them.</summary>
