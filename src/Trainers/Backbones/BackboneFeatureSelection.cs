@@ -57,8 +57,9 @@ internal static class BackboneFeatureSelection
         {
             var pixels = BackboneFeaturizer.DecodePixels(context, size, samplePaths);
             var weights = ResNet18Weights.Import(backbone.ResolveModelDirectory(), size);
-            foreach (var (stages, _) in Candidates.Skip(1).Where(c => c.ImageSize == size))
-                scores[(stages, size)] = MapAtR(Embed(pixels, samplePaths.Count, size, stages, weights), ResNet18Network.StageChannels[stages - 1], sampleLabels);
+            var (stage3, stage4) = EmbedStages3And4(pixels, samplePaths.Count, size, weights);
+            scores[(3, size)] = MapAtR(stage3, ResNet18Network.StageChannels[2], sampleLabels);
+            scores[(4, size)] = MapAtR(stage4, ResNet18Network.StageChannels[3], sampleLabels);
         }
         double baseline = scores[Candidates[0]];
         var best = Candidates.Skip(1).MaxBy(c => scores[c]);
@@ -82,25 +83,41 @@ internal static class BackboneFeatureSelection
         return byClass.SelectMany(g => g.OrderBy(_ => random.Next()).Take(perClass)).Order().ToList();
     }
 
-    /// <summary>The average-pooled features of ResNet18 cut after <paramref name="stages"/> stages, for decoded pixels.</summary>
-    private static float[] Embed(float[] pixels, int count, int size, int stages, IReadOnlyDictionary<string, WeightTensor> weights)
+    /// <summary>
+    /// The average-pooled features of ResNet18 after stage 3 and after stage 4, for decoded pixels, in one pass: the trunk
+    /// up to stage 3 gives its maps, which are pooled for the stage-3 features and go on through stage 4.
+    /// </summary>
+    private static (float[] Stage3, float[] Stage4) EmbedStages3And4(float[] pixels, int count, int size, IReadOnlyDictionary<string, WeightTensor> weights)
     {
-        using var network = new EmbeddingNetwork(ResNet18Network.Create(size, null, stages));
-        network.LoadWeights(ResNet18Weights.ForStages(weights, stages));
-        network.eval();
-        int length = 3 * size * size;
-        int dimension = ResNet18Network.StageChannels[stages - 1];
-        var result = new float[count * dimension];
+        var whole = ResNet18Network.Create(size);
+        int cut = ResNet18Network.PoolingLayerOf(3);
+        var toStage3 = new NetworkSpec($"resnet18-s3-maps-{size}", 3, size, size, [.. whole.Layers.Take(cut), new FlattenLayer()]);
+        var maps = toStage3.InferShapes()[cut].Dimensions;   // (256, size / 16, size / 16)
+        var stage4 = new NetworkSpec($"resnet18-stage4-{size}", maps[0], maps[1], maps[2], [.. whole.Layers.Skip(cut).Take(ResNet18Network.PoolingLayer - cut), new GlobalAvgPoolLayer()]);
+        using var first = new EmbeddingNetwork(toStage3);
+        using var second = new EmbeddingNetwork(stage4);
+        first.LoadWeights(ResNet18Weights.ForStages(weights, 3));
+        second.LoadWeights(weights.Where(w => LayerOf(w.Key) >= cut)
+            .ToDictionary(w => $"{LayerOf(w.Key) - cut}{w.Key[w.Key.IndexOf('.', StringComparison.Ordinal)..]}", w => w.Value, StringComparer.Ordinal));
+        first.eval();
+        second.eval();
+        int length = 3 * size * size, channels3 = maps[0], channels4 = ResNet18Network.StageChannels[3];
+        var result3 = new float[count * channels3];
+        var result4 = new float[count * channels4];
         using var noGrad = no_grad();
         for (int start = 0; start < count; start += Chunk)
         {
             using var scope = NewDisposeScope();
             int n = Math.Min(Chunk, count - start);
-            using var input = tensor(pixels.AsSpan(start * length, n * length).ToArray(), [n, length]);
-            network.forward(input).contiguous().data<float>().CopyTo(result, start * dimension);
+            var stage3Maps = first.forward(tensor(pixels.AsSpan(start * length, n * length).ToArray(), [n, length]));
+            stage3Maps.reshape(n, channels3, -1).mean([2]).contiguous().data<float>().CopyTo(result3, start * channels3);
+            second.forward(stage3Maps).contiguous().data<float>().CopyTo(result4, start * channels4);
         }
-        return result;
+        return (result3, result4);
     }
+
+    /// <summary>The layer index a weight name starts with ("12.conv1.weight": 12).</summary>
+    private static int LayerOf(string name) => int.Parse(name.AsSpan(0, name.IndexOf('.', StringComparison.Ordinal)), System.Globalization.CultureInfo.InvariantCulture);
 
     private static double MapAtR(float[] features, int dimension, IReadOnlyList<string> labels)
         => RetrievalMetrics.Compute(features, dimension, labels, VectorDistance.Cosine).MapAtR;
