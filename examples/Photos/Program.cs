@@ -50,11 +50,9 @@ var model = ml.Siamese().Train(options).Fit(ml.Data.LoadFromEnumerable(train));
 var trainTime = ours.Elapsed;
 var s = model.Summary;
 if (s.BackboneSelection is { } selection) Console.WriteLine($"Backbone features, chosen before training: {selection}.");
-if (s.WhiteningValidation.Count > 0)
-    Console.WriteLine($"Head started {(s.StartWhitening is { } power ? $"whitened (power {power})" : "as the identity")}; held-out MAP@R of the whitened starts: {string.Join(", ", s.WhiteningValidation.Select(w => $"power {w.Key}: {w.Value:F4}"))}.");
 Console.WriteLine($"Trained in {trainTime.TotalSeconds:F0} s (featurizing the training photos once: {s.FeaturizationTime.TotalSeconds:F0} s); "
-    + $"held-out MAP@R before training {s.StartValidation:F4}, validations [{string.Join(", ", s.ValidationHistory.Select(v => $"{v.Key}: {v.Value:F4}"))}]; "
-    + (s.KeptStart ? "no trained head beat the untrained one: the model is the backbone as it is, with a calibrated threshold." : $"kept the best trained head ({s.Iterations} iterations run)."));
+    + $"held-out validations [{string.Join(", ", s.ValidationHistory.Select(v => $"{v.Key}: {v.Value:F4}"))}].");
+Console.WriteLine(s.DescribeHeldOutChoice());
 string zip = Path.Combine(output, "photos-embedder.zip");
 model.SaveEmbedder(zip);
 var scoring = Stopwatch.StartNew();

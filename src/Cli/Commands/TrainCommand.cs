@@ -218,8 +218,7 @@ internal static class TrainCommand
             io.Out.WriteLine($"Model written to {outPath}");
         }
         if (model.Summary.BackboneSelection is { } selection) io.Info($"Backbone features: {selection}.");
-        if (model.Summary.WhiteningValidation.Count > 0)
-            io.Info(string.Create(CultureInfo.InvariantCulture, $"Head started {(model.Summary.StartWhitening is { } power ? $"whitened (power {power})" : "as the identity")}; held-out MAP@R of the whitened starts: {string.Join(", ", model.Summary.WhiteningValidation.Select(w => $"power {w.Key}: {w.Value:F4}"))}."));
+        if (model.Summary.DescribeHeldOutChoice() is { } heldOut) io.Info(heldOut);
         if (FineTuneHint.For(options, model.Summary) is { } hint) io.Info(hint);
         return ExitCodes.Success;
     }

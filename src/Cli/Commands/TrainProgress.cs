@@ -41,7 +41,10 @@ internal static class TrainProgress
     {
         string line = string.Create(CultureInfo.InvariantCulture,
             $"iteration {p.Iteration}/{p.TotalIterations}  loss {p.Loss:F4}  {p.PairsPerSecond:F0} pairs/s  elapsed {p.Elapsed:hh\\:mm\\:ss}  ETA {Eta(p, batch):hh\\:mm\\:ss}");
-        return p.ValidationAccuracy is { } v ? line + string.Create(CultureInfo.InvariantCulture, $"  validation {v:P1}") : line;
+        if (p.ValidationAccuracy is not { } v) return line;
+        return line + (p.ValidationMetric == "MAP@R"
+            ? string.Create(CultureInfo.InvariantCulture, $"  validation MAP@R {v:F4}")
+            : string.Create(CultureInfo.InvariantCulture, $"  validation {v:P1}"));
     }
 
     private static TimeSpan Eta(TrainingProgress p, int batch)

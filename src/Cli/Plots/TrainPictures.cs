@@ -69,7 +69,7 @@ internal sealed class TrainPictures
         {
             if (TensorBoard is null)
                 return null;
-            string folder = TrainTensorBoard.Write(PlotFiles.Folder(TensorBoard, "--tensorboard"), summary.LossHistory, summary.ValidationHistory);
+            string folder = TrainTensorBoard.Write(PlotFiles.Folder(TensorBoard, "--tensorboard"), summary.LossHistory, summary.ValidationHistory, summary.ValidationMetric);
             io.Info($"TensorBoard scalars written to {folder}");
             return folder;
         }

@@ -162,6 +162,7 @@ public sealed partial class SiameseTrainer : IEstimator<SiameseModel>
         // A head on pretrained features is validated before its first step too, and stays untrained unless training beats that.
         var start = _options.Backbone is not null && validate is not null && _options.EarlyStoppingPatience > 0
             ? StartingPoint.Capture(run.Network, validate) : null;
+        double? identityScore = start?.Score;
         var whitening = start is not null ? ChooseWhitenedStart(run, spec, features, itemCount, validate!, ref start) : null;
         using var startToDispose = start;
         loop.Train(validate);
@@ -194,11 +195,13 @@ public sealed partial class SiameseTrainer : IEstimator<SiameseModel>
             Loss = _options.Loss,
             LossHistory = run.LossHistory.ToArray(),
             ValidationHistory = run.Validation.ToArray(),
-            ValidationMetric = _options.Backbone is not null ? "MAP@R" : "pair accuracy",
+            ValidationMetric = _options.ValidationMetricName(),
             CalibrationAccuracy = calibrationAccuracy,
             CalibratedOnValidation = validation is not null,
             LastCheckpoint = loop.Checkpoints.Last,
             StartValidation = start?.Score,
+            IdentityValidation = identityScore,
+            ValidationMinimumGain = _options.ValidationMinimumGain,
             WhiteningValidation = whitening?.Tried ?? [],
             StartWhitening = whitening?.Chosen,
             KeptStart = keptStart,

@@ -57,4 +57,7 @@ public sealed partial class SiameseTrainerOptions
     /// <returns>The geometry's decoded size and channels, with the inversion and image folder of <see cref="Preprocessing"/>.</returns>
     public ImagePreprocessingOptions ResolvePreprocessing()
         => ResolveGeometry().Preprocessing(Preprocessing?.Invert ?? false, Preprocessing?.ImageFolder);
+
+    /// <summary>What the trainer's validation measures: MAP@R of the held-out classes with a <see cref="Backbone"/>, else pair accuracy.</summary>
+    internal string ValidationMetricName() => Backbone is not null ? "MAP@R" : "pair accuracy";
 }

@@ -6,5 +6,9 @@ namespace MLNet.Siamese.Trainers;
 /// <param name="Loss">Mean training loss over the iterations since the last report.</param>
 /// <param name="PairsPerSecond">Training examples (pairs, triplets or episode items) per second since the last report.</param>
 /// <param name="Elapsed">Time since training started (this run).</param>
-/// <param name="ValidationAccuracy">Pair accuracy on the validation pairs at the last validation, if any.</param>
-public sealed record TrainingProgress(int Iteration, int TotalIterations, double Loss, double PairsPerSecond, TimeSpan Elapsed, double? ValidationAccuracy);
+/// <param name="ValidationAccuracy">The last validation score, if any: pair accuracy on the validation pairs, or MAP@R of the held-out classes with a backbone (<see cref="ValidationMetric"/>).</param>
+public sealed record TrainingProgress(int Iteration, int TotalIterations, double Loss, double PairsPerSecond, TimeSpan Elapsed, double? ValidationAccuracy)
+{
+    /// <summary>What <see cref="ValidationAccuracy"/> measures: "pair accuracy", or "MAP@R" with a <see cref="SiameseTrainerOptions.Backbone"/>.</summary>
+    public string ValidationMetric { get; init; } = "pair accuracy";
+}

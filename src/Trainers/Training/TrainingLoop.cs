@@ -24,7 +24,7 @@ internal sealed class TrainingLoop
 
     public CheckpointWriter Checkpoints { get; }
 
-    /// <summary>Runs the loop; <paramref name="validate"/> (optional) returns the validation pair accuracy of the current weights.</summary>
+    /// <summary>Runs the loop; <paramref name="validate"/> (optional) returns the validation score of the current weights (pair accuracy, or MAP@R with a backbone).</summary>
     public void Train(Func<double>? validate)
     {
         var clock = Stopwatch.StartNew();
@@ -32,6 +32,7 @@ internal sealed class TrainingLoop
         int stepsSinceReport = 0;
         var reportClock = Stopwatch.StartNew();
         double? lastValidation = null;
+        string metric = _options.ValidationMetricName();
         using var earlyStopping = new EarlyStopping(_options.EarlyStoppingPatience);
         _run.Network.train();
         _run.Head?.train();
@@ -50,7 +51,7 @@ internal sealed class TrainingLoop
             {
                 lastValidation = validate();
                 _run.Validation.Add(new(iteration, lastValidation.Value));
-                Log($"Iteration {iteration}: validation pair accuracy {lastValidation.Value:P2}");
+                Log(metric == "MAP@R" ? $"Iteration {iteration}: validation MAP@R {lastValidation.Value:F4}" : $"Iteration {iteration}: validation {metric} {lastValidation.Value:P2}");
                 if (earlyStopping.ShouldStop(lastValidation.Value, _run))
                 {
                     Log($"Early stopping at iteration {iteration}: no improvement in {earlyStopping.BadValidations} validations.");
@@ -62,7 +63,7 @@ internal sealed class TrainingLoop
             {
                 double seconds = Math.Max(reportClock.Elapsed.TotalSeconds, 1e-9);
                 var progress = new TrainingProgress(iteration, _options.Iterations, lossSinceReport / stepsSinceReport,
-                    stepsSinceReport * (double)_run.ExamplesPerStep / seconds, clock.Elapsed, lastValidation);
+                    stepsSinceReport * (double)_run.ExamplesPerStep / seconds, clock.Elapsed, lastValidation) { ValidationMetric = metric };
                 _options.Progress?.Report(progress);
                 Log($"Iteration {progress.Iteration}/{progress.TotalIterations}: loss {progress.Loss:F4}, {progress.PairsPerSecond:F0} examples/s");
                 lossSinceReport = 0;

@@ -66,6 +66,9 @@ public sealed class HeadWhiteningTests
         CollectionAssert.AreEqual(PhotosRecipe.WhiteningPowers.ToList(), withMargin.WhiteningValidation.Select(w => w.Key).ToList());
         Assert.AreEqual("MAP@R", withMargin.ValidationMetric);
         double bestWhitened = withMargin.WhiteningValidation.Max(w => w.Value);
+        Assert.IsNotNull(withMargin.IdentityValidation);
+        Assert.AreEqual(PhotosRecipe.MinimumGain, withMargin.ValidationMinimumGain);
+        StringAssert.StartsWith(withMargin.DescribeHeldOutChoice(), "Held-out MAP@R: identity head " + withMargin.IdentityValidation!.Value.ToString("F4", System.Globalization.CultureInfo.InvariantCulture) + "; whitened starts power 0.25: ");
         if (withMargin.StartWhitening is { } power)
         {
             Assert.AreEqual(bestWhitened, withMargin.StartValidation!.Value, 1e-12);
@@ -74,6 +77,7 @@ public sealed class HeadWhiteningTests
         else
         {
             Assert.IsLessThanOrEqualTo(withMargin.StartValidation!.Value + PhotosRecipe.MinimumGain, bestWhitened, "kept the identity: no whitening beat it by the margin");
+            Assert.AreEqual(withMargin.IdentityValidation!.Value, withMargin.StartValidation!.Value, 1e-12);
         }
         // A margin no start can clear keeps the identity; then the identity's score is the start's.
         options.ValidationMinimumGain = 2;
@@ -84,6 +88,7 @@ public sealed class HeadWhiteningTests
         var none = ml.Siamese().Train(options).Fit(ml.Data.LoadFromEnumerable(entries)).Summary;
         Assert.IsEmpty(none.WhiteningValidation);
         Assert.AreEqual(none.StartValidation!.Value, identity.StartValidation!.Value, 1e-12, "the identity is put back exactly");
+        Assert.AreEqual(none.StartValidation!.Value, withMargin.IdentityValidation!.Value, 1e-12, "the identity's score is recorded before any whitened start");
     }
 
     private static double Gaussian(Random random) => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());

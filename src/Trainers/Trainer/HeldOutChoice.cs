@@ -1,0 +1,35 @@
+using System.Globalization;
+
+namespace MLNet.Siamese.Trainers;
+
+/// <summary>The sentence of <see cref="TrainingSummary.DescribeHeldOutChoice"/>.</summary>
+internal static class HeldOutChoice
+{
+    public static string? Describe(TrainingSummary s)
+    {
+        if (s.StartValidation is not { } start)
+            return null;
+        var c = CultureInfo.InvariantCulture;
+        double identity = s.IdentityValidation ?? start;
+        var parts = new List<string> { string.Create(c, $"identity head {identity:F4}") };
+        if (s.WhiteningValidation.Count > 0)
+            parts.Add("whitened starts " + string.Join(", ", s.WhiteningValidation.Select(w => string.Create(c, $"power {w.Key}: {w.Value:F4}"))));
+        if (s.ValidationHistory.Count > 0)
+        {
+            var best = s.ValidationHistory.MaxBy(v => v.Value);
+            parts.Add(string.Create(c, $"training best {best.Value:F4} (iteration {best.Key} of {s.Iterations})"));
+        }
+        else
+        {
+            parts.Add("no training validated");
+        }
+        string startName = s.StartWhitening is { } power ? string.Create(c, $"the whitened start (power {power})") : "the untrained identity head";
+        string gain = s.ValidationMinimumGain.ToString("0.###", c);
+        string kept = !s.KeptStart
+            ? string.Create(c, $"kept the trained head: it gained more than {gain} over {startName}")
+            : s.StartWhitening is not null
+                ? $"kept {startName}: it gained more than {gain} over the identity head, and training did not gain {gain} over it"
+                : $"kept {startName}: {(s.WhiteningValidation.Count > 0 ? "no whitened start and no trained head" : "no trained head")} gained more than {gain} over it";
+        return $"Held-out {s.ValidationMetric}: {string.Join("; ", parts)}; {kept}.";
+    }
+}

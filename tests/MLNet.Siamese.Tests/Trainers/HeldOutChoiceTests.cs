@@ -1,0 +1,54 @@
+using MLNet.Siamese.Cli.Commands;
+using MLNet.Siamese.Trainers;
+
+namespace MLNet.Siamese.Tests.Trainers;
+
+/// <summary>
+/// <see cref="TrainingSummary.DescribeHeldOutChoice"/> says, after a run on a backbone, what the held-out classes scored
+/// and which head the model is; the progress lines name the validation metric.
+/// </summary>
+[TestClass]
+public sealed class HeldOutChoiceTests
+{
+    private static TrainingSummary Summary(bool keptStart, double? whitening = null, double start = 0.6764) => new()
+    {
+        Iterations = 250,
+        ValidationMetric = "MAP@R",
+        ValidationMinimumGain = 0.03,
+        IdentityValidation = 0.6764,
+        StartValidation = start,
+        StartWhitening = whitening,
+        WhiteningValidation = [new(0.25, 0.6972), new(0.5, 0.6903)],
+        KeptStart = keptStart,
+        ValidationHistory = [new(50, 0.6790), new(150, 0.7161), new(250, 0.6806)],
+    };
+
+    [TestMethod]
+    public void TheKeptIdentityHead_IsNamed_WithEveryScore()
+    {
+        string text = Summary(keptStart: true).DescribeHeldOutChoice()!;
+        Assert.AreEqual("Held-out MAP@R: identity head 0.6764; whitened starts power 0.25: 0.6972, power 0.5: 0.6903; "
+            + "training best 0.7161 (iteration 150 of 250); kept the untrained identity head: no whitened start and no trained head gained more than 0.03 over it.", text);
+    }
+
+    [TestMethod]
+    public void AKeptWhitenedStart_AndAKeptTrainedHead_AreNamed()
+    {
+        StringAssert.Contains(Summary(keptStart: true, whitening: 0.25, start: 0.72).DescribeHeldOutChoice(),
+            "kept the whitened start (power 0.25): it gained more than 0.03 over the identity head, and training did not gain 0.03 over it.");
+        StringAssert.Contains(Summary(keptStart: false).DescribeHeldOutChoice(), "kept the trained head: it gained more than 0.03 over the untrained identity head.");
+        StringAssert.Contains(Summary(keptStart: false, whitening: 0.5, start: 0.70).DescribeHeldOutChoice(), "kept the trained head: it gained more than 0.03 over the whitened start (power 0.5).");
+    }
+
+    [TestMethod]
+    public void WithoutHeldOutValidation_ThereIsNothingToSay()
+        => Assert.IsNull(new TrainingSummary { ValidationHistory = [new(25, 0.9)] }.DescribeHeldOutChoice());
+
+    [TestMethod]
+    public void TheProgressLine_NamesMapAtR_AndKeepsPairAccuracyAsAPercentage()
+    {
+        var progress = new TrainingProgress(240, 3000, 0.9198, 10941, TimeSpan.FromSeconds(3), 0.68061);
+        StringAssert.EndsWith(TrainProgress.ProgressLine(progress with { ValidationMetric = "MAP@R" }, 60), "validation MAP@R 0.6806");
+        StringAssert.EndsWith(TrainProgress.ProgressLine(progress, 60), "validation 68.1 %");
+    }
+}
