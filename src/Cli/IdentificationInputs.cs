@@ -12,7 +12,7 @@ namespace MLNet.Siamese.Cli;
 /// </summary>
 internal static class IdentificationInputs
 {
-    private static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp"];
+    private static readonly IReadOnlyList<string> ImageExtensions = MLNet.Siamese.Data.ImageFolderOptions.DecodableExtensions;
 
     /// <summary>The items as a view with the embedder's input column, Label and Id.</summary>
     public static IDataView ToDataView(MLContext ml, ItemSet items, GalleryEmbedder embedder, string option)

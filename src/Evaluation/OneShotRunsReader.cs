@@ -18,7 +18,7 @@ public static partial class OneShotRunsReader
     /// <summary>The name of the answer file inside each run folder.</summary>
     public const string ClassLabelsFileName = "class_labels.txt";
 
-    private static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp"];
+    private static readonly IReadOnlyList<string> ImageExtensions = MLNet.Siamese.Data.ImageFolderOptions.DecodableExtensions;
 
     /// <summary>Reads every run folder (<c>run</c> followed by digits) of <paramref name="folder"/>, in name order.</summary>
     /// <param name="folder">The folder holding the run folders.</param>

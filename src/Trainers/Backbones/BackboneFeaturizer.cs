@@ -90,6 +90,9 @@ internal static class BackboneFeaturizer
     {
         var resolved = Resolve(paths);
         int length = 3 * imageSize * imageSize;
+        if ((long)resolved.Length * length > Array.MaxLength)
+            throw new InvalidOperationException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{resolved.Length} images of 3x{imageSize}x{imageSize} are {(long)resolved.Length * length} values, more than one array holds ({Array.MaxLength}): train on at most {Array.MaxLength / length} images at {imageSize} px, or at a smaller size."));
         var model = CreatePixelEstimator(context, imageSize, null, new InputOutputColumnPair(OutputColumn, InputColumn)).Fit(View(context, resolved));
         var result = new float[(long)resolved.Length * length];
         int row = 0;

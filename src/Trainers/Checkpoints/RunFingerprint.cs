@@ -14,12 +14,17 @@ namespace MLNet.Siamese.Checkpoints;
 /// </summary>
 internal static class RunFingerprint
 {
-    /// <summary>The fingerprint of a run about to train on <paramref name="features"/> with <paramref name="labels"/>.</summary>
-    public static Dictionary<string, string> Compute(SiameseTrainerOptions options, float[] features, int itemCount, ReadOnlySpan<int> labels, ReadOnlySpan<float> pairLabels)
+    /// <summary>Floats hashed per call (1 GB), well under the 2 GB a span of bytes can hold.</summary>
+    internal const int HashSlice = 1 << 28;
+
+    /// <summary>The fingerprint of a run about to train on <paramref name="features"/> with <paramref name="labels"/>; <paramref name="hashSlice"/> (floats hashed per call) only changes how, not what.</summary>
+    public static Dictionary<string, string> Compute(SiameseTrainerOptions options, float[] features, int itemCount, ReadOnlySpan<int> labels, ReadOnlySpan<float> pairLabels, int hashSlice = HashSlice)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(BitConverter.GetBytes(itemCount));
-        hash.AppendData(MemoryMarshal.AsBytes(features.AsSpan()));
+        // In slices: a span of bytes holds at most 2 GB, and photos' pixels pass that (30,000 at 112 px are 4.5 GB).
+        for (long start = 0; start < features.LongLength; start += hashSlice)
+            hash.AppendData(MemoryMarshal.AsBytes(features.AsSpan((int)start, (int)Math.Min(hashSlice, features.LongLength - start))));
         hash.AppendData(MemoryMarshal.AsBytes(labels));
         hash.AppendData(MemoryMarshal.AsBytes(pairLabels));
         static string F(float v) => v.ToString("R", CultureInfo.InvariantCulture);

@@ -15,6 +15,16 @@ internal static class ClassHoldOut
     /// <exception cref="ArgumentOutOfRangeException">The fraction is not in (0, 1).</exception>
     /// <exception cref="InvalidOperationException">Too few classes to hold two out and train on two.</exception>
     public static ClassSplit Split(TrainingData items, double fraction, int seed, string what)
+        => Split(items, fraction, seed, what, items.FeatureSize, rows => CopyRows(items, rows));
+
+    /// <summary>
+    /// The same split, each part's features read by <paramref name="readRows"/> (given the part's rows before the split,
+    /// in order; it returns <paramref name="featureSize"/> values per row): images decoded part by part are never also
+    /// held as one array beside the parts (for photos in the network, gigabytes).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The fraction is not in (0, 1).</exception>
+    /// <exception cref="InvalidOperationException">Too few classes to hold two out and train on two.</exception>
+    public static ClassSplit Split(TrainingData items, double fraction, int seed, string what, int featureSize, Func<int[], float[]> readRows)
     {
         if (!(fraction is > 0 and < 1))
             throw new ArgumentOutOfRangeException(nameof(fraction), fraction, "ValidationClassFraction must be in (0, 1), or 0 for no held-out classes.");
@@ -33,28 +43,37 @@ internal static class ClassHoldOut
             (candidates[i], candidates[j]) = (candidates[j], candidates[i]);
         }
         var heldOut = candidates.Take(take).ToHashSet();
-        var (train, trainRows) = Select(items, c => !heldOut.Contains(c));
-        var (validation, validationRows) = Select(items, heldOut.Contains);
-        var labels = new TrainingData { Features = [], FeatureSize = items.FeatureSize, ClassOfItem = items.ClassOfItem, ClassNames = items.ClassNames, GroupOfClass = items.GroupOfClass };
+        var (train, trainRows) = Select(items, c => !heldOut.Contains(c), featureSize, readRows);
+        var (validation, validationRows) = Select(items, heldOut.Contains, featureSize, readRows);
+        var labels = new TrainingData { Features = [], FeatureSize = featureSize, ClassOfItem = items.ClassOfItem, ClassNames = items.ClassNames, GroupOfClass = items.GroupOfClass };
         return new ClassSplit(train, validation, labels, trainRows, validationRows);
     }
 
-    private static (TrainingData Items, int[] Rows) Select(TrainingData items, Func<int, bool> keepClass)
+    private static (TrainingData Items, int[] Rows) Select(TrainingData items, Func<int, bool> keepClass, int featureSize, Func<int[], float[]> readRows)
     {
         var keptClasses = Enumerable.Range(0, items.ClassNames.Length).Where(keepClass).ToArray();
         var newId = keptClasses.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i);
         var itemIndices = Enumerable.Range(0, items.Count).Where(i => newId.ContainsKey(items.ClassOfItem[i])).ToArray();
-        int size = items.FeatureSize;
-        var features = new float[(long)itemIndices.Length * size];
-        for (int k = 0; k < itemIndices.Length; k++)
-            items.Features.AsSpan(itemIndices[k] * size, size).CopyTo(features.AsSpan(k * size, size));
+        var features = readRows(itemIndices);
+        if (features.LongLength != (long)itemIndices.Length * featureSize)
+            throw new InvalidOperationException($"{features.LongLength} values were read for {itemIndices.Length} items of {featureSize}.");
         return (new TrainingData
         {
             Features = features,
-            FeatureSize = size,
+            FeatureSize = featureSize,
             ClassOfItem = itemIndices.Select(i => newId[items.ClassOfItem[i]]).ToArray(),
             ClassNames = keptClasses.Select(c => items.ClassNames[c]).ToArray(),
             GroupOfClass = keptClasses.Select(c => items.GroupOfClass[c]).ToArray(),
         }, itemIndices);
+    }
+
+    /// <summary>The features of <paramref name="rows"/>, copied in order from <paramref name="items"/>.</summary>
+    private static float[] CopyRows(TrainingData items, int[] rows)
+    {
+        int size = items.FeatureSize;
+        var features = new float[(long)rows.Length * size];
+        for (int k = 0; k < rows.Length; k++)
+            items.Features.AsSpan(rows[k] * size, size).CopyTo(features.AsSpan(k * size, size));
+        return features;
     }
 }

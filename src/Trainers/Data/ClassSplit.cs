@@ -1,7 +1,7 @@
 namespace MLNet.Siamese.Trainers;
 
 /// <summary>
-/// The two parts of a class hold-out (<see cref="ClassHoldOut.Split"/>) and where every item of the data before the split
+/// The two parts of a class hold-out (<see cref="ClassHoldOut.Split(TrainingData, double, int, string)"/>) and where every item of the data before the split
 /// went, so that the whole training set can still be read, row by row, without a third copy of its features (for photos
 /// at 224 px that copy alone was 1.6 GB per 2,720 images).
 /// </summary>

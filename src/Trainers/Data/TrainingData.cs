@@ -82,11 +82,29 @@ internal sealed class TrainingData
     public static TrainingData ReadImages(MLContext context, IDataView data, string imageColumn, string labelColumn, string? groupColumn,
         ImagePreprocessingOptions preprocessing, int expectedSize, string what, Func<IReadOnlyList<string>, float[]>? featurize = null)
     {
-        if (featurize is null && preprocessing.FeatureLength != expectedSize)
-            throw new ArgumentOutOfRangeException(nameof(preprocessing), $"{what}: images are decoded to {preprocessing.Channels}x{preprocessing.Height}x{preprocessing.Width} = {preprocessing.FeatureLength} values but the network expects {expectedSize}.");
+        CheckDecodedLength(preprocessing, expectedSize, what, featurize);
         var (paths, labels, groups) = ReadLabelledPaths(data, imageColumn, labelColumn, groupColumn, preprocessing.ImageFolder, what);
         var features = featurize?.Invoke(paths) ?? ImagePreprocessing.DecodeToArray(context, paths, preprocessing with { ImageFolder = null });
         return FromArrays(features, expectedSize, labels, groups);
+    }
+
+    /// <summary>Images decoded by the library (no <paramref name="featurize"/>) must give the values the network expects.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">They do not.</exception>
+    public static void CheckDecodedLength(ImagePreprocessingOptions preprocessing, int expectedSize, string what, Func<IReadOnlyList<string>, float[]>? featurize)
+    {
+        if (featurize is null && preprocessing.FeatureLength != expectedSize)
+            throw new ArgumentOutOfRangeException(nameof(preprocessing), $"{what}: images are decoded to {preprocessing.Channels}x{preprocessing.Height}x{preprocessing.Width} = {preprocessing.FeatureLength} values but the network expects {expectedSize}.");
+    }
+
+    /// <summary>
+    /// Reads image paths with labels without decoding them: the items' classes and groups (no features; <see cref="Features"/>
+    /// is empty) and each row's resolved path, so that parts of the data can be decoded one at a time
+    /// (<see cref="ClassHoldOut.Split(TrainingData, double, int, string, int, Func{int[], float[]})"/>).
+    /// </summary>
+    public static (TrainingData Labels, List<string> Paths) ReadImageLabels(IDataView data, string imageColumn, string labelColumn, string? groupColumn, string? folder, string what)
+    {
+        var (paths, labels, groups) = ReadLabelledPaths(data, imageColumn, labelColumn, groupColumn, folder, what);
+        return (FromArrays([], 0, labels, groups), paths);
     }
 
     /// <summary>

@@ -49,7 +49,8 @@ public static class ImageFileCheck
         if (stream.Length > MaxImageFileBytes)
             throw new InvalidDataException($"Image file '{path}' is {stream.Length} bytes, more than the limit of {MaxImageFileBytes} bytes; it is refused without decoding.");
         using var codec = SKCodec.Create(stream, out SKCodecResult result)
-            ?? throw new InvalidDataException($"Image file '{path}' is not an image that can be decoded ({result}).");
+            ?? throw new InvalidDataException($"Image file '{path}' is not an image that can be decoded ({result})."
+                + (UndecodableImageFormats.Contains(Path.GetExtension(path)) ? " " + UndecodableImageFormats.Advice([Path.GetExtension(path).ToLowerInvariant()]) : ""));
         var info = codec.Info;
         long pixels = (long)info.Width * info.Height;
         if (info.Width <= 0 || info.Height <= 0 || pixels > ImagePreprocessing.MaxImagePixels)

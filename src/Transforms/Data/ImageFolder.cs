@@ -64,6 +64,7 @@ public static class ImageFolder
         };
 
         var entries = new List<ImageFolderEntry>();
+        var skipped = new List<string>();   // the extensions of files that are not taken as images, for the message when none is
         foreach (string file in Directory.EnumerateFileSystemEntries(root, "*", enumeration))
         {
             string relative = Path.GetRelativePath(root, file);
@@ -74,7 +75,10 @@ public static class ImageFolder
                 throw new InvalidDataException(
                     $"'{file}' under '{path}' has a name that is not valid UTF-8 (shown with \uFFFD); it cannot be opened, and its images would be skipped. Rename it.");
             if (!extensions.Contains(Path.GetExtension(file)) || !File.Exists(file))
+            {
+                if (File.Exists(file)) skipped.Add(Path.GetExtension(file));
                 continue;
+            }
             int folders = parts.Length - 1;
             if (folders < options.LabelDepth)
                 throw new InvalidDataException(
@@ -85,10 +89,20 @@ public static class ImageFolder
 
         if (entries.Count == 0)
             throw new InvalidDataException(
-                $"No image ({string.Join(", ", extensions.Order(StringComparer.Ordinal))}) was found under '{path}'.");
+                $"No image ({string.Join(", ", extensions.Order(StringComparer.Ordinal))}) was found under '{path}'.{SkippedFiles(skipped)}");
 
         entries.Sort((a, b) => string.CompareOrdinal(a.ImagePath, b.ImagePath));
         return entries;
+    }
+
+    /// <summary>What the folder holds instead of images, most common extensions first, and how to convert image formats the loader cannot read.</summary>
+    private static string SkippedFiles(List<string> skipped)
+    {
+        if (skipped.Count == 0) return " It holds no other files.";
+        var counts = skipped.GroupBy(e => e.Length == 0 ? "(no extension)" : e.ToLowerInvariant()).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).ToList();
+        string held = string.Join(", ", counts.Take(5).Select(g => $"{g.Count()} {g.Key}")) + (counts.Count > 5 ? $" and {counts.Count - 5} other kinds" : "");
+        var convertible = counts.Where(g => UndecodableImageFormats.Contains(g.Key)).Select(g => g.Key).ToList();
+        return $" It holds {held} file(s)." + (convertible.Count == 0 ? "" : " " + UndecodableImageFormats.Advice(convertible));
     }
 
     /// <summary>Loads the labelled images under a folder or inside a .zip archive as an <see cref="IDataView"/>.</summary>

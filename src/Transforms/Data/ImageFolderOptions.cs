@@ -9,8 +9,15 @@ public sealed class ImageFolderOptions
     /// </summary>
     public int LabelDepth { get; set; } = 1;
 
-    /// <summary>File extensions taken as images, compared case-insensitively. Default .png, .jpg, .jpeg, .bmp.</summary>
-    public IReadOnlyList<string> Extensions { get; set; } = [".png", ".jpg", ".jpeg", ".bmp"];
+    /// <summary>
+    /// The file extensions of the formats ML.NET's image loader (<c>MLImage</c>, on SkiaSharp) decodes, and so the saved
+    /// pipeline too: .png, .jpg, .jpeg, .bmp, .gif (the first frame) and .webp. Not TIFF or Netpbm (.pgm, .ppm): convert
+    /// those to PNG first.
+    /// </summary>
+    public static IReadOnlyList<string> DecodableExtensions { get; } = [".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp"];
+
+    /// <summary>File extensions taken as images, compared case-insensitively. Default <see cref="DecodableExtensions"/>.</summary>
+    public IReadOnlyList<string> Extensions { get; set; } = DecodableExtensions;
 
     /// <summary>
     /// Where .zip archives are extracted; <see langword="null"/> (the default) for

@@ -107,6 +107,46 @@ public sealed class ImageFolderTests
     }
 
     [TestMethod]
+    public void AFolderOfNetpbmOrTiffFiles_IsRefused_CountingThemAndSayingHowToConvert()
+    {
+        // The AT&T faces come as .pgm, which ML.NET's image loader (SkiaSharp) cannot decode.
+        using var root = new TempFolder();
+        Directory.CreateDirectory(root.Combine("s1"));
+        for (int i = 1; i <= 3; i++) File.WriteAllText(root.Combine("s1", $"{i}.pgm"), "P2 1 1 255 0");
+        File.WriteAllText(root.Combine("s1", "scan.TIF"), "II*");
+        File.WriteAllText(root.Combine("s1", "README.txt"), "faces");
+        var e = Assert.ThrowsExactly<InvalidDataException>(() => ImageFolder.Scan(root.Path));
+        StringAssert.Contains(e.Message, $"No image (.bmp, .gif, .jpeg, .jpg, .png, .webp) was found under '{root.Path}'. It holds 3 .pgm, 1 .tif, 1 .txt file(s).");
+        StringAssert.Contains(e.Message, "cannot decode .pgm or .tif: convert the files to PNG first");
+        var check = Assert.ThrowsExactly<InvalidDataException>(() => ImageFileCheck.Check(root.Combine("s1", "1.pgm")));
+        StringAssert.Contains(check.Message, root.Combine("s1", "1.pgm"));
+        StringAssert.Contains(check.Message, "cannot decode .pgm: convert the files to PNG first");
+        var text = Assert.ThrowsExactly<InvalidDataException>(() => ImageFileCheck.Check(root.Combine("s1", "README.txt")));
+        Assert.DoesNotContain("convert", text.Message, "no advice for a file that is not an image format");
+    }
+
+    [TestMethod]
+    public void WebPAndGif_AreTakenAsImages_AndWebPDecodesThroughMLNet()
+    {
+        using var root = new TempFolder();
+        string webp = root.Combine("a", "1.webp");
+        Directory.CreateDirectory(root.Combine("a"));
+        using (var bitmap = new SkiaSharp.SKBitmap(8, 8))
+        {
+            bitmap.Erase(SkiaSharp.SKColors.White);
+            bitmap.SetPixel(0, 0, SkiaSharp.SKColors.Black);
+            using var data = bitmap.Encode(SkiaSharp.SKEncodedImageFormat.Webp, 100);
+            File.WriteAllBytes(webp, data.ToArray());
+        }
+        File.WriteAllText(root.Combine("a", "2.gif"), "GIF89a");
+        CollectionAssert.AreEqual(new[] { root.Combine("a", "1.webp"), root.Combine("a", "2.gif") }.Order(StringComparer.Ordinal).ToArray(), ImageFolder.Scan(root.Path).Select(x => x.ImagePath).ToArray());
+        ImageFileCheck.Check(webp);
+        var pixels = ImagePreprocessing.DecodeToArray(new MLContext(seed: 1), [webp], new ImagePreprocessingOptions { Width = 8, Height = 8 });
+        Assert.AreEqual(0f, pixels[0], 0.05f, "the black pixel, lossless WebP");
+        Assert.AreEqual(1f, pixels[63], 0.05f);
+    }
+
+    [TestMethod]
     public void MissingFolder_ThrowsDirectoryNotFound()
     {
         using var root = new TempFolder();

@@ -82,6 +82,17 @@ public sealed class BackboneFeatureSelectionTests
     }
 
     [TestMethod]
+    public void DecodingMorePixelsThanAnArrayHolds_FailsSayingHowManyImagesFit()
+    {
+        // 14,266 photos at 224 px fill one array of floats; one more used to end in "Array dimensions exceeded".
+        string photo = PhotoBackboneTests.SmallPhotoSet()[0].ImagePath;
+        int fit = Array.MaxLength / (3 * 224 * 224);
+        var e = Assert.ThrowsExactly<InvalidOperationException>(() => BackboneFeaturizer.DecodePixels(new MLContext(seed: 1), 224, Enumerable.Repeat(photo, fit + 1).ToList()));
+        StringAssert.Contains(e.Message, $"{fit + 1} images of 3x224x224");
+        StringAssert.Contains(e.Message, $"at most {fit} images at 224 px");
+    }
+
+    [TestMethod]
     public void Selection_OneClass_LeavesTheRefusalToTheClassHoldOut()
     {
         var entries = PhotoBackboneTests.SmallPhotoSet().Take(6).ToList();

@@ -50,6 +50,34 @@ public sealed class ClassHoldOutTests
     }
 
     [TestMethod]
+    public void PartsReadOneAtATime_EqualTheCopiedParts_AndAShortReadFails()
+    {
+        // Image files are split by class first and each part decoded on its own (never all images in one array beside
+        // the parts): the parts must be those the split of the decoded whole gives, item for item.
+        var items = Items(10, 3);
+        var copied = ClassHoldOut.Split(items, 0.3, seed: 2, "test");
+        var labels = items.WithFeatures([], 0);
+        var reads = new List<int[]>();
+        var read = ClassHoldOut.Split(labels, 0.3, seed: 2, "test", 2, rows =>
+        {
+            reads.Add(rows);
+            return rows.SelectMany(r => items.Features.AsSpan(r * 2, 2).ToArray()).ToArray();
+        });
+        Assert.HasCount(2, reads, "one read per part");
+        foreach (var (a, b) in new[] { (copied.Train, read.Train), (copied.Validation, read.Validation) })
+        {
+            CollectionAssert.AreEqual(a.Features, b.Features);
+            CollectionAssert.AreEqual(a.ClassOfItem, b.ClassOfItem);
+            CollectionAssert.AreEqual(a.ClassNames, b.ClassNames);
+            Assert.AreEqual(2, b.FeatureSize);
+        }
+        CollectionAssert.AreEqual(copied.TrainRows, reads[0]);
+        CollectionAssert.AreEqual(copied.ValidationRows, reads[1]);
+        var e = Assert.ThrowsExactly<InvalidOperationException>(() => ClassHoldOut.Split(labels, 0.3, 2, "test", 2, rows => new float[rows.Length]));
+        StringAssert.Contains(e.Message, "values were read for");
+    }
+
+    [TestMethod]
     public void SameSeed_SameClasses_OtherSeed_OtherClasses()
     {
         var items = Items(30, 2);

@@ -24,6 +24,21 @@ public sealed class RunFingerprintTests
     }
 
     [TestMethod]
+    public void TheDataHash_IsTheSameInSlices_AsTheWholeArrayHashedAtOnce()
+    {
+        // Photos' pixels pass the 2 GB a span of bytes holds (30,000 Fashion-MNIST images at 112 px overflowed): the
+        // features are hashed in slices, which must give the hash of every checkpoint written before.
+        var features = Enumerable.Range(0, 1000).Select(i => MathF.Sin(i)).ToArray();
+        int[] labels = Enumerable.Range(0, 10).Select(i => i % 3).ToArray();
+        var options = new MLNet.Siamese.Trainers.SiameseTrainerOptions();
+        string whole = RunFingerprint.Compute(options, features, 10, labels, [])["data"];
+        Assert.AreEqual(whole, RunFingerprint.Compute(options, features, 10, labels, [], hashSlice: 7)["data"]);
+        var bytes = BitConverter.GetBytes(10).Concat(features.SelectMany(BitConverter.GetBytes)).Concat(labels.SelectMany(BitConverter.GetBytes)).ToArray();
+        Assert.AreEqual($"10 items, SHA-256 {Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes))[..16]}", whole);
+        Assert.AreNotEqual(whole, RunFingerprint.Compute(options, features.Reverse().ToArray(), 10, labels, [], hashSlice: 7)["data"]);
+    }
+
+    [TestMethod]
     public void AResumeThatDiffersIsRefusedNamingEachDifference()
     {
         var current = new Dictionary<string, string>(Saved) { ["data"] = "11 items, SHA-256 bbbb", ["learning rate"] = "0.01" };
