@@ -159,7 +159,9 @@ internal static class BackboneFeaturizer
     private static Dictionary<string, float[]> Compute(MLContext context, PretrainedBackbone backbone, string[] resolved, int length)
     {
         var result = new Dictionary<string, float[]>(StringComparer.Ordinal);
-        var model = CreateEstimator(context, backbone, null, new InputOutputColumnPair(OutputColumn, InputColumn)).Fit(View(context, resolved));
+        // Disposed after use: its ONNX Runtime session holds the backbone (hundreds of MB) until then, and training
+        // featurizes its training and held-out parts one after the other.
+        using var model = CreateEstimator(context, backbone, null, new InputOutputColumnPair(OutputColumn, InputColumn)).Fit(View(context, resolved));
         int row = 0;
         try
         {

@@ -263,10 +263,11 @@ public sealed partial class SiameseTrainer : IEstimator<SiameseModel>
         Func<IReadOnlyList<string>, float[]>? featurize, ref TimeSpan featurizing)
     {
         bool holdsOut = _options.ValidationData is null && _options.ValidationClassFraction > 0;
-        if (holdsOut && imageInput is not null && !DecodedImageReader.HoldsImages(input, imageInput.ImageColumnName))
+        if (holdsOut && imageInput is { Backbone: null } or { BackboneInNetwork: true } && !DecodedImageReader.HoldsImages(input, imageInput.ImageColumnName))
         {
-            // Image files: the classes are split first, then each part is decoded, so the images are never also held as
-            // one array beside the two parts (Fashion-MNIST, 42,000 images at 112 px: 6.3 GB each time).
+            // Image files decoded to pixels: the classes are split first, then each part is decoded, so the pixels are
+            // never also held as one array beside the two parts (Fashion-MNIST, 42,000 images at 112 px: 6.3 GB). The
+            // featurizer's 512 values per image are split after featurizing, in one pass.
             TrainingData.CheckDecodedLength(imageInput.Preprocessing, inputSize, what, featurize);
             var (labels, paths) = TrainingData.ReadImageLabels(input, imageInput.ImageColumnName, _options.LabelColumnName, _options.GroupColumnName, imageInput.Preprocessing.ImageFolder, what);
             var decode = featurize ?? (part => ImagePreprocessing.DecodeToArray(_context, part, imageInput.Preprocessing with { ImageFolder = null }));
