@@ -43,28 +43,81 @@ internal static class ClassHoldOut
             (candidates[i], candidates[j]) = (candidates[j], candidates[i]);
         }
         var heldOut = candidates.Take(take).ToHashSet();
-        var (train, trainRows) = Select(items, c => !heldOut.Contains(c), featureSize, readRows);
-        var (validation, validationRows) = Select(items, heldOut.Contains, featureSize, readRows);
-        var labels = new TrainingData { Features = [], FeatureSize = featureSize, ClassOfItem = items.ClassOfItem, ClassNames = items.ClassNames, GroupOfClass = items.GroupOfClass };
-        return new ClassSplit(train, validation, labels, trainRows, validationRows);
+        var trainRows = Enumerable.Range(0, items.Count).Where(i => !heldOut.Contains(items.ClassOfItem[i])).ToArray();
+        var validationRows = Enumerable.Range(0, items.Count).Where(i => heldOut.Contains(items.ClassOfItem[i])).ToArray();
+        if (validationRows.Length <= MaxValidationItems)
+            return Parts(items, items, trainRows, validationRows, trainRows, validationRows, featureSize, readRows);
+        // Validation embeds every held-out item at each validation: past MaxValidationItems, an even draw per class.
+        validationRows = EvenDraw(validationRows, items.ClassOfItem, MaxValidationItems, random);
+        var kept = trainRows.Concat(validationRows).Order().ToArray();
+        var index = new Dictionary<int, int>(kept.Length);
+        for (int i = 0; i < kept.Length; i++) index[kept[i]] = i;
+        var all = new TrainingData { Features = [], FeatureSize = featureSize, ClassOfItem = kept.Select(r => items.ClassOfItem[r]).ToArray(), ClassNames = items.ClassNames, GroupOfClass = items.GroupOfClass };
+        return Parts(items, all, trainRows, validationRows, trainRows.Select(r => index[r]).ToArray(), validationRows.Select(r => index[r]).ToArray(), featureSize, readRows);
     }
 
-    private static (TrainingData Items, int[] Rows) Select(TrainingData items, Func<int, bool> keepClass, int featureSize, Func<int[], float[]> readRows)
+    /// <summary>
+    /// Held-out items kept at most. Validation embeds all of them before the first step and every
+    /// <see cref="SiameseTrainerOptions.ValidationInterval"/> steps: 12,000 held-out Fashion-MNIST images through ResNet18
+    /// at 112 px made validation most of a 9-minute run. Past this many, an even draw per held-out class is kept (the
+    /// others take no part in the run); smaller data keeps every item, as before.
+    /// </summary>
+    public const int MaxValidationItems = 2000;
+
+    private static ClassSplit Parts(TrainingData items, TrainingData all, int[] trainRows, int[] validationRows, int[] trainInAll, int[] validationInAll,
+        int featureSize, Func<int[], float[]> readRows)
     {
-        var keptClasses = Enumerable.Range(0, items.ClassNames.Length).Where(keepClass).ToArray();
+        var train = Select(items, trainRows, featureSize, readRows);
+        var validation = Select(items, validationRows, featureSize, readRows);
+        var labels = ReferenceEquals(all, items)
+            ? new TrainingData { Features = [], FeatureSize = featureSize, ClassOfItem = items.ClassOfItem, ClassNames = items.ClassNames, GroupOfClass = items.GroupOfClass }
+            : all;
+        return new ClassSplit(train, validation, labels, trainInAll, validationInAll);
+    }
+
+    /// <summary>At most <paramref name="limit"/> of <paramref name="rows"/>, the same number from each class where they have it (a seeded draw), in row order.</summary>
+    private static int[] EvenDraw(int[] rows, int[] classOfItem, int limit, SiameseRandom random)
+    {
+        var byClass = rows.GroupBy(r => classOfItem[r]).OrderBy(g => g.Key).Select(g => g.ToArray()).ToList();
+        var quota = new int[byClass.Count];
+        int left = limit;
+        // Water-filling: small classes give all they have, the rest share what is left evenly.
+        var order = Enumerable.Range(0, byClass.Count).OrderBy(c => byClass[c].Length).ToList();
+        for (int k = 0; k < order.Count; k++)
+        {
+            int c = order[k];
+            quota[c] = Math.Min(byClass[c].Length, left / (order.Count - k));
+            left -= quota[c];
+        }
+        var kept = new List<int>(limit);
+        for (int c = 0; c < byClass.Count; c++)
+        {
+            var members = byClass[c];
+            for (int i = members.Length - 1; i > 0; i--)
+            {
+                int j = random.Next(i + 1);
+                (members[i], members[j]) = (members[j], members[i]);
+            }
+            kept.AddRange(members.Take(quota[c]));
+        }
+        return kept.Order().ToArray();
+    }
+
+    private static TrainingData Select(TrainingData items, int[] rows, int featureSize, Func<int[], float[]> readRows)
+    {
+        var keptClasses = rows.Select(r => items.ClassOfItem[r]).Distinct().Order().ToArray();
         var newId = keptClasses.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i);
-        var itemIndices = Enumerable.Range(0, items.Count).Where(i => newId.ContainsKey(items.ClassOfItem[i])).ToArray();
-        var features = readRows(itemIndices);
-        if (features.LongLength != (long)itemIndices.Length * featureSize)
-            throw new InvalidOperationException($"{features.LongLength} values were read for {itemIndices.Length} items of {featureSize}.");
-        return (new TrainingData
+        var features = readRows(rows);
+        if (features.LongLength != (long)rows.Length * featureSize)
+            throw new InvalidOperationException($"{features.LongLength} values were read for {rows.Length} items of {featureSize}.");
+        return new TrainingData
         {
             Features = features,
             FeatureSize = featureSize,
-            ClassOfItem = itemIndices.Select(i => newId[items.ClassOfItem[i]]).ToArray(),
+            ClassOfItem = rows.Select(r => newId[items.ClassOfItem[r]]).ToArray(),
             ClassNames = keptClasses.Select(c => items.ClassNames[c]).ToArray(),
             GroupOfClass = keptClasses.Select(c => items.GroupOfClass[c]).ToArray(),
-        }, itemIndices);
+        };
     }
 
     /// <summary>The features of <paramref name="rows"/>, copied in order from <paramref name="items"/>.</summary>

@@ -295,7 +295,9 @@ public sealed partial class SiameseTrainerOptions
     /// classes, rounded) out of training and use them as the validation data, so that validation, early stopping and the
     /// threshold are measured on classes the network never saw. The classes are drawn with <see cref="Seed"/> (0 when
     /// null), so a seed gives the same split. With a <see cref="Backbone"/> and <see cref="EarlyStoppingPatience"/>, the
-    /// untrained head is validated too, and kept when no trained one beats it. Default 0: no classes held out.
+    /// untrained head is validated too, and kept when no trained one beats it. Past 2,000 held-out items, 2,000 drawn evenly from
+    /// the held-out classes are kept and the others take no part (every validation embeds all it keeps).
+    /// Default 0: no classes held out.
     /// </summary>
     public double ValidationClassFraction { get; set; }
 

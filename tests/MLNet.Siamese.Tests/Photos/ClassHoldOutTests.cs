@@ -78,6 +78,31 @@ public sealed class ClassHoldOutTests
     }
 
     [TestMethod]
+    public void ManyHeldOutItems_AreDrawnEvenlyByClass_AndTheRestTakeNoPart()
+    {
+        // 3 of 10 classes of 700 items are held out: 2,100 items, more than validation embeds; 2,000 are kept, 666 or 667
+        // a class, and the whole set read back from the parts is the training items and those 2,000.
+        var items = Items(10, 700);
+        var reads = new List<int[]>();
+        var split = ClassHoldOut.Split(items, 0.3, seed: 4, "test", 2, rows => { reads.Add(rows); return rows.SelectMany(r => items.Features.AsSpan(r * 2, 2).ToArray()).ToArray(); });
+        Assert.AreEqual(ClassHoldOut.MaxValidationItems, split.Validation.Count);
+        CollectionAssert.AreEquivalent(new[] { 666, 667, 667 }, split.Validation.ClassOfItem.GroupBy(c => c).Select(g => g.Count()).ToArray());
+        Assert.AreEqual(7 * 700, split.Train.Count);
+        Assert.AreEqual(7 * 700 + ClassHoldOut.MaxValidationItems, split.All.Count);
+        Assert.HasCount(ClassHoldOut.MaxValidationItems, reads[1], "only the drawn held-out items are read (decoded)");
+        for (int row = 0; row < split.All.Count; row++)
+        {
+            int original = (int)split.Item(row)[0] / 2;   // item i has features (2i, 2i + 1)
+            Assert.AreEqual(items.ClassOfItem[original], split.All.ClassOfItem[row], $"row {row}");
+        }
+        CollectionAssert.AreEqual(split.Validation.Features, ClassHoldOut.Split(items, 0.3, seed: 4, "test").Validation.Features, "the copied and the read split draw the same items");
+        // At the limit nothing is drawn: every item stays, as before.
+        var small = ClassHoldOut.Split(Items(10, 600), 0.3, seed: 4, "test");
+        Assert.AreEqual(1800, small.Validation.Count);
+        Assert.AreEqual(6000, small.All.Count);
+    }
+
+    [TestMethod]
     public void SameSeed_SameClasses_OtherSeed_OtherClasses()
     {
         var items = Items(30, 2);
