@@ -213,14 +213,23 @@ internal static class TrainCommand
         }
         else
         {
-            io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Trained {model.Summary.Iterations} iterations in {watch.Elapsed.TotalSeconds:F1} s; final loss {finalLoss:F4}; threshold {model.Threshold:G4} (calibration accuracy {model.Summary.CalibrationAccuracy:P1})."));
+            io.Out.WriteLine(TrainedSentence(model.Summary, watch.Elapsed, finalLoss, model.Threshold));
             io.Out.WriteLine($"Model written to {outPath}");
         }
         if (model.Summary.BackboneSelection is { } selection) io.Info($"Backbone features: {selection}.");
         if (model.Summary.DescribeHeldOutChoice() is { } heldOut) io.Info(heldOut);
         if (FineTuneHint.For(options, model.Summary) is { } hint) io.Info(hint);
         return ExitCodes.Success;
+    }
+
+    /// <summary>The line after training: iterations, time, loss, which head the model is when the held-out classes kept the untrained one, the threshold.</summary>
+    internal static string TrainedSentence(TrainingSummary summary, TimeSpan elapsed, double? finalLoss, double threshold)
+    {
+        string untrained = !summary.KeptStart ? ""
+            : summary.StartWhitening is null ? "; the model is the untrained head (the held-out classes preferred it)"
+            : "; the model is the whitened start, untrained (the held-out classes preferred it)";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"Trained {summary.Iterations} iterations in {elapsed.TotalSeconds:F1} s; final loss {finalLoss:F4}{untrained}; threshold {threshold:G4} (calibration accuracy {summary.CalibrationAccuracy:P1}).");
     }
 
     private static SiameseRecipe ParseRecipe(string name)

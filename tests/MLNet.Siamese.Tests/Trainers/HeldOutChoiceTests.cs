@@ -45,6 +45,15 @@ public sealed class HeldOutChoiceTests
         => Assert.IsNull(new TrainingSummary { ValidationHistory = [new(25, 0.9)] }.DescribeHeldOutChoice());
 
     [TestMethod]
+    public void TheTrainedLine_SaysWhenTheModelIsTheUntrainedHead()
+    {
+        string kept = TrainCommand.TrainedSentence(Summary(keptStart: true), TimeSpan.FromSeconds(6.7), 0.9089, 0.5962);
+        StringAssert.StartsWith(kept, "Trained 250 iterations in 6.7 s; final loss 0.9089; the model is the untrained head (the held-out classes preferred it); threshold 0.5962");
+        StringAssert.Contains(TrainCommand.TrainedSentence(Summary(keptStart: true, whitening: 0.25), TimeSpan.FromSeconds(1), 1, 0.5), "the model is the whitened start, untrained");
+        Assert.DoesNotContain("untrained", TrainCommand.TrainedSentence(Summary(keptStart: false), TimeSpan.FromSeconds(1), 1, 0.5));
+    }
+
+    [TestMethod]
     public void TheProgressLine_NamesMapAtR_AndKeepsPairAccuracyAsAPercentage()
     {
         var progress = new TrainingProgress(240, 3000, 0.9198, 10941, TimeSpan.FromSeconds(3), 0.68061);
