@@ -45,15 +45,23 @@ internal static class ClassHoldOut
         var heldOut = candidates.Take(take).ToHashSet();
         var trainRows = Enumerable.Range(0, items.Count).Where(i => !heldOut.Contains(items.ClassOfItem[i])).ToArray();
         var validationRows = Enumerable.Range(0, items.Count).Where(i => heldOut.Contains(items.ClassOfItem[i])).ToArray();
-        if (validationRows.Length <= MaxValidationItems)
-            return Parts(items, items, trainRows, validationRows, trainRows, validationRows, featureSize, readRows);
-        // Validation embeds every held-out item at each validation: past MaxValidationItems, an even draw per class.
-        validationRows = EvenDraw(validationRows, items.ClassOfItem, MaxValidationItems, random);
-        var kept = trainRows.Concat(validationRows).Order().ToArray();
-        var index = new Dictionary<int, int>(kept.Length);
-        for (int i = 0; i < kept.Length; i++) index[kept[i]] = i;
-        var all = new TrainingData { Features = [], FeatureSize = featureSize, ClassOfItem = kept.Select(r => items.ClassOfItem[r]).ToArray(), ClassNames = items.ClassNames, GroupOfClass = items.GroupOfClass };
-        return Parts(items, all, trainRows, validationRows, trainRows.Select(r => index[r]).ToArray(), validationRows.Select(r => index[r]).ToArray(), featureSize, readRows);
+        // The rows the run keeps, in order (the data before the split), and where each part's rows are among them.
+        int[] classOfKept = items.ClassOfItem, trainInKept = trainRows, validationInKept = validationRows;
+        if (validationRows.Length > MaxValidationItems)
+        {
+            // Validation embeds every held-out item at each validation: past MaxValidationItems, an even draw per class.
+            validationRows = EvenDraw(validationRows, items.ClassOfItem, MaxValidationItems, random);
+            var kept = trainRows.Concat(validationRows).Order().ToArray();
+            var index = new Dictionary<int, int>(kept.Length);
+            for (int i = 0; i < kept.Length; i++) index[kept[i]] = i;
+            classOfKept = kept.Select(r => items.ClassOfItem[r]).ToArray();
+            trainInKept = trainRows.Select(r => index[r]).ToArray();
+            validationInKept = validationRows.Select(r => index[r]).ToArray();
+        }
+        var train = Select(items, trainRows, featureSize, readRows);
+        var validation = Select(items, validationRows, featureSize, readRows);
+        var labels = new TrainingData { Features = [], FeatureSize = featureSize, ClassOfItem = classOfKept, ClassNames = items.ClassNames, GroupOfClass = items.GroupOfClass };
+        return new ClassSplit(train, validation, labels, trainInKept, validationInKept);
     }
 
     /// <summary>
@@ -63,17 +71,6 @@ internal static class ClassHoldOut
     /// others take no part in the run); smaller data keeps every item, as before.
     /// </summary>
     public const int MaxValidationItems = 2000;
-
-    private static ClassSplit Parts(TrainingData items, TrainingData all, int[] trainRows, int[] validationRows, int[] trainInAll, int[] validationInAll,
-        int featureSize, Func<int[], float[]> readRows)
-    {
-        var train = Select(items, trainRows, featureSize, readRows);
-        var validation = Select(items, validationRows, featureSize, readRows);
-        var labels = ReferenceEquals(all, items)
-            ? new TrainingData { Features = [], FeatureSize = featureSize, ClassOfItem = items.ClassOfItem, ClassNames = items.ClassNames, GroupOfClass = items.GroupOfClass }
-            : all;
-        return new ClassSplit(train, validation, labels, trainInAll, validationInAll);
-    }
 
     /// <summary>At most <paramref name="limit"/> of <paramref name="rows"/>, the same number from each class where they have it (a seeded draw), in row order.</summary>
     private static int[] EvenDraw(int[] rows, int[] classOfItem, int limit, SiameseRandom random)

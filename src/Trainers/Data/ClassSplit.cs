@@ -7,9 +7,9 @@ namespace MLNet.Siamese.Trainers;
 /// </summary>
 /// <param name="Train">The items of the classes kept for training.</param>
 /// <param name="Validation">The items of the held-out classes.</param>
-/// <param name="All">The data before the split, without features (<see cref="TrainingData.Features"/> is empty): its classes, groups and the class of each row.</param>
-/// <param name="TrainRows">For each item of <paramref name="Train"/>, its row before the split.</param>
-/// <param name="ValidationRows">For each item of <paramref name="Validation"/>, its row before the split.</param>
+/// <param name="All">The data before the split, without features (<see cref="TrainingData.Features"/> is empty): its classes, groups and the class of each row; past <see cref="ClassHoldOut.MaxValidationItems"/> held-out items, only the rows the run keeps.</param>
+/// <param name="TrainRows">For each item of <paramref name="Train"/>, its row in <paramref name="All"/>.</param>
+/// <param name="ValidationRows">For each item of <paramref name="Validation"/>, its row in <paramref name="All"/>.</param>
 internal sealed record ClassSplit(TrainingData Train, TrainingData Validation, TrainingData All, int[] TrainRows, int[] ValidationRows)
 {
     private int[]? _partRow;   // row before the split -> index in its part, held-out rows as -1 - index
