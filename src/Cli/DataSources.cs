@@ -3,7 +3,7 @@ using MLNet.Siamese.Data;
 namespace MLNet.Siamese.Cli;
 
 /// <summary>
-/// Resolves <c>--data</c> paths: an image folder, a .zip of one (<see cref="ImageFolder.Scan"/>), or an IDX images file
+/// Resolves <c>--data</c> paths: an image folder, a .zip of one (<see cref="ImageFolder.Scan(string, ImageFolderOptions?)"/>), or an IDX images file
 /// with its labels file beside it (<see cref="IdxDataset"/>: <c>*-images-idx3-ubyte[.gz]</c>, or any file starting with
 /// the IDX image magic; the same name with images→labels and idx3→idx1). Several sources are concatenated; all must be of one kind.
 /// </summary>
@@ -22,7 +22,8 @@ internal static class DataSources
         if (parts.Count == 1)
             return parts[0];
         if (parts[0].Kind == InputKind.Images)
-            return ItemSet.FromImages(parts.SelectMany(p => p.Ids).ToList(), parts.SelectMany(p => p.Labels).ToList(), parts.SelectMany(p => p.Groups).ToList());
+            return ItemSet.FromImages(parts.SelectMany(p => p.Ids).ToList(), parts.SelectMany(p => p.Labels).ToList(), parts.SelectMany(p => p.Groups).ToList(),
+                parts.SelectMany(p => p.Warnings).ToList());
         if (parts.Select(p => p.Side).Distinct().Count() > 1)
             throw new CliUsageException("--data IDX files have different image sizes (" + string.Join(", ", parts.Select(p => $"{p.Side}x{p.Side}")) + ").");
         return ItemSet.FromFeatures(parts.SelectMany(p => p.Ids).ToList(), parts.SelectMany(p => p.Labels).ToList(),
@@ -39,8 +40,11 @@ internal static class DataSources
             return LoadIdx(full);
         if (File.Exists(full) && !full.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
             throw new CliUsageException($"--data '{path}' is neither a folder, a .zip archive, nor an IDX images file.");
-        var entries = ImageFolder.Scan(full, new ImageFolderOptions { LabelDepth = labelDepth });
-        return ItemSet.FromImages(entries.Select(e => e.ImagePath).ToList(), entries.Select(e => e.Label).ToList(), entries.Select(e => e.Group).ToList());
+        var skipped = new Dictionary<string, int>(StringComparer.Ordinal);
+        var entries = ImageFolder.Scan(full, new ImageFolderOptions { LabelDepth = labelDepth }, skipped);
+        string? warning = ImageFolder.UndecodableFiles(skipped);
+        return ItemSet.FromImages(entries.Select(e => e.ImagePath).ToList(), entries.Select(e => e.Label).ToList(), entries.Select(e => e.Group).ToList(),
+            warning is null ? [] : [$"'{path}': {warning}"]);
     }
 
     private static ItemSet LoadIdx(string imagesPath)

@@ -35,8 +35,8 @@ internal sealed class ItemSet
         Side = side;
     }
 
-    public static ItemSet FromImages(IReadOnlyList<string> paths, IReadOnlyList<string> labels, IReadOnlyList<string> groups)
-        => new(InputKind.Images, paths.ToArray(), labels.ToArray(), groups.ToArray(), null, 0, 0);
+    public static ItemSet FromImages(IReadOnlyList<string> paths, IReadOnlyList<string> labels, IReadOnlyList<string> groups, IReadOnlyList<string>? warnings = null)
+        => new(InputKind.Images, paths.ToArray(), labels.ToArray(), groups.ToArray(), null, 0, 0) { Warnings = warnings ?? [] };
 
     public static ItemSet FromFeatures(IReadOnlyList<string> ids, IReadOnlyList<string> labels, IReadOnlyList<string> groups, float[] features, int side)
         => new(InputKind.Features, ids.ToArray(), labels.ToArray(), groups.ToArray(), features, side * side, side);
@@ -58,6 +58,9 @@ internal sealed class ItemSet
 
     /// <summary>Height and width of the IDX images; 0 for image files.</summary>
     public int Side { get; }
+
+    /// <summary>Warnings about the sources, e.g. image files skipped because ML.NET cannot decode their format.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
 
     public int Count => Ids.Count;
 

@@ -147,6 +147,7 @@ internal static class TrainCommand
         if (images)
         {
             io.Info($"Images: {items.Count} in {items.ClassCount} classes.");
+            foreach (string warning in items.Warnings) io.Info(warning);
         }
         else
         {

@@ -32,7 +32,21 @@ public static class ImageFolder
     /// <exception cref="DirectoryNotFoundException">The path is neither a folder nor an existing file.</exception>
     /// <exception cref="InvalidDataException">No image was found, or an image lies too shallow for the label depth.</exception>
     /// <exception cref="ArchiveRejectedException">The archive was refused.</exception>
-    public static IReadOnlyList<ImageFolderEntry> Scan(string path, ImageFolderOptions? options = null)
+    public static IReadOnlyList<ImageFolderEntry> Scan(string path, ImageFolderOptions? options = null) => Scan(path, options, null);
+
+    /// <summary>
+    /// Lists the labelled images under a folder or inside a .zip archive, and counts the files it did not take, by
+    /// extension (lower case, with its dot; "(no extension)" for none): <see cref="UndecodableFiles"/> turns those counts
+    /// into a warning when some are images in a format ML.NET cannot decode.
+    /// </summary>
+    /// <param name="path">A folder, or a .zip archive.</param>
+    /// <param name="options">Options; <see langword="null"/> for the defaults.</param>
+    /// <param name="skipped">Receives the counts of the files not taken (hidden files and folders are not counted); null to ignore them.</param>
+    /// <returns>The images, sorted ordinally by path.</returns>
+    /// <exception cref="DirectoryNotFoundException">The path is neither a folder nor an existing file.</exception>
+    /// <exception cref="InvalidDataException">No image was found, or an image lies too shallow for the label depth.</exception>
+    /// <exception cref="ArchiveRejectedException">The archive was refused.</exception>
+    public static IReadOnlyList<ImageFolderEntry> Scan(string path, ImageFolderOptions? options, IDictionary<string, int>? skipped)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         options ??= new ImageFolderOptions();
@@ -64,7 +78,7 @@ public static class ImageFolder
         };
 
         var entries = new List<ImageFolderEntry>();
-        var skipped = new List<string>();   // the extensions of files that are not taken as images, for the message when none is
+        var notTaken = new Dictionary<string, int>(StringComparer.Ordinal);   // files not taken as images, by extension
         foreach (string file in Directory.EnumerateFileSystemEntries(root, "*", enumeration))
         {
             string relative = Path.GetRelativePath(root, file);
@@ -76,7 +90,12 @@ public static class ImageFolder
                     $"'{file}' under '{path}' has a name that is not valid UTF-8 (shown with \uFFFD); it cannot be opened, and its images would be skipped. Rename it.");
             if (!extensions.Contains(Path.GetExtension(file)) || !File.Exists(file))
             {
-                if (File.Exists(file)) skipped.Add(Path.GetExtension(file));
+                if (File.Exists(file))
+                {
+                    string extension = Path.GetExtension(file).ToLowerInvariant();
+                    if (extension.Length == 0) extension = "(no extension)";
+                    notTaken[extension] = notTaken.GetValueOrDefault(extension) + 1;
+                }
                 continue;
             }
             int folders = parts.Length - 1;
@@ -89,20 +108,37 @@ public static class ImageFolder
 
         if (entries.Count == 0)
             throw new InvalidDataException(
-                $"No image ({string.Join(", ", extensions.Order(StringComparer.Ordinal))}) was found under '{path}'.{SkippedFiles(skipped)}");
+                $"No image ({string.Join(", ", extensions.Order(StringComparer.Ordinal))}) was found under '{path}'.{SkippedFiles(notTaken)}");
+        if (skipped is not null)
+            foreach (var (extension, count) in notTaken) skipped[extension] = count;
 
         entries.Sort((a, b) => string.CompareOrdinal(a.ImagePath, b.ImagePath));
         return entries;
     }
 
     /// <summary>What the folder holds instead of images, most common extensions first, and how to convert image formats the loader cannot read.</summary>
-    private static string SkippedFiles(List<string> skipped)
+    private static string SkippedFiles(Dictionary<string, int> notTaken)
     {
-        if (skipped.Count == 0) return " It holds no other files.";
-        var counts = skipped.GroupBy(e => e.Length == 0 ? "(no extension)" : e.ToLowerInvariant()).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).ToList();
-        string held = string.Join(", ", counts.Take(5).Select(g => $"{g.Count()} {g.Key}")) + (counts.Count > 5 ? $" and {counts.Count - 5} other kinds" : "");
-        var convertible = counts.Where(g => UndecodableImageFormats.Contains(g.Key)).Select(g => g.Key).ToList();
+        if (notTaken.Count == 0) return " It holds no other files.";
+        var counts = notTaken.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).ToList();
+        string held = string.Join(", ", counts.Take(5).Select(p => $"{p.Value} {p.Key}")) + (counts.Count > 5 ? $" and {counts.Count - 5} other kinds" : "");
+        var convertible = counts.Where(p => UndecodableImageFormats.Contains(p.Key)).Select(p => p.Key).ToList();
         return $" It holds {held} file(s)." + (convertible.Count == 0 ? "" : " " + UndecodableImageFormats.Advice(convertible));
+    }
+
+    /// <summary>
+    /// A warning for the files <see cref="Scan(string, ImageFolderOptions?, IDictionary{string, int}?)"/> skipped that
+    /// are images in a format ML.NET's image loader cannot decode (Netpbm, TIFF, HEIF, AVIF, JPEG 2000), with how to
+    /// convert them; null when there are none.
+    /// </summary>
+    /// <param name="skipped">The counts <c>Scan</c> gave, by extension.</param>
+    /// <returns>One sentence, or null.</returns>
+    public static string? UndecodableFiles(IReadOnlyDictionary<string, int> skipped)
+    {
+        ArgumentNullException.ThrowIfNull(skipped);
+        var formats = skipped.Where(p => UndecodableImageFormats.Contains(p.Key)).OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).ToList();
+        return formats.Count == 0 ? null
+            : $"Skipped {string.Join(", ", formats.Select(p => $"{p.Value} {p.Key}"))} file(s): {UndecodableImageFormats.Advice(formats.Select(p => p.Key))}";
     }
 
     /// <summary>Loads the labelled images under a folder or inside a .zip archive as an <see cref="IDataView"/>.</summary>

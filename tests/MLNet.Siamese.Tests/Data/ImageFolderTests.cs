@@ -126,6 +126,26 @@ public sealed class ImageFolderTests
     }
 
     [TestMethod]
+    public void AFolderOfImagesAndNetpbmFiles_TakesTheImages_AndCountsWhatItSkipped()
+    {
+        using var root = new TempFolder();
+        TestFiles.WritePng(root.Combine("a", "1.png"));
+        TestFiles.WritePng(root.Combine("b", "1.png"));
+        File.WriteAllText(root.Combine("a", "2.pgm"), "P2 1 1 255 0");
+        File.WriteAllText(root.Combine("b", "2.PGM"), "P2 1 1 255 0");
+        File.WriteAllText(root.Combine("b", "notes"), "text");
+        var skipped = new Dictionary<string, int>();
+        Assert.HasCount(2, ImageFolder.Scan(root.Path, null, skipped));
+        CollectionAssert.AreEquivalent(new Dictionary<string, int> { [".pgm"] = 2, ["(no extension)"] = 1 }, skipped);
+        Assert.AreEqual("Skipped 2 .pgm file(s): ML.NET's image loader cannot decode .pgm: convert the files to PNG first (for example ImageMagick's `mogrify -format png *.pgm` in each folder), or to JPEG.",
+            ImageFolder.UndecodableFiles(skipped));
+        Assert.IsNull(ImageFolder.UndecodableFiles(new Dictionary<string, int> { [".txt"] = 3 }), "other files are not images: nothing to say");
+        var items = MLNet.Siamese.Cli.DataSources.LoadOne(root.Path, 1);
+        Assert.AreEqual(2, items.Count);
+        StringAssert.StartsWith(items.Warnings.Single(), $"'{root.Path}': Skipped 2 .pgm file(s)");
+    }
+
+    [TestMethod]
     public void WebPAndGif_AreTakenAsImages_AndWebPDecodesThroughMLNet()
     {
         using var root = new TempFolder();
