@@ -9,8 +9,16 @@ namespace MLNet.Siamese.Cli;
 /// </summary>
 internal static class DataSources
 {
-    /// <summary>Loads and concatenates the sources.</summary>
-    public static ItemSet Load(IReadOnlyList<string> paths, int labelDepth)
+    /// <summary>Loads and concatenates the sources; prints their <see cref="ItemSet.Warnings"/> (image files skipped because ML.NET cannot decode them) through <paramref name="io"/> when given.</summary>
+    public static ItemSet Load(IReadOnlyList<string> paths, int labelDepth, CliIO? io = null)
+    {
+        var items = LoadAll(paths, labelDepth);
+        if (io is not null)
+            foreach (string warning in items.Warnings) io.Info(warning);
+        return items;
+    }
+
+    private static ItemSet LoadAll(IReadOnlyList<string> paths, int labelDepth)
     {
         if (paths.Count == 0)
             throw new CliUsageException("--data is required: give an image folder, a .zip of one, or an IDX images file.");

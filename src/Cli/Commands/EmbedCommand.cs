@@ -30,7 +30,7 @@ internal static class EmbedCommand
                 throw new CliUsageException($"--out '{outPath}' is a folder; give a file name such as embeddings.csv.");
             SafeFileOutput.CheckNotAnInput(outPath, "--out", (parse.GetValue(data) ?? []).Select(d => (d, "--data")).Append((parse.GetValue(model)!, "--model")));
             using var modelFile = ModelFile.Load(ml, parse.GetValue(model)!);
-            var items = DataSources.Load(parse.GetValue(data) ?? [], parse.GetValue(labelDepth));
+            var items = DataSources.Load(parse.GetValue(data) ?? [], parse.GetValue(labelDepth), io);
             modelFile.CheckCompatible(items, "--data");
             float[][] embeddings = modelFile.Embed(items);
             int dimension = embeddings.Length == 0 ? 0 : embeddings[0].Length;

@@ -52,7 +52,7 @@ internal static class EnrollCommand
                 if (removed.Length > 0)
                     identifier = identifier.WithoutItems(removed);
                 if (sources.Length > 0)
-                    identifier = identifier.WithItems(IdentificationInputs.ToDataView(ml, DataSources.Load(sources, parse.GetValue(labelDepth)), identifier.Embedder, "--gallery"));
+                    identifier = identifier.WithItems(IdentificationInputs.ToDataView(ml, DataSources.Load(sources, parse.GetValue(labelDepth), io), identifier.Embedder, "--gallery"));
             }
             else
             {
@@ -61,7 +61,7 @@ internal static class EnrollCommand
                 if (removed.Length > 0)
                     throw new CliUsageException("--remove needs an identifier zip as --model.");
                 var embedder = GalleryEmbedder.FromFile(ml, modelPath);
-                var items = DataSources.Load(sources, parse.GetValue(labelDepth));
+                var items = DataSources.Load(sources, parse.GetValue(labelDepth), io);
                 io.Info($"Embedding {items.Count} gallery items ({items.ClassCount} classes)...");
                 identifier = ml.Siamese().Enroll(embedder, IdentificationInputs.ToDataView(ml, items, embedder, "--gallery"), new EnrollmentOptions
                 {

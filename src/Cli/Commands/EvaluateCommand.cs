@@ -37,7 +37,7 @@ internal static class EvaluateCommand
         using var temp = CliTempFolder.Create();
         var ml = new MLContext(seed: seed) { TempFilePath = temp.Path };
         using var model = ModelFile.Load(ml, modelPath);
-        var items = DataSources.Load(dataPaths, labelDepth);
+        var items = DataSources.Load(dataPaths, labelDepth, io);
         model.CheckCompatible(items, "--data");
         ModelFile.CheckImages(items);
 

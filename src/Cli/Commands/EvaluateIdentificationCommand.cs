@@ -45,7 +45,7 @@ internal static class EvaluateIdentificationCommand
             if (!File.Exists(modelPath))
                 throw new CliUsageException($"--model '{modelPath}' does not exist.");
             var embedder = GalleryEmbedder.FromFile(ml, modelPath);
-            var items = DataSources.Load(parse.GetValue(data) ?? [], parse.GetValue(labelDepth));
+            var items = DataSources.Load(parse.GetValue(data) ?? [], parse.GetValue(labelDepth), io);
             var split = OpenSetSplit.Make(items.Labels, fraction, parse.GetValue(shots), parse.GetValue(seed));
             if (split.Gallery.Count == 0 || split.Impostors.Count == 0)
                 throw new CliUsageException($"--data has {items.ClassCount} classes: too few to keep both enrolled and never-enrolled ones.");

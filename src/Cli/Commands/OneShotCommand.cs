@@ -64,7 +64,7 @@ internal static class OneShotCommand
                 CommonOptions.Positive("--ways", options.Ways);
                 CommonOptions.Positive("--shots", options.Shots);
                 CommonOptions.Positive("--episodes", options.Episodes);
-                var items = DataSources.Load(dataPaths, parse.GetValue(labelDepth));
+                var items = DataSources.Load(dataPaths, parse.GetValue(labelDepth), io);
                 modelFile.CheckCompatible(items, "--data");
                 result = EvaluateEpisodes(modelFile, items, options, byScore, aggregation);
                 description = $"{options.Episodes} {options.Ways}-way {options.Shots}-shot episode(s){(options.SameGroup ? " within groups" : "")}";

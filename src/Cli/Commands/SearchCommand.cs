@@ -30,7 +30,7 @@ internal static class SearchCommand
             using var temp = CliTempFolder.Create();
             var ml = new MLContext(seed: TrainDefaults.Seed) { TempFilePath = temp.Path };
             using var modelFile = ModelFile.Load(ml, parse.GetValue(model)!);
-            var items = DataSources.Load(parse.GetValue(gallery) ?? [], parse.GetValue(labelDepth));
+            var items = DataSources.Load(parse.GetValue(gallery) ?? [], parse.GetValue(labelDepth), io);
             modelFile.CheckCompatible(items, "--gallery");
             ItemSet queryItem = LoadQuery(parse.GetValue(query)!, modelFile.Kind);
             modelFile.CheckCompatible(queryItem, "--query");

@@ -109,7 +109,7 @@ internal static class TrainCommand
 
         using var temp = CliTempFolder.Create();
         var ml = new MLContext(seed: s.Seed) { TempFilePath = temp.Path };
-        ItemSet items = DataSources.Load(s.Data, s.LabelDepth);
+        ItemSet items = DataSources.Load(s.Data, s.LabelDepth, io);
         if (items.ClassCount < 2)
             throw new CliUsageException($"--data holds {items.ClassCount} class(es); training needs at least 2 (check --label-depth).");
 
@@ -147,7 +147,6 @@ internal static class TrainCommand
         if (images)
         {
             io.Info($"Images: {items.Count} in {items.ClassCount} classes.");
-            foreach (string warning in items.Warnings) io.Info(warning);
         }
         else
         {

@@ -143,6 +143,12 @@ public sealed class ImageFolderTests
         var items = MLNet.Siamese.Cli.DataSources.LoadOne(root.Path, 1);
         Assert.AreEqual(2, items.Count);
         StringAssert.StartsWith(items.Warnings.Single(), $"'{root.Path}': Skipped 2 .pgm file(s)");
+        // Every command that reads --data prints it (to stderr under --json).
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        MLNet.Siamese.Cli.DataSources.Load([root.Path], 1, new MLNet.Siamese.Cli.CliIO(stdout, stderr, json: true));
+        StringAssert.Contains(stderr.ToString(), "Skipped 2 .pgm file(s)");
+        Assert.AreEqual("", stdout.ToString(), "JSON output stays clean");
     }
 
     [TestMethod]
