@@ -156,7 +156,7 @@ internal static class TrainCommand
         }
 
         io.Info($"Image geometry: {options.ResolveGeometry()}.");
-        pictures.Prepare(ml, options, items, s.LabelDepth);
+        pictures.Prepare(ml, options, items, s.LabelDepth, io);
         if (resumeFrom is not null)
             io.Info($"Resuming from {resumeFrom}.");
         var watch = Stopwatch.StartNew();

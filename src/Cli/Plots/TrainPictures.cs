@@ -35,8 +35,8 @@ internal sealed class TrainPictures
     /// <summary>What one <c>train</c> run was asked to draw and log.</summary>
     internal sealed record Request(string? Plots, string? TensorBoard, string[] ValidationData)
     {
-        /// <summary>Checks the folders and loads the validation data into the trainer options, before training.</summary>
-        public void Prepare(MLContext ml, SiameseTrainerOptions options, ItemSet training, int labelDepth)
+        /// <summary>Checks the folders and loads the validation data into the trainer options, before training; its warnings (skipped files) go to <paramref name="io"/> when given.</summary>
+        public void Prepare(MLContext ml, SiameseTrainerOptions options, ItemSet training, int labelDepth, CliIO? io = null)
         {
             if (Plots is not null)
                 PlotFiles.Folder(Plots, "--plots");
@@ -44,7 +44,7 @@ internal sealed class TrainPictures
                 PlotFiles.Folder(TensorBoard, "--tensorboard");
             if (ValidationData.Length == 0)
                 return;
-            ItemSet validation = DataSources.Load(ValidationData, labelDepth);
+            ItemSet validation = DataSources.Load(ValidationData, labelDepth, io);
             if (validation.Kind != training.Kind || validation.FeatureLength != training.FeatureLength)
                 throw new CliUsageException("--validation-data must be the same kind of data as --data (image folders, or IDX files of the same image size).");
             if (validation.ClassCount < 2)
