@@ -13,7 +13,8 @@ namespace MLNet.Siamese.Backbones;
 /// (<see cref="ResNet18Network"/>, cut after <see cref="PretrainedBackbone.Stages"/> stages) followed by the head, its
 /// trunk loaded with the ImageNet weights of the featurizer's ONNX file; the first layers are frozen (no gradients,
 /// evaluation mode), the last stages train at a scaled learning rate, the head at the full rate. The training items are
-/// the photos' pixels, decoded once as the saved pipeline decodes them.
+/// the photos' pixels, decoded once as the saved pipeline decodes them. When no stage trains, the trainer computes the
+/// trunk's features once instead (<see cref="FrozenTrunk"/>) and trains the head on them.
 /// </summary>
 internal sealed class FineTuning
 {

@@ -37,7 +37,8 @@ public sealed record PretrainedBackbone
     /// <summary>
     /// Residual stages of the network whose average-pooled output is the feature vector: 4 (the default) is the whole
     /// trunk, the features ML.NET's <c>DnnFeaturizeImage</c> gives; fewer cut it after an earlier stage
-    /// (<see cref="UpToStage"/>), which then runs in TorchSharp while training and in the saved ONNX graph.
+    /// (<see cref="UpToStage"/>), which then runs in TorchSharp while training (frozen, once per image) and in the saved
+    /// ONNX graph.
     /// </summary>
     public int Stages { get; init; } = ResNet18Network.Stages;
 

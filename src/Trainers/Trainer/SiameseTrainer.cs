@@ -66,7 +66,7 @@ public sealed partial class SiameseTrainer : IEstimator<SiameseModel>
         var objective = TrainingObjectives.Create(_options);
         var spec = WithObjectiveOutput(_options.ResolveNetwork(), objective);
         spec.InferShapes();
-        var fineTuning = FineTuning.Create(_options);   // null unless the backbone's last stages train
+        var fineTuning = FineTuning.Create(_options);   // null unless the backbone runs inside the network
         bool pairsMode = _options.LeftFeatureColumnName is not null || _options.RightFeatureColumnName is not null;
         if (pairsMode && (_options.LeftFeatureColumnName is null || _options.RightFeatureColumnName is null))
             throw new ArgumentException("Explicit pairs need both LeftFeatureColumnName and RightFeatureColumnName.", nameof(input));
@@ -75,13 +75,18 @@ public sealed partial class SiameseTrainer : IEstimator<SiameseModel>
 
         const string what = "Siamese trainer";
         TorchRuntime.EnsureAvailable();
+        var device = TrainingDevice.Resolve(_options.Device, _context.GpuDeviceId, _context.FallbackToCpu);
+        using var frozenTrunk = FrozenTrunk.Create(fineTuning, device);   // a trunk that does not train: features once, the head trains on them
+        bool backboneInNetwork = fineTuning is not null;
+        if (frozenTrunk is not null) fineTuning = null;
         NativeMemoryTuning.Apply(largeTensors: fineTuning is not null);
         bool decoded = _options.ImageColumnName is not null && !pairsMode && DecodedImageReader.HoldsImages(input, _options.ImageColumnName);
         var preprocessing = _options.ImageColumnName is not null && !pairsMode ? ResolvePreprocessing(input, decoded) : _options.ResolvePreprocessing();
-        var imageInput = _options.ImageColumnName is not null && !pairsMode ? new ImageInput(_options.ImageColumnName, preprocessing, _options.Backbone, decoded, BackboneInNetwork: fineTuning is not null) : null;
+        var imageInput = _options.ImageColumnName is not null && !pairsMode ? new ImageInput(_options.ImageColumnName, preprocessing, _options.Backbone, decoded, BackboneInNetwork: backboneInNetwork) : null;
         TrainerChecks.CheckBackbone(_options, spec, pairsMode);
         var featurizing = TimeSpan.Zero;   // backbone: time spent computing features of the training and validation images
         Func<IReadOnlyList<string>, float[]>? featurize = fineTuning is not null ? paths => fineTuning.DecodePixels(_context, paths)
+            : frozenTrunk is not null ? paths => frozenTrunk.Featurize(_context, paths)
             : _options.Backbone is { } backbone
             ? paths => { var f = BackboneFeaturizer.Featurize(_context, backbone, paths, out var took); featurizing += took; return f; }
             : null;
@@ -107,7 +112,7 @@ public sealed partial class SiameseTrainer : IEstimator<SiameseModel>
         }
         else
         {
-            (items, split) = ReadTrainingItems(input, imageInput, spec.InputSize, what, featurize, ref featurizing);
+            (items, split) = ReadTrainingItems(input, imageInput, spec.InputSize, what, featurize, frozenTrunk, ref featurizing);
             heldOut = split?.Validation;
             // Normalize first, then copy: the copies are made at the (smaller) size the layers see.
             var geometry = spec.Geometry;
@@ -130,10 +135,9 @@ public sealed partial class SiameseTrainer : IEstimator<SiameseModel>
         TrainingData? validation = heldOut ?? (_options.ValidationData is null ? null
             : _options.ImageColumnName is null
                 ? TrainingData.ReadItems(_options.ValidationData, _options.FeatureColumnName, _options.LabelColumnName, null, spec.InputSize, "Siamese trainer validation data")
-                : ReadImages(_options.ValidationData, imageInput!, null, spec.InputSize, "Siamese trainer validation data", featurize, ref featurizing));
+                : ReadImages(_options.ValidationData, imageInput!, null, spec.InputSize, "Siamese trainer validation data", featurize, frozenTrunk, ref featurizing));
         if (validation is not null) items = null;  // not needed for calibration: let the garbage collector have it
 
-        var device = TrainingDevice.Resolve(_options.Device, _context.GpuDeviceId, _context.FallbackToCpu);
         var host = ((IHostEnvironment)_context).Register("SiameseTrainer");
         int seed = _options.Seed ?? host.Rand.Next();
         using var channel = host.Start("Training");
@@ -205,10 +209,11 @@ public sealed partial class SiameseTrainer : IEstimator<SiameseModel>
             WhiteningValidation = whitening?.Tried ?? [],
             StartWhitening = whitening?.Chosen,
             KeptStart = keptStart,
-            FeaturizationTime = fineTuning?.DecodingTime ?? featurizing,
+            FeaturizationTime = fineTuning?.DecodingTime ?? frozenTrunk?.FeaturizingTime ?? featurizing,
             BackboneSelection = selection,
         };
         string featureColumn = pairsMode ? "Features" : _options.FeatureColumnName;
+        if (frozenTrunk is not null) (spec, weights) = frozenTrunk.WithTrunk(spec, weights);
         return new SiameseModel(_context, spec, weights, scoring, featureColumn, summary, imageInput);
     }
 
@@ -253,64 +258,6 @@ public sealed partial class SiameseTrainer : IEstimator<SiameseModel>
         using var channel = ((IHostEnvironment)_context).Register("SiameseTrainer").Start("Preprocessing");
         channel.Info(MessageSensitivity.None, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Mean pixel of up to {InkPolarity.SampleSize} sampled images {mean:F3}: {(invert ? "light background, inverting" : "dark background, not inverting")}.").Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal));
         return preprocessing with { Invert = invert };
-    }
-
-    /// <summary>
-    /// Reads the training items and, when classes are held out for validation, splits them. Its own method so that the
-    /// items as read (gigabytes for photos) are garbage once split: only the two parts stay.
-    /// </summary>
-    private (TrainingData Items, ClassSplit? Split) ReadTrainingItems(IDataView input, ImageInput? imageInput, int inputSize, string what,
-        Func<IReadOnlyList<string>, float[]>? featurize, ref TimeSpan featurizing)
-    {
-        bool holdsOut = _options.ValidationData is null && _options.ValidationClassFraction > 0;
-        if (holdsOut && imageInput is { Backbone: null } or { BackboneInNetwork: true } && !DecodedImageReader.HoldsImages(input, imageInput.ImageColumnName))
-        {
-            // Image files decoded to pixels: the classes are split first, then each part is decoded, so the pixels are
-            // never also held as one array beside the two parts (Fashion-MNIST, 42,000 images at 112 px: 6.3 GB). The
-            // featurizer's 512 values per image are split after featurizing, in one pass.
-            TrainingData.CheckDecodedLength(imageInput.Preprocessing, inputSize, what, featurize);
-            var (labels, paths) = TrainingData.ReadImageLabels(input, imageInput.ImageColumnName, _options.LabelColumnName, _options.GroupColumnName, imageInput.Preprocessing.ImageFolder, what);
-            var decode = featurize ?? (part => ImagePreprocessing.DecodeToArray(_context, part, imageInput.Preprocessing with { ImageFolder = null }));
-            var parts = ClassHoldOut.Split(labels, _options.ValidationClassFraction, _options.Seed ?? 0, what, inputSize, rows => decode(rows.Select(r => paths[r]).ToList()));
-            return (parts.Train, parts);
-        }
-        var items = imageInput is null
-            ? TrainingData.ReadItems(input, _options.FeatureColumnName, _options.LabelColumnName, _options.GroupColumnName, inputSize, what)
-            : ReadImages(input, imageInput, _options.GroupColumnName, inputSize, what, featurize, ref featurizing);
-        if (!holdsOut)
-            return (items, null);
-        var split = ClassHoldOut.Split(items, _options.ValidationClassFraction, _options.Seed ?? 0, what);
-        return (split.Train, split);
-    }
-
-    /// <summary>Image items: paths decoded (or featurized) by the library, or images decoded by a LoadImages before the trainer.</summary>
-    private TrainingData ReadImages(IDataView data, ImageInput images, string? groupColumn, int expectedSize, string what,
-        Func<IReadOnlyList<string>, float[]>? featurize, ref TimeSpan featurizing)
-    {
-        if (!DecodedImageReader.HoldsImages(data, images.ImageColumnName))
-            return TrainingData.ReadImages(_context, data, images.ImageColumnName, _options.LabelColumnName, groupColumn, images.Preprocessing, expectedSize, what, featurize);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var read = DecodedImageReader.Read(_context, data, images with { Decoded = true }, FineTuning.Create(_options)?.ImageSize, _options.LabelColumnName, groupColumn, expectedSize, what);
-        if (images.Backbone is not null)
-            featurizing += clock.Elapsed;
-        return read;
-    }
-
-    /// <summary>Training items of at least this many input values in all (256 MB as floats) are collected as soon as the run holds them.</summary>
-    internal const long LargeItemValues = 1L << 26;
-
-    /// <summary>
-    /// Once the run's tensor holds the training items (sharing their array), what reading them left behind is garbage:
-    /// the items as read before the class hold-out split them, and decoding's buffers; for photos at 224 px, gigabytes.
-    /// The garbage collector cannot see libtorch's memory, so without a push it may keep them for the whole run while the
-    /// network's activations grow beside them (measured: RSS 4.68 GB before this collection, 3.39 GB after, Omniglot
-    /// fine-tuning, docs/photos.md); one full, compacting collection gives them back before the first step.
-    /// </summary>
-    private static void ReleaseDecodedItems(int itemCount, int inputSize)
-    {
-        if ((long)itemCount * inputSize < LargeItemValues) return;
-        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
     }
 
     /// <summary>The network of an objective that compares by cosine ends in an L2 normalization (added unless it already does).</summary>

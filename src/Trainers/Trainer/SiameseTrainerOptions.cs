@@ -242,7 +242,7 @@ public sealed partial class SiameseTrainerOptions
     /// With <see cref="Backbone"/> <see cref="PretrainedBackbone.ResNet18"/>: how many of its 4 residual stages train, from
     /// the last. 0 (the default) keeps the backbone frozen inside ML.NET's <c>DnnFeaturizeImage</c> and trains only the head
     /// on features computed once (a backbone cut after an earlier stage, <see cref="PretrainedBackbone.UpToStage"/>, or at
-    /// another size runs frozen inside the network instead). 1 to 4 build ResNet18 in TorchSharp with the weights read from the featurizer's ONNX file
+    /// another size computes its features once in TorchSharp instead, and is saved inside the network). 1 to 4 build ResNet18 in TorchSharp with the weights read from the featurizer's ONNX file
     /// (<see cref="ResNet18Weights"/>), train the last N stages (at <see cref="BackboneLearningRateScale"/> times the
     /// learning rate) together with the head, with <see cref="PhotoAugmentation"/>; the frozen layers run without gradients.
     /// The saved zip then holds ImageAnalytics (load, resize with centre crop, pixels) and one ONNX graph: ImageNet
@@ -257,7 +257,7 @@ public sealed partial class SiameseTrainerOptions
     /// stage 3; 224, 112 or 64 px) on a sample of the training images, by MAP@R over the training classes, and train the
     /// head on the best (<see cref="BackboneFeatureSelection"/>). The backbone has seen none of those classes, so they
     /// judge it as unseen ones would. The featurizer's own features are kept unless another candidate beats them by 0.03;
-    /// any other runs in TorchSharp while training and in the saved ONNX graph (cut trunk and head, one graph). Fine-tuning
+    /// any other is computed once in TorchSharp before training and saved in the ONNX graph (cut trunk and head, one graph). Fine-tuning
     /// skips the choice and fine-tunes the whole trunk. The measurement is in <see cref="TrainingSummary.BackboneSelection"/>.
     /// Default false.
     /// </summary>
@@ -287,6 +287,7 @@ public sealed partial class SiameseTrainerOptions
     /// <summary>
     /// Fine-tuning: the photo augmentation of every training image (random resized crop, horizontal flip, colour jitter).
     /// Default: <see cref="MLNet.Siamese.Augmentation.PhotoAugmentation"/>'s own defaults; null trains on the photos as they are.
+    /// A frozen backbone's features are computed once, from the photos as the saved pipeline reads them, so it does not apply there.
     /// </summary>
     public PhotoAugmentation? PhotoAugmentation { get; set; } = new();
 
