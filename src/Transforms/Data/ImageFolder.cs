@@ -1,3 +1,4 @@
+using System.IO.Enumeration;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -11,7 +12,8 @@ namespace MLNet.Siamese.Data;
 /// <remarks>
 /// Labels are taken from the folders nearest each file, so a wrapper folder around everything (as in a zip
 /// holding <c>images_background_small1/...</c>) does not matter. Hidden files and folders (names starting with
-/// <c>.</c>), <c>__MACOSX</c> folders and symbolic links are skipped. A file or folder whose name is not valid UTF-8
+/// <c>.</c>) and <c>__MACOSX</c> folders are skipped. A symbolic link to an image is taken (under the link's own path and
+/// label); a symbolic link to a folder is not followed (links can make a cycle). A file or folder whose name is not valid UTF-8
 /// (which .NET cannot open) is refused with its path, rather than silently skipped. Rows are sorted by path, ordinally.
 /// </remarks>
 public static class ImageFolder
@@ -72,14 +74,19 @@ public static class ImageFolder
         var enumeration = new EnumerationOptions
         {
             RecurseSubdirectories = true,
-            AttributesToSkip = FileAttributes.Hidden | FileAttributes.System | FileAttributes.ReparsePoint,
+            AttributesToSkip = FileAttributes.Hidden | FileAttributes.System,
             IgnoreInaccessible = true,
-            MatchType = MatchType.Simple,
+        };
+        var found = new FileSystemEnumerable<(string Path, bool Link)>(root,
+            (ref FileSystemEntry entry) => (entry.ToFullPath(), (entry.Attributes & FileAttributes.ReparsePoint) != 0), enumeration)
+        {
+            ShouldRecursePredicate = (ref FileSystemEntry entry) => (entry.Attributes & FileAttributes.ReparsePoint) == 0,
         };
 
         var entries = new List<ImageFolderEntry>();
         var notTaken = new Dictionary<string, int>(StringComparer.Ordinal);   // files not taken as images, by extension
-        foreach (string file in Directory.EnumerateFileSystemEntries(root, "*", enumeration))
+        int folderLinks = 0;
+        foreach (var (file, link) in found)
         {
             string relative = Path.GetRelativePath(root, file);
             string[] parts = relative.Split(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar);
@@ -88,6 +95,11 @@ public static class ImageFolder
             if (file.Contains('\uFFFD') && !File.Exists(file) && !Directory.Exists(file))
                 throw new InvalidDataException(
                     $"'{file}' under '{path}' has a name that is not valid UTF-8 (shown with \uFFFD); it cannot be opened, and its images would be skipped. Rename it.");
+            if (link && Directory.Exists(file))
+            {
+                folderLinks++;
+                continue;
+            }
             if (!extensions.Contains(Path.GetExtension(file)) || !File.Exists(file))
             {
                 if (File.Exists(file))
@@ -108,7 +120,8 @@ public static class ImageFolder
 
         if (entries.Count == 0)
             throw new InvalidDataException(
-                $"No image ({string.Join(", ", extensions.Order(StringComparer.Ordinal))}) was found under '{path}'.{SkippedFiles(notTaken)}");
+                $"No image ({string.Join(", ", extensions.Order(StringComparer.Ordinal))}) was found under '{path}'.{SkippedFiles(notTaken)}"
+                + (folderLinks == 0 ? "" : $" {folderLinks} symbolic link(s) to folders were not followed: give the folders they point to, or copy them in."));
         if (skipped is not null)
             foreach (var (extension, count) in notTaken) skipped[extension] = count;
 

@@ -173,6 +173,33 @@ public sealed class ImageFolderTests
     }
 
     [TestMethod]
+    public void SymbolicLinksToImages_AreTaken_UnderTheLinksLabel()
+    {
+        // A data set assembled from links (a split made with ln -s) is the user's own folder: its images are read.
+        using var root = new TempFolder();
+        string stored = TestFiles.WritePng(root.Combine("store", "photo.png"));
+        var data = Directory.CreateDirectory(root.Combine("data", "cat")).FullName;
+        File.CreateSymbolicLink(Path.Combine(data, "1.png"), stored);
+        TestFiles.WritePng(root.Combine("data", "dog", "1.png"));
+        var entries = ImageFolder.Scan(root.Combine("data"));
+        CollectionAssert.AreEqual(new[] { "cat", "dog" }, entries.Select(e => e.Label).ToArray());
+        Assert.AreEqual(Path.Combine(data, "1.png"), entries[0].ImagePath, "the link's path, so its label is the link's folder");
+    }
+
+    [TestMethod]
+    public void SymbolicLinksToFolders_AreNotFollowed_AndAFolderOfOnlySuchLinksSaysSo()
+    {
+        using var root = new TempFolder();
+        TestFiles.WritePng(root.Combine("store", "cat", "1.png"));
+        var data = Directory.CreateDirectory(root.Combine("data")).FullName;
+        Directory.CreateSymbolicLink(Path.Combine(data, "cat"), root.Combine("store", "cat"));
+        Directory.CreateSymbolicLink(Path.Combine(data, "loop"), data);   // a cycle: following it would never end
+        var e = Assert.ThrowsExactly<InvalidDataException>(() => ImageFolder.Scan(data));
+        StringAssert.Contains(e.Message, "2 symbolic link(s) to folders were not followed");
+        StringAssert.Contains(e.Message, data);
+    }
+
+    [TestMethod]
     public void MissingFolder_ThrowsDirectoryNotFound()
     {
         using var root = new TempFolder();
