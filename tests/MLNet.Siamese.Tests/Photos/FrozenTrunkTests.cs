@@ -1,7 +1,9 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Siamese.Backbones;
+using MLNet.Siamese.Data;
 using MLNet.Siamese.Networks;
+using MLNet.Siamese.Tests.Data;
 using MLNet.Siamese.Trainers;
 
 namespace MLNet.Siamese.Tests.Photos;
@@ -40,6 +42,19 @@ public sealed class FrozenTrunkTests
         Assert.IsGreaterThan(TimeSpan.Zero, trunk.FeaturizingTime);
         var e = Assert.ThrowsExactly<ArgumentException>(() => trunk.Featurize(new float[10], 1));
         StringAssert.Contains(e.Message, "3x64x64");
+    }
+
+    [TestMethod]
+    public void UndecodableFile_FailsNamingIt()
+    {
+        var entries = PhotoBackboneTests.SmallPhotoSet();
+        using var folder = new TempFolder();
+        string bad = folder.Combine("not-an-image.png");
+        File.WriteAllText(bad, "this is text, not a PNG");
+        entries.Insert(3, new ImageFolderEntry(bad, entries[0].Label, entries[0].Group));
+        var ml = new MLContext(seed: 1);
+        var e = Assert.ThrowsExactly<InvalidDataException>(() => ml.Siamese().Train(CutTrunkOptions()).Fit(ml.Data.LoadFromEnumerable(entries)));
+        StringAssert.Contains(e.Message, bad);
     }
 
     [TestMethod]
