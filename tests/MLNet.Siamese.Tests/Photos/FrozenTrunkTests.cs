@@ -2,7 +2,6 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Siamese.Backbones;
 using MLNet.Siamese.Data;
-using MLNet.Siamese.Networks;
 using MLNet.Siamese.Tests.Data;
 using MLNet.Siamese.Trainers;
 
