@@ -32,6 +32,9 @@ internal sealed record Arguments(string Recipe, string Data, string? TestData, i
     /// <summary>--validation-fraction X: fraction of the training classes the recipe holds out to decide how far to train.</summary>
     public double? ValidationFraction { get; init; }
 
+    /// <summary>--no-photo-augmentation: fine-tune on the photos as they are.</summary>
+    public bool NoPhotoAugmentation { get; init; }
+
     public static Arguments Parse(string[] args)
     {
         string recipe = "general", data = "";
@@ -41,6 +44,7 @@ internal sealed record Arguments(string Recipe, string Data, string? TestData, i
         float? scale = null, rate = null;
         double? temperature = null, gain = null, validationFraction = null;
         int? patience = null;
+        bool noPhotoAugmentation = false;
         double fraction = 0.3;
         for (int i = 0; i < args.Length; i++)
         {
@@ -62,6 +66,7 @@ internal sealed record Arguments(string Recipe, string Data, string? TestData, i
                 case "--temperature": temperature = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--minimum-gain": gain = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--validation-fraction": validationFraction = double.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--no-photo-augmentation": noPhotoAugmentation = true; break;
                 case "--patience": patience = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 default: throw new ArgumentException($"Unknown argument '{args[i]}'.");
             }
@@ -69,7 +74,7 @@ internal sealed record Arguments(string Recipe, string Data, string? TestData, i
         if (data.Length == 0) throw new ArgumentException("--data is required.");
         return new Arguments(recipe, data, test, depth, fraction, iterations, seed)
         {
-            FineTune = fineTune, FineTuneSize = fineTuneSize, BackboneLearningRateScale = scale, Loss = loss,
+            NoPhotoAugmentation = noPhotoAugmentation, FineTune = fineTune, FineTuneSize = fineTuneSize, BackboneLearningRateScale = scale, Loss = loss,
             LearningRate = rate, Temperature = temperature, MinimumGain = gain, Patience = patience,
             ValidationFraction = validationFraction,
         };

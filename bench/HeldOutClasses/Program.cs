@@ -36,6 +36,7 @@ SiameseTrainerOptions options = split.Side is { } side ? recipe.CreateOptions(si
 if (split.Side is not null) { options.ImageColumnName = null; options.FeatureColumnName = "Features"; options.GroupColumnName = null; options.WithinGroup = false; }
 if (arguments.Iterations is { } iterations) options.Iterations = iterations;
 if (arguments.FineTune is { } stages) options.FineTuneStages = stages;
+if (arguments.NoPhotoAugmentation) options.PhotoAugmentation = null;
 if (arguments.FineTuneSize is { } fineTuneSize) options.Geometry = ImageGeometry.Square(fineTuneSize, channels: 3);
 if (arguments.BackboneLearningRateScale is { } scale) options.BackboneLearningRateScale = scale;
 if (arguments.Loss is { } loss) options.Loss = TrainingObjectives.LossOf(loss);

@@ -13,12 +13,21 @@ namespace MLNet.Siamese.Backbones;
 /// (<see cref="ResNet18Network"/>, cut after <see cref="PretrainedBackbone.Stages"/> stages) followed by the head, its
 /// trunk loaded with the ImageNet weights of the featurizer's ONNX file; the first layers are frozen (no gradients,
 /// evaluation mode), the last stages train at a scaled learning rate, the head at the full rate. The training items are
-/// the photos' pixels, decoded once as the saved pipeline decodes them. When no stage trains, the trainer computes the
-/// trunk's features once instead (<see cref="FrozenTrunk"/>) and trains the head on them.
+/// the photos' pixels, decoded once as the saved pipeline decodes them; or, when a <see cref="FrozenPrefix"/> computes the
+/// frozen layers once per image (<see cref="AfterPrefix"/>), their output, and the network is the layers after them.
 /// </summary>
 internal sealed class FineTuning
 {
     private IReadOnlyDictionary<string, WeightTensor>? _weights;
+    private FrozenPrefix? _prefix;
+
+    private FineTuning(FineTuning other, FrozenPrefix prefix)
+    {
+        (Backbone, Stages, TrunkStages, ImageSize) = (other.Backbone, other.Stages, other.TrunkStages, other.ImageSize);
+        (LearningRateScale, TrainBatchNorm, FrozenLayers) = (other.LearningRateScale, other.TrainBatchNorm, other.FrozenLayers);
+        _prefix = prefix;
+        _weights = prefix.RestWeights();
+    }
 
     private FineTuning(SiameseTrainerOptions options, PretrainedBackbone backbone)
     {
@@ -80,8 +89,25 @@ internal sealed class FineTuning
         return new FineTuning(options, backbone);
     }
 
-    /// <summary>ResNet18 at <see cref="ImageSize"/>, cut after <see cref="TrunkStages"/> stages, followed by the head's layers.</summary>
-    public NetworkSpec Network(NetworkSpec head) => ResNet18Network.Create(ImageSize, head, TrunkStages);
+    /// <summary>Leading layers of the whole network that a <see cref="FrozenPrefix"/> computes before it; 0 without one.</summary>
+    public int LayerOffset => _prefix?.Layers ?? 0;
+
+    /// <summary>
+    /// The fine-tuning of the layers after <paramref name="prefix"/>: its network (<see cref="Network"/>) takes the
+    /// prefix's output, and the layer indices of <see cref="Prepare"/> and <see cref="ParameterGroups"/> count from
+    /// there. Null when no stage trains (the prefix is then the whole trunk and the head trains alone).
+    /// </summary>
+    public FineTuning? AfterPrefix(FrozenPrefix prefix) => Stages == 0 ? null : new FineTuning(this, prefix);
+
+    /// <summary>
+    /// ResNet18 at <see cref="ImageSize"/>, cut after <see cref="TrunkStages"/> stages, followed by the head's layers; after
+    /// a prefix, the layers that follow it.
+    /// </summary>
+    public NetworkSpec Network(NetworkSpec head)
+    {
+        var whole = ResNet18Network.Create(ImageSize, head, TrunkStages);
+        return _prefix is null ? whole : _prefix.Rest(whole);
+    }
 
     /// <summary>Decodes photos as the saved pipeline does (centre crop to <see cref="ImageSize"/>, RGB 0..255 planes).</summary>
     public float[] DecodePixels(MLContext context, IReadOnlyList<string> paths)
@@ -97,14 +123,14 @@ internal sealed class FineTuning
     {
         _weights ??= ResNet18Weights.Import(Backbone.ResolveModelDirectory(), ImageSize, TrunkStages);
         network.LoadWeights(_weights);
-        network.Freeze(FrozenLayers, TrainBatchNorm);
+        network.Freeze(FrozenLayers - LayerOffset, TrainBatchNorm);
     }
 
     /// <summary>The optimizer's parameter groups: the unfrozen stages at <see cref="LearningRateScale"/>, the head at 1.</summary>
     public IReadOnlyList<(IReadOnlyList<Parameter> Parameters, double Scale)> ParameterGroups(EmbeddingNetwork network)
     {
-        int pooling = ResNet18Network.PoolingLayerOf(TrunkStages);
-        var trunk = Enumerable.Range(FrozenLayers, pooling - FrozenLayers).SelectMany(network.TrainableParameters).ToList();
+        int pooling = ResNet18Network.PoolingLayerOf(TrunkStages) - LayerOffset, frozen = FrozenLayers - LayerOffset;
+        var trunk = Enumerable.Range(frozen, pooling - frozen).SelectMany(network.TrainableParameters).ToList();
         var head = Enumerable.Range(pooling, network.Spec.Layers.Count - pooling).SelectMany(network.TrainableParameters).ToList();
         return new (IReadOnlyList<Parameter>, double)[] { (trunk, LearningRateScale), (head, 1.0) }.Where(g => g.Item1.Count > 0).ToList();
     }

@@ -15,12 +15,12 @@ public sealed partial class SiameseTrainer
     /// items as read (gigabytes for photos) are garbage once split: only the two parts stay.
     /// </summary>
     private (TrainingData Items, ClassSplit? Split) ReadTrainingItems(IDataView input, ImageInput? imageInput, int inputSize, string what,
-        Func<IReadOnlyList<string>, float[]>? featurize, FrozenTrunk? trunk, ref TimeSpan featurizing)
+        Func<IReadOnlyList<string>, float[]>? featurize, FrozenPrefix? prefix, ref TimeSpan featurizing)
     {
         bool holdsOut = _options.ValidationData is null && _options.ValidationClassFraction > 0;
         if (holdsOut && imageInput is { Backbone: null } or { BackboneInNetwork: true } && !DecodedImageReader.HoldsImages(input, imageInput.ImageColumnName))
         {
-            // Image files decoded to pixels (or through a frozen trunk to its features): the classes are split first,
+            // Image files decoded to pixels (or through the backbone's frozen layers): the classes are split first,
             // then each part is decoded, so the pixels are never also held as one array beside the two parts
             // (Fashion-MNIST, 42,000 images at 112 px: 6.3 GB). The featurizer's 512 values per image are split after
             // featurizing, in one pass.
@@ -32,7 +32,7 @@ public sealed partial class SiameseTrainer
         }
         var items = imageInput is null
             ? TrainingData.ReadItems(input, _options.FeatureColumnName, _options.LabelColumnName, _options.GroupColumnName, inputSize, what)
-            : ReadImages(input, imageInput, _options.GroupColumnName, inputSize, what, featurize, trunk, ref featurizing);
+            : ReadImages(input, imageInput, _options.GroupColumnName, inputSize, what, featurize, prefix, ref featurizing);
         if (!holdsOut)
             return (items, null);
         var split = ClassHoldOut.Split(items, _options.ValidationClassFraction, _options.Seed ?? 0, what);
@@ -41,18 +41,18 @@ public sealed partial class SiameseTrainer
 
     /// <summary>
     /// Image items: paths decoded (or featurized) by the library, or images decoded by a LoadImages before the trainer
-    /// (through <paramref name="trunk"/> when one is given).
+    /// (through <paramref name="prefix"/> when one is given).
     /// </summary>
     private TrainingData ReadImages(IDataView data, ImageInput images, string? groupColumn, int expectedSize, string what,
-        Func<IReadOnlyList<string>, float[]>? featurize, FrozenTrunk? trunk, ref TimeSpan featurizing)
+        Func<IReadOnlyList<string>, float[]>? featurize, FrozenPrefix? prefix, ref TimeSpan featurizing)
     {
         if (!DecodedImageReader.HoldsImages(data, images.ImageColumnName))
             return TrainingData.ReadImages(_context, data, images.ImageColumnName, _options.LabelColumnName, groupColumn, images.Preprocessing, expectedSize, what, featurize);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var read = DecodedImageReader.Read(_context, data, images with { Decoded = true }, FineTuning.Create(_options)?.ImageSize, _options.LabelColumnName, groupColumn,
-            trunk?.PixelLength ?? expectedSize, what);
-        if (trunk is not null)
-            read = read.WithFeatures(trunk.Featurize(read.Features, read.Count), trunk.FeatureDimension);
+            prefix?.PixelLength ?? expectedSize, what);
+        if (prefix is not null)
+            read = read.WithFeatures(prefix.Featurize(read.Features, read.Count), prefix.ItemLength);
         if (images.Backbone is not null)
             featurizing += clock.Elapsed;
         return read;

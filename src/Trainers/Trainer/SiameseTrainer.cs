@@ -76,17 +76,18 @@ public sealed partial class SiameseTrainer : IEstimator<SiameseModel>
         const string what = "Siamese trainer";
         TorchRuntime.EnsureAvailable();
         var device = TrainingDevice.Resolve(_options.Device, _context.GpuDeviceId, _context.FallbackToCpu);
-        using var frozenTrunk = FrozenTrunk.Create(fineTuning, device);   // a trunk that does not train: features once, the head trains on them
+        // Backbone layers that do not train and see each photo the same way at every step: computed once per image.
+        using var prefix = FrozenPrefix.Create(fineTuning, _options.PhotoAugmentation, device);
         bool backboneInNetwork = fineTuning is not null;
-        if (frozenTrunk is not null) fineTuning = null;
+        if (prefix is not null) fineTuning = fineTuning!.AfterPrefix(prefix);   // null when the whole trunk is frozen: the head trains alone
         NativeMemoryTuning.Apply(largeTensors: fineTuning is not null);
         bool decoded = _options.ImageColumnName is not null && !pairsMode && DecodedImageReader.HoldsImages(input, _options.ImageColumnName);
         var preprocessing = _options.ImageColumnName is not null && !pairsMode ? ResolvePreprocessing(input, decoded) : _options.ResolvePreprocessing();
         var imageInput = _options.ImageColumnName is not null && !pairsMode ? new ImageInput(_options.ImageColumnName, preprocessing, _options.Backbone, decoded, BackboneInNetwork: backboneInNetwork) : null;
         TrainerChecks.CheckBackbone(_options, spec, pairsMode);
         var featurizing = TimeSpan.Zero;   // backbone: time spent computing features of the training and validation images
-        Func<IReadOnlyList<string>, float[]>? featurize = fineTuning is not null ? paths => fineTuning.DecodePixels(_context, paths)
-            : frozenTrunk is not null ? paths => frozenTrunk.Featurize(_context, paths)
+        Func<IReadOnlyList<string>, float[]>? featurize = prefix is not null ? paths => prefix.Featurize(_context, paths)
+            : fineTuning is not null ? paths => fineTuning.DecodePixels(_context, paths)
             : _options.Backbone is { } backbone
             ? paths => { var f = BackboneFeaturizer.Featurize(_context, backbone, paths, out var took); featurizing += took; return f; }
             : null;
@@ -112,7 +113,7 @@ public sealed partial class SiameseTrainer : IEstimator<SiameseModel>
         }
         else
         {
-            (items, split) = ReadTrainingItems(input, imageInput, spec.InputSize, what, featurize, frozenTrunk, ref featurizing);
+            (items, split) = ReadTrainingItems(input, imageInput, spec.InputSize, what, featurize, prefix, ref featurizing);
             heldOut = split?.Validation;
             // Normalize first, then copy: the copies are made at the (smaller) size the layers see.
             var geometry = spec.Geometry;
@@ -135,7 +136,7 @@ public sealed partial class SiameseTrainer : IEstimator<SiameseModel>
         TrainingData? validation = heldOut ?? (_options.ValidationData is null ? null
             : _options.ImageColumnName is null
                 ? TrainingData.ReadItems(_options.ValidationData, _options.FeatureColumnName, _options.LabelColumnName, null, spec.InputSize, "Siamese trainer validation data")
-                : ReadImages(_options.ValidationData, imageInput!, null, spec.InputSize, "Siamese trainer validation data", featurize, frozenTrunk, ref featurizing));
+                : ReadImages(_options.ValidationData, imageInput!, null, spec.InputSize, "Siamese trainer validation data", featurize, prefix, ref featurizing));
         if (validation is not null) items = null;  // not needed for calibration: let the garbage collector have it
 
         var host = ((IHostEnvironment)_context).Register("SiameseTrainer");
@@ -209,11 +210,11 @@ public sealed partial class SiameseTrainer : IEstimator<SiameseModel>
             WhiteningValidation = whitening?.Tried ?? [],
             StartWhitening = whitening?.Chosen,
             KeptStart = keptStart,
-            FeaturizationTime = fineTuning?.DecodingTime ?? frozenTrunk?.FeaturizingTime ?? featurizing,
+            FeaturizationTime = prefix?.FeaturizingTime ?? fineTuning?.DecodingTime ?? featurizing,
             BackboneSelection = selection,
         };
         string featureColumn = pairsMode ? "Features" : _options.FeatureColumnName;
-        if (frozenTrunk is not null) (spec, weights) = frozenTrunk.WithTrunk(spec, weights);
+        if (prefix is not null) (spec, weights) = prefix.Whole(spec, weights);
         return new SiameseModel(_context, spec, weights, scoring, featureColumn, summary, imageInput);
     }
 
