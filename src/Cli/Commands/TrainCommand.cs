@@ -32,7 +32,7 @@ internal static class TrainCommand
         var views = new Option<string?>("--test-time-views") { Description = "Embed each image as the mean over fixed affine views of it when scoring: standard (9 views) or none (default: the recipe's)." };
         var spread = new Option<double?>("--spread") { Description = "Moment normalization: centre every image on its ink's centre of mass and scale it to this radius of gyration, as a fraction of the side; 0 for none (default: the recipe's; handwriting 0.25, general none)." };
         var augment = new Option<bool>("--augment") { Description = "Random affine distortions of the training images (on in every recipe; kept for old scripts)." };
-        var noAugment = new Option<bool>("--no-augment") { Description = "Train on the images as they are, without random distortions." };
+        var noAugment = new Option<bool>("--no-augment") { Description = "Train on the images as they are, without random distortions (with --fine-tune 1 or 2, the frozen stages then run once per image, not at every step)." };
         var imageSize = new Option<int?>("--image-size") { Description = "Image side the network sees (default: the recipe's, 48; IDX data keeps its own size)." };
         var backbone = new Option<string?>("--backbone") { Description = "Pretrained backbone in front of the network: resnet18 (ImageNet ResNet18; default: the recipe's, resnet18 for photos, none otherwise)." };
         var fineTune = new Option<int?>("--fine-tune") { Description = "Residual stages of the backbone to train, from the last: 0 (frozen) to 4 (default: the recipe's)." };

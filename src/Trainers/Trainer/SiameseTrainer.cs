@@ -80,7 +80,10 @@ public sealed partial class SiameseTrainer : IEstimator<SiameseModel>
         using var prefix = FrozenPrefix.Create(fineTuning, _options.PhotoAugmentation, device);
         bool backboneInNetwork = fineTuning is not null;
         if (prefix is not null) fineTuning = fineTuning!.AfterPrefix(prefix);   // null when the whole trunk is frozen: the head trains alone
-        NativeMemoryTuning.Apply(largeTensors: fineTuning is not null);
+        if (fineTuning is not null && prefix is not null)
+            NativeMemoryTuning.ApplyFixedThreshold();   // the stages that train, on the prefix's maps: see there
+        else
+            NativeMemoryTuning.Apply(largeTensors: fineTuning is not null);
         bool decoded = _options.ImageColumnName is not null && !pairsMode && DecodedImageReader.HoldsImages(input, _options.ImageColumnName);
         var preprocessing = _options.ImageColumnName is not null && !pairsMode ? ResolvePreprocessing(input, decoded) : _options.ResolvePreprocessing();
         var imageInput = _options.ImageColumnName is not null && !pairsMode ? new ImageInput(_options.ImageColumnName, preprocessing, _options.Backbone, decoded, BackboneInNetwork: backboneInNetwork) : null;

@@ -286,8 +286,10 @@ public sealed partial class SiameseTrainerOptions
 
     /// <summary>
     /// Fine-tuning: the photo augmentation of every training image (random resized crop, horizontal flip, colour jitter).
-    /// Default: <see cref="MLNet.Siamese.Augmentation.PhotoAugmentation"/>'s own defaults; null trains on the photos as they are.
-    /// A frozen backbone's features are computed once, from the photos as the saved pipeline reads them, so it does not apply there.
+    /// Default: <see cref="MLNet.Siamese.Augmentation.PhotoAugmentation"/>'s own defaults; null trains on the photos as they are,
+    /// and then the frozen stages before those that train (1 or 2 fine-tuned) are computed once per image, not at every
+    /// step (<see cref="FrozenPrefix"/>). A frozen backbone's features are always computed once, from the photos as the
+    /// saved pipeline reads them, so it does not apply there.
     /// </summary>
     public PhotoAugmentation? PhotoAugmentation { get; set; } = new();
 

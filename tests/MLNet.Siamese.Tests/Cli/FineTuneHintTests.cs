@@ -31,6 +31,7 @@ public sealed class FineTuneHintTests
         Assert.IsNotNull(hint);
         StringAssert.Contains(hint, "MAP@R 0.394 -> 0.545");
         StringAssert.Contains(hint, "--fine-tune 1");
+        StringAssert.Contains(hint, "--no-augment for drawings");
     }
 
     [TestMethod]
