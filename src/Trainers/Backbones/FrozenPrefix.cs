@@ -130,8 +130,9 @@ internal sealed class FrozenPrefix : IDisposable
         {
             using var scope = NewDisposeScope();
             int n = Math.Min(chunk, count - start);
-            var x = tensor(pixels.AsSpan(start * PixelLength, n * PixelLength).ToArray(), [n, 3, ImageSize, ImageSize]).to(_device);
-            _prefix.forward(x).cpu().contiguous().data<float>().CopyTo(output.Slice(start * ItemLength, n * ItemLength));
+            var x = empty([n, 3, ImageSize, ImageSize]);
+            x.data<float>().CopyFrom(pixels.AsSpan(start * PixelLength, n * PixelLength), 0, 0);   // straight into the tensor: no array per chunk
+            _prefix.forward(x.to(_device)).cpu().contiguous().data<float>().CopyTo(output.Slice(start * ItemLength, n * ItemLength));
         }
     }
 
