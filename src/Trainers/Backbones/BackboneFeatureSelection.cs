@@ -97,8 +97,8 @@ internal static class BackboneFeatureSelection
         using var first = new EmbeddingNetwork(toStage3);
         using var second = new EmbeddingNetwork(stage4);
         first.LoadWeights(ResNet18Weights.ForStages(weights, 3));
-        second.LoadWeights(weights.Where(w => LayerOf(w.Key) >= cut)
-            .ToDictionary(w => $"{LayerOf(w.Key) - cut}{w.Key[w.Key.IndexOf('.', StringComparison.Ordinal)..]}", w => w.Value, StringComparer.Ordinal));
+        second.LoadWeights(weights.Where(w => ResNet18Weights.LayerOf(w.Key) >= cut)
+            .ToDictionary(w => ResNet18Weights.Renumbered(w.Key, -cut), w => w.Value, StringComparer.Ordinal));
         first.eval();
         second.eval();
         int length = 3 * size * size, channels3 = maps[0], channels4 = ResNet18Network.StageChannels[3];
@@ -115,9 +115,6 @@ internal static class BackboneFeatureSelection
         }
         return (result3, result4);
     }
-
-    /// <summary>The layer index a weight name starts with ("12.conv1.weight": 12).</summary>
-    private static int LayerOf(string name) => int.Parse(name.AsSpan(0, name.IndexOf('.', StringComparison.Ordinal)), System.Globalization.CultureInfo.InvariantCulture);
 
     private static double MapAtR(float[] features, int dimension, IReadOnlyList<string> labels)
         => RetrievalMetrics.Compute(features, dimension, labels, VectorDistance.Cosine).MapAtR;

@@ -40,7 +40,7 @@ internal sealed class FrozenPrefix : IDisposable
         Output = prefix.InferShapes()[layers];
         _weights = ResNet18Weights.Import(fineTuning.Backbone.ResolveModelDirectory(), ImageSize, fineTuning.TrunkStages);
         _prefix = new EmbeddingNetwork(prefix);
-        _prefix.LoadWeights(_weights.Where(w => LayerOf(w.Key) < layers).ToDictionary(w => w.Key, w => w.Value, StringComparer.Ordinal));
+        _prefix.LoadWeights(_weights.Where(w => ResNet18Weights.LayerOf(w.Key) < layers).ToDictionary(w => w.Key, w => w.Value, StringComparer.Ordinal));
         _prefix.eval();
         _prefix.to(device);
     }
@@ -146,7 +146,7 @@ internal sealed class FrozenPrefix : IDisposable
 
     /// <summary>The trunk's ImageNet weights of the layers after the prefix, named as in <see cref="Rest"/>'s network.</summary>
     public IReadOnlyDictionary<string, WeightTensor> RestWeights()
-        => _weights.Where(w => LayerOf(w.Key) >= Layers).ToDictionary(w => Shift(w.Key, -Layers), w => w.Value, StringComparer.Ordinal);
+        => _weights.Where(w => ResNet18Weights.LayerOf(w.Key) >= Layers).ToDictionary(w => ResNet18Weights.Renumbered(w.Key, -Layers), w => w.Value, StringComparer.Ordinal);
 
     /// <summary>
     /// The network to save: the prefix followed by <paramref name="rest"/>, with the prefix's ImageNet weights and the
@@ -159,17 +159,12 @@ internal sealed class FrozenPrefix : IDisposable
     public (NetworkSpec Network, Dictionary<string, WeightTensor> Weights) Whole(NetworkSpec rest, IReadOnlyDictionary<string, WeightTensor> restWeights)
     {
         var network = new NetworkSpec(_wholeName, 3, ImageSize, ImageSize, [.. _prefixLayers, .. rest.Layers]);
-        var weights = _weights.Where(w => LayerOf(w.Key) < Layers).ToDictionary(w => w.Key, w => w.Value, StringComparer.Ordinal);
+        var weights = _weights.Where(w => ResNet18Weights.LayerOf(w.Key) < Layers).ToDictionary(w => w.Key, w => w.Value, StringComparer.Ordinal);
         foreach (var (name, weight) in restWeights)
-            weights[name.StartsWith("head.", StringComparison.Ordinal) ? name : Shift(name, Layers)] = weight;
+            weights[name.StartsWith("head.", StringComparison.Ordinal) ? name : ResNet18Weights.Renumbered(name, Layers)] = weight;
         return (network, weights);
     }
 
     /// <summary>Frees the prefix's tensors.</summary>
     public void Dispose() => _prefix.Dispose();
-
-    /// <summary>The layer index a weight name starts with ("12.conv1.weight": 12).</summary>
-    private static int LayerOf(string name) => int.Parse(name.AsSpan(0, name.IndexOf('.', StringComparison.Ordinal)), System.Globalization.CultureInfo.InvariantCulture);
-
-    private static string Shift(string name, int by) => $"{LayerOf(name) + by}{name[name.IndexOf('.', StringComparison.Ordinal)..]}";
 }

@@ -38,9 +38,14 @@ public static class ResNet18Weights
     public static IReadOnlyDictionary<string, WeightTensor> ForStages(IReadOnlyDictionary<string, WeightTensor> weights, int stages)
     {
         int trunk = ResNet18Network.PoolingLayerOf(stages);
-        return weights.Where(w => int.Parse(w.Key.AsSpan(0, w.Key.IndexOf('.', StringComparison.Ordinal)), CultureInfo.InvariantCulture) < trunk)
-            .ToDictionary(w => w.Key, w => w.Value, StringComparer.Ordinal);
+        return weights.Where(w => LayerOf(w.Key) < trunk).ToDictionary(w => w.Key, w => w.Value, StringComparer.Ordinal);
     }
+
+    /// <summary>The layer index a weight name starts with ("12.conv1.weight": 12).</summary>
+    internal static int LayerOf(string name) => int.Parse(name.AsSpan(0, name.IndexOf('.', StringComparison.Ordinal)), CultureInfo.InvariantCulture);
+
+    /// <summary>The weight name with its layer index moved by <paramref name="by"/> ("12.conv1.weight", -10: "2.conv1.weight").</summary>
+    internal static string Renumbered(string name, int by) => $"{LayerOf(name) + by}{name[name.IndexOf('.', StringComparison.Ordinal)..]}";
 
     /// <summary>Imports the weights of the whole trunk for images of side <paramref name="imageSize"/>.</summary>
     /// <param name="modelDirectory">The folder holding <c>ResNet18Onnx/</c> and <c>ResNetPrepOnnx/</c>.</param>
