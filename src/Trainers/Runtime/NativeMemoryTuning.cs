@@ -41,21 +41,7 @@ internal static class NativeMemoryTuning
     /// process, like <see cref="Apply"/>.
     /// </summary>
     /// <returns>True if the setting is in force.</returns>
-    public static bool ApplyFixedThreshold()
-    {
-        if (Interlocked.Exchange(ref _applied, 1) == 1) return IsApplied;
-        if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux)) return false;
-        if (Environment.GetEnvironmentVariable("MALLOC_MMAP_MAX_") is not null) return false;
-        try
-        {
-            IsApplied = mallopt(MMmapThreshold, DefaultMmapThreshold) == 1;
-        }
-        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
-        {
-            IsApplied = false;
-        }
-        return IsApplied;
-    }
+    public static bool ApplyFixedThreshold() => ApplyOnce(() => mallopt(MMmapThreshold, DefaultMmapThreshold) == 1);
 
     /// <summary>glibc's initial mmap threshold: 128 KB.</summary>
     internal const int DefaultMmapThreshold = 128 << 10;
@@ -64,16 +50,22 @@ internal static class NativeMemoryTuning
     /// <param name="largeTensors">The run's tensors are hundreds of megabytes (fine-tuning on photos): map blocks of
     /// <see cref="LargeTensorMmapThreshold"/> and more, reuse the rest, never trim the heap top.</param>
     /// <returns>True if the settings are in force.</returns>
-    public static bool Apply(bool largeTensors = false)
+    public static bool Apply(bool largeTensors = false) => ApplyOnce(() =>
+        (largeTensors ? mallopt(MMmapThreshold, LargeTensorMmapThreshold) == 1 : mallopt(MMmapMax, 0) == 1)
+        & mallopt(MTrimThreshold, int.MaxValue) == 1);
+
+    /// <summary>
+    /// Runs <paramref name="settings"/> the first time any setting is asked for in this process, on glibc Linux, unless the
+    /// user set <c>MALLOC_MMAP_MAX_</c>; later calls return what the first one did.
+    /// </summary>
+    private static bool ApplyOnce(Func<bool> settings)
     {
         if (Interlocked.Exchange(ref _applied, 1) == 1) return IsApplied;
         if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux)) return false;
         if (Environment.GetEnvironmentVariable("MALLOC_MMAP_MAX_") is not null) return false;
         try
         {
-            bool ok = largeTensors ? mallopt(MMmapThreshold, LargeTensorMmapThreshold) == 1 : mallopt(MMmapMax, 0) == 1;
-            ok &= mallopt(MTrimThreshold, int.MaxValue) == 1;
-            IsApplied = ok;
+            IsApplied = settings();
         }
         catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
         {
