@@ -66,7 +66,7 @@ Console.WriteLine($"RESULT recipe={recipe.Name} data={Path.GetFileName(arguments
     + $"start_validation={model.Summary.StartValidation:F4} best_validation={(model.Summary.ValidationHistory.Count == 0 ? double.NaN : model.Summary.ValidationHistory.Max(v => v.Value)):F4} kept_start={model.Summary.KeptStart}");
 if (model.Summary.BackboneSelection is { } selection) Console.WriteLine($"Backbone features: {selection}");
 if (model.Summary.WhiteningValidation.Count > 0)
-    Console.WriteLine($"Whitened starts (power: held-out MAP@R): {string.Join(", ", model.Summary.WhiteningValidation.Select(w => $"{w.Key}: {w.Value:F4}"))}; start {(model.Summary.StartWhitening is { } p ? $"whitened with power {p}" : "identity")}");
+    Console.WriteLine($"Whitened starts (held-out MAP@R): {string.Join("; ", model.Summary.WhiteningValidation.Select(w => $"{w.Key}: {w.Value:F4}"))}; start {(model.Summary.StartWhitening is { } w ? $"whitened ({w})" : "identity")}");
 Console.WriteLine("Validation: " + string.Join(", ", model.Summary.ValidationHistory.Select(v => $"{v.Key}:{v.Value:F4}")));
 
 internal sealed class Progress(Action<TrainingProgress> report) : IProgress<TrainingProgress>

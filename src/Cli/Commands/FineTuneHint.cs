@@ -21,7 +21,7 @@ internal static class FineTuneHint
         if (options.Backbone is null || options.FineTuneStages > 0 || summary.StartValidation is not { } start)
             return null;
         string? what = summary.KeptStart
-            ? summary.StartWhitening is { } power ? string.Create(CultureInfo.InvariantCulture, $"The held-out classes preferred whitened features (power {power}, MAP@R {start:F3})") : null
+            ? summary.StartWhitening is { } whitened ? string.Create(CultureInfo.InvariantCulture, $"The held-out classes preferred whitened features ({whitened}, MAP@R {start:F3})") : null
             : summary.ValidationHistory.Count > 0 ? string.Create(CultureInfo.InvariantCulture, $"Training helped the held-out classes (MAP@R {start:F3} -> {summary.ValidationHistory.Max(v => v.Value):F3})") : null;
         return what is null ? null
             : what + ": for the backbone's ImageNet features these images are a narrow domain. On such data (Omniglot) fine-tuning its last stage, --fine-tune 1, measured better still, at many times the time, and best with --no-augment for drawings (no photo augmentation: the frozen stages then run once per image) (docs/photos.md, \"Narrow domains\").";

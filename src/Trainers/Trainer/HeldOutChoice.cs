@@ -13,7 +13,7 @@ internal static class HeldOutChoice
         double identity = s.IdentityValidation ?? start;
         var parts = new List<string> { string.Create(c, $"identity head {identity:F4}") };
         if (s.WhiteningValidation.Count > 0)
-            parts.Add("whitened starts " + string.Join(", ", s.WhiteningValidation.Select(w => string.Create(c, $"power {w.Key}: {w.Value:F4}"))));
+            parts.Add("whitened starts " + string.Join(", ", s.WhiteningValidation.Select(w => string.Create(c, $"{w.Key}: {w.Value:F4}"))));
         if (s.ValidationHistory.Count > 0)
         {
             var best = s.ValidationHistory.MaxBy(v => v.Value);
@@ -23,7 +23,7 @@ internal static class HeldOutChoice
         {
             parts.Add("no training validated");
         }
-        string startName = s.StartWhitening is { } power ? string.Create(c, $"the whitened start (power {power})") : "the untrained identity head";
+        string startName = s.StartWhitening is { } whitened ? $"the whitened start ({whitened})" : "the untrained identity head";
         string gain = s.ValidationMinimumGain.ToString("0.###", c);
         string kept = !s.KeptStart
             ? string.Create(c, $"kept the trained head: it gained more than {gain} over {startName}")

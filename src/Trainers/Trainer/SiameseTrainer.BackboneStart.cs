@@ -9,7 +9,7 @@ namespace MLNet.Siamese.Trainers;
 /// <summary>
 /// How a run on a pretrained backbone starts: which of the backbone's features the head trains on
 /// (<see cref="SiameseTrainerOptions.SelectBackboneFeatures"/>) and whether the head starts as the identity or as a
-/// whitening of the features (<see cref="SiameseTrainerOptions.HeadWhiteningPowers"/>); both are decided on the training
+/// whitening of the features (<see cref="SiameseTrainerOptions.HeadWhiteningPowers"/>, <see cref="SiameseTrainerOptions.HeadWithinClassWhiteningPowers"/>); both are decided on the training
 /// data before the first step.
 /// </summary>
 public sealed partial class SiameseTrainer
@@ -50,36 +50,43 @@ public sealed partial class SiameseTrainer
     private static bool SameLayers(NetworkSpec a, NetworkSpec b) => a.InputSize == b.InputSize && a.Layers.SequenceEqual(b.Layers);
 
     /// <summary>
-    /// <see cref="SiameseTrainerOptions.HeadWhiteningPowers"/>: scores the head whitened with each power on the held-out
-    /// classes and, when the best beats the identity start by the minimum gain, makes it the start (else the identity is
-    /// put back). Null when the network's head is not the backbone's identity head, no power is given, or the run resumes
-    /// from a checkpoint.
+    /// <see cref="SiameseTrainerOptions.HeadWhiteningPowers"/> and <see cref="SiameseTrainerOptions.HeadWithinClassWhiteningPowers"/>:
+    /// scores the head whitened with each on the held-out classes and, when the best beats the identity start by the
+    /// minimum gain, makes it the start (else the identity is put back). Null when the network's head is not the
+    /// backbone's identity head, no power is given, or the run resumes from a checkpoint.
     /// </summary>
-    private (IReadOnlyList<KeyValuePair<double, double>> Tried, double? Chosen)? ChooseWhitenedStart(TrainingRun run, NetworkSpec spec, float[] features, int itemCount,
-        Func<double> validate, ref StartingPoint start)
+    private (IReadOnlyList<KeyValuePair<WhitenedStart, double>> Tried, WhitenedStart? Chosen)? ChooseWhitenedStart(TrainingRun run, NetworkSpec spec, float[] features, int itemCount,
+        IReadOnlyList<int> classOfItem, Func<double> validate, ref StartingPoint start)
     {
         int linear = HeadWhitening.LinearLayerOf(spec);
-        if (_options.HeadWhiteningPowers is not { Count: > 0 } powers || linear < 0 || itemCount < 2 || run.Iteration > 0)
+        var candidates = (_options.HeadWhiteningPowers ?? []).Select(p => new WhitenedStart(WhiteningKind.Pca, p))
+            .Concat((classOfItem.Count == itemCount ? _options.HeadWithinClassWhiteningPowers ?? [] : []).Select(p => new WhitenedStart(WhiteningKind.WithinClass, p))).ToList();   // within-class needs each item's class
+        if (candidates.Count == 0 || linear < 0 || itemCount < 2 || run.Iteration > 0)
             return null;   // a resumed run goes on from its checkpoint's weights
         int dimension = spec.EmbeddingDimension;
         var unit = run.EmbedAll(features, itemCount);   // the identity head gives the L2-normalised features
-        var tried = new List<KeyValuePair<double, double>>();
+        var tried = new List<KeyValuePair<WhitenedStart, double>>();
         Dictionary<string, WeightTensor>? best = null;
-        double bestPower = 0, bestScore = double.NegativeInfinity;
-        foreach (double power in powers)
+        WhitenedStart? bestStart = null;
+        double bestScore = double.NegativeInfinity;
+        foreach (var candidate in candidates)
         {
-            var weights = HeadWhitening.Fit(unit, itemCount, dimension, power, linear);
+            var weights = candidate.Kind == WhiteningKind.Pca
+                ? HeadWhitening.Fit(unit, itemCount, dimension, candidate.Power, linear)
+                : HeadWhitening.FitWithinClass(unit, classOfItem, itemCount, dimension, candidate.Power, linear);
+            if (weights is null)
+                continue;   // no class with two different items: nothing within a class to whiten
             run.Network.LoadWeights(weights);
             double score = validate();
-            tried.Add(new(power, score));
-            if (score > bestScore) (best, bestPower, bestScore) = (weights, power, score);
+            tried.Add(new(candidate, score));
+            if (score > bestScore) (best, bestStart, bestScore) = (weights, candidate, score);
         }
-        if (bestScore > start.Score + _options.ValidationMinimumGain)
+        if (best is not null && bestScore > start.Score + _options.ValidationMinimumGain)
         {
-            run.Network.LoadWeights(best!);
+            run.Network.LoadWeights(best);
             start.Dispose();
             start = StartingPoint.Capture(run.Network, bestScore);
-            return (tried, bestPower);
+            return (tried, bestStart);
         }
         start.Restore();
         return (tried, null);

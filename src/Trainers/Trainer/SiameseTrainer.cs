@@ -171,7 +171,7 @@ public sealed partial class SiameseTrainer : IEstimator<SiameseModel>
         var start = _options.Backbone is not null && validate is not null && _options.EarlyStoppingPatience > 0
             ? StartingPoint.Capture(run.Network, validate) : null;
         double? identityScore = start?.Score;
-        var whitening = start is not null ? ChooseWhitenedStart(run, spec, features, itemCount, validate!, ref start) : null;
+        var whitening = start is not null ? ChooseWhitenedStart(run, spec, features, itemCount, fingerprintLabels, validate!, ref start) : null;
         using var startToDispose = start;
         loop.Train(validate);
         bool keptStart = start?.RestoreIfNotBeaten(run.Validation, keptBest: true, _options.ValidationMinimumGain) ?? false;

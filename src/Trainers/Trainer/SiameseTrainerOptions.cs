@@ -274,6 +274,13 @@ public sealed partial class SiameseTrainerOptions
     /// </summary>
     public IReadOnlyList<double>? HeadWhiteningPowers { get; set; }
 
+    /// <summary>
+    /// As <see cref="HeadWhiteningPowers"/>, with within-class whitening: the covariance whitened is that of each training
+    /// item around its class's mean (<see cref="WhiteningKind.WithinClass"/>), so the directions in which one class's
+    /// photos differ shrink. Tried after the PCA powers; the held-out classes choose among all of them. Default null.
+    /// </summary>
+    public IReadOnlyList<double>? HeadWithinClassWhiteningPowers { get; set; }
+
     /// <summary>Fine-tuning: the learning rate of the unfrozen ResNet18 stages relative to the head's. Default 0.1.</summary>
     public float BackboneLearningRateScale { get; set; } = 0.1f;
 

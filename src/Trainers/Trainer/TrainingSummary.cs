@@ -62,13 +62,14 @@ public sealed class TrainingSummary
     public BackboneSelection? BackboneSelection { get; init; }
 
     /// <summary>
-    /// With <see cref="SiameseTrainerOptions.HeadWhiteningPowers"/>: each power tried and the held-out MAP@R of the head
-    /// whitened with it (before training); empty otherwise.
+    /// With <see cref="SiameseTrainerOptions.HeadWhiteningPowers"/> or
+    /// <see cref="SiameseTrainerOptions.HeadWithinClassWhiteningPowers"/>: each whitening tried and the held-out MAP@R of
+    /// the head started from it (before training), in the order tried; empty otherwise.
     /// </summary>
-    public IReadOnlyList<KeyValuePair<double, double>> WhiteningValidation { get; init; } = Array.Empty<KeyValuePair<double, double>>();
+    public IReadOnlyList<KeyValuePair<WhitenedStart, double>> WhiteningValidation { get; init; } = Array.Empty<KeyValuePair<WhitenedStart, double>>();
 
-    /// <summary>The whitening power the head started from (and, when <see cref="KeptStart"/>, ended at); null when it started as the identity.</summary>
-    public double? StartWhitening { get; init; }
+    /// <summary>The whitening the head started from (and, when <see cref="KeptStart"/>, ended at); null when it started as the identity.</summary>
+    public WhitenedStart? StartWhitening { get; init; }
 
     /// <summary>The last checkpoint written, if any.</summary>
     public string? LastCheckpoint { get; init; }

@@ -35,12 +35,12 @@ public sealed class FineTuneHintTests
     }
 
     [TestMethod]
-    public void AKeptWhitenedStart_GetsTheHint_WithItsPower()
+    public void AKeptWhitenedStart_GetsTheHint_WithItsKindAndPower()
     {
-        var summary = new TrainingSummary { StartValidation = 0.52, KeptStart = true, StartWhitening = 0.25, WhiteningValidation = [new(0.25, 0.52), new(0.5, 0.4539)] };
+        var summary = new TrainingSummary { StartValidation = 0.52, KeptStart = true, StartWhitening = new(WhiteningKind.WithinClass, 0.25), WhiteningValidation = [new(new(WhiteningKind.Pca, 0.25), 0.47), new(new(WhiteningKind.WithinClass, 0.25), 0.52)] };
         string? hint = FineTuneHint.For(Photos(), summary);
         Assert.IsNotNull(hint);
-        StringAssert.Contains(hint, "whitened features (power 0.25, MAP@R 0.520)");
+        StringAssert.Contains(hint, "whitened features (within-class, power 0.25, MAP@R 0.520)");
         StringAssert.Contains(hint, "--fine-tune 1");
     }
 

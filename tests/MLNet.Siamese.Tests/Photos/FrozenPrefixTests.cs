@@ -145,6 +145,7 @@ public sealed class FrozenPrefixTests
         var options = CutTrunkOptions();
         options.EarlyStoppingPatience = 4;
         options.HeadWhiteningPowers = [];
+        options.HeadWithinClassWhiteningPowers = [];
         options.ValidationMinimumGain = 2;   // no trained head can beat the untrained one: the identity head is kept
         var model = ml.Siamese().Train(options).Fit(ml.Data.LoadFromEnumerable(entries));
         Assert.IsTrue(model.Summary.KeptStart);

@@ -47,6 +47,53 @@ public sealed class HeadWhiteningTests
     }
 
     [TestMethod]
+    public void WithinClassWhitening_EvensOutTheSpreadInsideClasses_NotBetweenThem()
+    {
+        const int classes = 40, perClass = 100, dimension = 4, rows = classes * perClass;
+        var random = new Random(7);
+        double[] spread = [2, 1, 0.5, 0.25];   // within-class standard deviation along each axis
+        var means = Enumerable.Range(0, classes * dimension).Select(_ => 3 * Gaussian(random)).ToArray();
+        var features = new float[rows * dimension];
+        var classOfItem = new int[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            classOfItem[r] = r / perClass;
+            for (int d = 0; d < dimension; d++)
+                features[r * dimension + d] = (float)(means[classOfItem[r] * dimension + d] + spread[d] * Gaussian(random));
+        }
+        var weights = HeadWhitening.FitWithinClass(features, classOfItem, rows, dimension, power: 0.5, index: 2)!;
+        var y = Apply(weights["2.weight"], weights["2.bias"], features, rows, dimension);
+        // Within each class, the output's covariance is whitened: eigenvalue / (eigenvalue + ε · mean eigenvalue) along each
+        // eigenvector (the outputs come in the eigenvalues' ascending order).
+        double meanEigenvalue = spread.Average(s => s * s);
+        var expected = spread.Select(s => s * s / (s * s + HeadWhitening.WithinClassRegularization * meanEigenvalue)).Order().ToArray();
+        for (int a = 0; a < dimension; a++)
+        {
+            Assert.AreEqual(expected[a], WithinClassCovariance(y, classOfItem, rows, dimension, a, a), 0.05, $"within-class variance of output {a}");
+            for (int c = a + 1; c < dimension; c++)
+                Assert.AreEqual(0, WithinClassCovariance(y, classOfItem, rows, dimension, a, c), 0.05, $"within-class covariance ({a}, {c})");
+            Assert.AreEqual(0, Enumerable.Range(0, rows).Average(r => y[r * dimension + a]), 1e-3, $"the output is centred on the mean of all items ({a})");
+        }
+        // PCA whitening of the same items sees mostly the spread between classes and leaves the within-class spread uneven.
+        var pca = HeadWhitening.Fit(features, rows, dimension, power: 0.5, index: 2);
+        var z = Apply(pca["2.weight"], pca["2.bias"], features, rows, dimension);
+        var pcaWithin = Enumerable.Range(0, dimension).Select(a => WithinClassCovariance(z, classOfItem, rows, dimension, a, a)).ToArray();
+        Assert.IsGreaterThan(3, pcaWithin.Max() / pcaWithin.Min(), "PCA whitening leaves the within-class spread uneven");
+    }
+
+    [TestMethod]
+    public void WithinClassWhitening_OfSingletonClasses_IsNothing_AndMismatchedClassesAreRefused()
+    {
+        float[] features = [1, 0, 0, 1, 0.6f, 0.8f];
+        Assert.IsNull(HeadWhitening.FitWithinClass(features, [0, 1, 2], 3, 2, 0.5, 2), "every class holds one item: no spread within a class");
+        Assert.IsNotNull(HeadWhitening.FitWithinClass(features, [0, 0, 1], 3, 2, 0.5, 2), "two different items in one class are enough");
+        var ex = Assert.ThrowsExactly<ArgumentException>(() => HeadWhitening.FitWithinClass(features, [0, 1], 3, 2, 0.5, 2));
+        StringAssert.Contains(ex.Message, "2 ids for 3 rows");
+        Assert.ThrowsExactly<ArgumentException>(() => HeadWhitening.FitWithinClass(features, [0, -1, 1], 3, 2, 0.5, 2));
+        Assert.ThrowsExactly<ArgumentException>(() => HeadWhitening.FitWithinClass(features, [0, 0, 1], 4, 2, 0.5, 2));
+    }
+
+    [TestMethod]
     public void OnlyTheBackbonesIdentityHead_IsWhitened()
     {
         Assert.AreEqual(2, HeadWhitening.LinearLayerOf(PretrainedBackbone.ResNet18.Head()));
@@ -63,16 +110,18 @@ public sealed class HeadWhiteningTests
         var options = InNetworkBackboneRun.ShortRecipeRun();
         options.SelectBackboneFeatures = false;
         var withMargin = ml.Siamese().Train(options).Fit(ml.Data.LoadFromEnumerable(entries)).Summary;
-        CollectionAssert.AreEqual(PhotosRecipe.WhiteningPowers.ToList(), withMargin.WhiteningValidation.Select(w => w.Key).ToList());
+        var expected = PhotosRecipe.WhiteningPowers.Select(p => new WhitenedStart(WhiteningKind.Pca, p))
+            .Concat(PhotosRecipe.WithinClassWhiteningPowers.Select(p => new WhitenedStart(WhiteningKind.WithinClass, p))).ToList();
+        CollectionAssert.AreEqual(expected, withMargin.WhiteningValidation.Select(w => w.Key).ToList(), "PCA powers first, then within-class");
         Assert.AreEqual("MAP@R", withMargin.ValidationMetric);
         double bestWhitened = withMargin.WhiteningValidation.Max(w => w.Value);
         Assert.IsNotNull(withMargin.IdentityValidation);
         Assert.AreEqual(PhotosRecipe.MinimumGain, withMargin.ValidationMinimumGain);
-        StringAssert.StartsWith(withMargin.DescribeHeldOutChoice(), "Held-out MAP@R: identity head " + withMargin.IdentityValidation!.Value.ToString("F4", System.Globalization.CultureInfo.InvariantCulture) + "; whitened starts power 0.25: ");
-        if (withMargin.StartWhitening is { } power)
+        StringAssert.StartsWith(withMargin.DescribeHeldOutChoice(), "Held-out MAP@R: identity head " + withMargin.IdentityValidation!.Value.ToString("F4", System.Globalization.CultureInfo.InvariantCulture) + "; whitened starts PCA, power 0.25: ");
+        if (withMargin.StartWhitening is { } whitened)
         {
             Assert.AreEqual(bestWhitened, withMargin.StartValidation!.Value, 1e-12);
-            Assert.AreEqual(power, withMargin.WhiteningValidation.MaxBy(w => w.Value).Key);
+            Assert.AreEqual(whitened, withMargin.WhiteningValidation.MaxBy(w => w.Value).Key);
         }
         else
         {
@@ -85,10 +134,36 @@ public sealed class HeadWhiteningTests
         Assert.IsNull(identity.StartWhitening);
         Assert.IsTrue(identity.KeptStart);
         options.HeadWhiteningPowers = null;
+        options.HeadWithinClassWhiteningPowers = null;
         var none = ml.Siamese().Train(options).Fit(ml.Data.LoadFromEnumerable(entries)).Summary;
         Assert.IsEmpty(none.WhiteningValidation);
         Assert.AreEqual(none.StartValidation!.Value, identity.StartValidation!.Value, 1e-12, "the identity is put back exactly");
         Assert.AreEqual(none.StartValidation!.Value, withMargin.IdentityValidation!.Value, 1e-12, "the identity's score is recorded before any whitened start");
+    }
+
+    private static double[] Apply(WeightTensor w, WeightTensor b, float[] features, int rows, int dimension)
+    {
+        var y = new double[rows * dimension];
+        for (int r = 0; r < rows; r++)
+            for (int o = 0; o < dimension; o++)
+            {
+                double sum = b.Values[o];
+                for (int i = 0; i < dimension; i++) sum += w.Values[o * dimension + i] * features[r * dimension + i];
+                y[r * dimension + o] = sum;
+            }
+        return y;
+    }
+
+    private static double WithinClassCovariance(double[] y, int[] classOfItem, int rows, int dimension, int a, int c)
+    {
+        var groups = Enumerable.Range(0, rows).GroupBy(r => classOfItem[r]);
+        double sum = 0;
+        foreach (var g in groups)
+        {
+            double ma = g.Average(r => y[r * dimension + a]), mc = g.Average(r => y[r * dimension + c]);
+            sum += g.Sum(r => (y[r * dimension + a] - ma) * (y[r * dimension + c] - mc));
+        }
+        return sum / rows;
     }
 
     private static double Gaussian(Random random) => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());

@@ -10,7 +10,7 @@ namespace MLNet.Siamese.Tests.Trainers;
 [TestClass]
 public sealed class HeldOutChoiceTests
 {
-    private static TrainingSummary Summary(bool keptStart, double? whitening = null, double start = 0.6764) => new()
+    private static TrainingSummary Summary(bool keptStart, WhitenedStart? whitening = null, double start = 0.6764) => new()
     {
         Iterations = 250,
         ValidationMetric = "MAP@R",
@@ -18,7 +18,7 @@ public sealed class HeldOutChoiceTests
         IdentityValidation = 0.6764,
         StartValidation = start,
         StartWhitening = whitening,
-        WhiteningValidation = [new(0.25, 0.6972), new(0.5, 0.6903)],
+        WhiteningValidation = [new(new(WhiteningKind.Pca, 0.25), 0.6972), new(new(WhiteningKind.Pca, 0.5), 0.6903), new(new(WhiteningKind.WithinClass, 0.5), 0.7101)],
         KeptStart = keptStart,
         ValidationHistory = [new(50, 0.6790), new(150, 0.7161), new(250, 0.6806)],
     };
@@ -27,17 +27,17 @@ public sealed class HeldOutChoiceTests
     public void TheKeptIdentityHead_IsNamed_WithEveryScore()
     {
         string text = Summary(keptStart: true).DescribeHeldOutChoice()!;
-        Assert.AreEqual("Held-out MAP@R: identity head 0.6764; whitened starts power 0.25: 0.6972, power 0.5: 0.6903; "
+        Assert.AreEqual("Held-out MAP@R: identity head 0.6764; whitened starts PCA, power 0.25: 0.6972, PCA, power 0.5: 0.6903, within-class, power 0.5: 0.7101; "
             + "training best 0.7161 (iteration 150 of 250); kept the untrained identity head: no whitened start and no trained head gained more than 0.03 over it.", text);
     }
 
     [TestMethod]
     public void AKeptWhitenedStart_AndAKeptTrainedHead_AreNamed()
     {
-        StringAssert.Contains(Summary(keptStart: true, whitening: 0.25, start: 0.72).DescribeHeldOutChoice(),
-            "kept the whitened start (power 0.25): it gained more than 0.03 over the identity head, and training did not gain 0.03 over it.");
+        StringAssert.Contains(Summary(keptStart: true, whitening: new(WhiteningKind.Pca, 0.25), start: 0.72).DescribeHeldOutChoice(),
+            "kept the whitened start (PCA, power 0.25): it gained more than 0.03 over the identity head, and training did not gain 0.03 over it.");
         StringAssert.Contains(Summary(keptStart: false).DescribeHeldOutChoice(), "kept the trained head: it gained more than 0.03 over the untrained identity head.");
-        StringAssert.Contains(Summary(keptStart: false, whitening: 0.5, start: 0.70).DescribeHeldOutChoice(), "kept the trained head: it gained more than 0.03 over the whitened start (power 0.5).");
+        StringAssert.Contains(Summary(keptStart: false, whitening: new(WhiteningKind.WithinClass, 0.5), start: 0.70).DescribeHeldOutChoice(), "kept the trained head: it gained more than 0.03 over the whitened start (within-class, power 0.5).");
     }
 
     [TestMethod]
@@ -49,7 +49,7 @@ public sealed class HeldOutChoiceTests
     {
         string kept = TrainCommand.TrainedSentence(Summary(keptStart: true), TimeSpan.FromSeconds(6.7), 0.9089, 0.5962);
         StringAssert.StartsWith(kept, "Trained 250 iterations in 6.7 s; final loss 0.9089; the model is the untrained head (the held-out classes preferred it); threshold 0.5962");
-        StringAssert.Contains(TrainCommand.TrainedSentence(Summary(keptStart: true, whitening: 0.25), TimeSpan.FromSeconds(1), 1, 0.5), "the model is the whitened start, untrained");
+        StringAssert.Contains(TrainCommand.TrainedSentence(Summary(keptStart: true, whitening: new(WhiteningKind.Pca, 0.25)), TimeSpan.FromSeconds(1), 1, 0.5), "the model is the whitened start, untrained");
         Assert.DoesNotContain("untrained", TrainCommand.TrainedSentence(Summary(keptStart: false), TimeSpan.FromSeconds(1), 1, 0.5));
     }
 
