@@ -199,7 +199,7 @@ internal static class TrainCommand
                 ["fineTuneStages"] = options.FineTuneStages,
                 ["backboneStages"] = model.Summary.BackboneSelection?.Chosen.Stages ?? options.Backbone?.Stages,
                 ["startWhitening"] = JsonNumbers.Of(model.Summary.StartWhitening?.Power),
-                ["startWhiteningKind"] = model.Summary.StartWhitening is { } whitened ? (whitened.Kind == WhiteningKind.Pca ? "pca" : "within-class") : null,
+                ["startWhiteningKind"] = WhiteningKindName(model.Summary.StartWhitening),
                 ["loss"] = options.Loss.ToString(),
                 ["embeddingDimension"] = model.EmbeddingDimension,
                 ["testTimeViews"] = spec.TestTimeViews?.Count ?? 1,
@@ -222,6 +222,10 @@ internal static class TrainCommand
         if (FineTuneHint.For(options, model.Summary) is { } hint) io.Info(hint);
         return ExitCodes.Success;
     }
+
+    /// <summary>The <c>--json</c> name of a whitened start's kind: "pca", "within-class", or null for the identity start.</summary>
+    internal static string? WhiteningKindName(WhitenedStart? start)
+        => start?.Kind switch { WhiteningKind.Pca => "pca", WhiteningKind.WithinClass => "within-class", _ => null };
 
     /// <summary>The line after training: iterations, time, loss, which head the model is when the held-out classes kept the untrained one, the threshold.</summary>
     internal static string TrainedSentence(TrainingSummary summary, TimeSpan elapsed, double? finalLoss, double threshold)

@@ -24,8 +24,18 @@ internal static class TrainerChecks
         if (!(options.WeightAveragingDecay is >= 0 and < 1)) throw new ArgumentOutOfRangeException(nameof(SiameseTrainerOptions.WeightAveragingDecay), options.WeightAveragingDecay, "WeightAveragingDecay must be in [0, 1).");
         if (options.WeightAveragingDecay > 0 && options.EarlyStoppingPatience > 0)
             throw new ArgumentException("WeightAveragingDecay and EarlyStoppingPatience cannot be combined: early stopping keeps the best live weights, averaging replaces them with the average.", nameof(SiameseTrainerOptions.WeightAveragingDecay));
+        CheckWhiteningPowers(options.HeadWhiteningPowers, nameof(SiameseTrainerOptions.HeadWhiteningPowers));
+        CheckWhiteningPowers(options.HeadWithinClassWhiteningPowers, nameof(SiameseTrainerOptions.HeadWithinClassWhiteningPowers));
         options.Augmentation?.Validate();
         CheckGeometry(options);
+    }
+
+    /// <summary>Whitening powers are numbers from 0 (centring only) to 1 (0.5 whitens fully).</summary>
+    private static void CheckWhiteningPowers(IReadOnlyList<double>? powers, string name)
+    {
+        foreach (double power in powers ?? [])
+            if (!(power is >= 0 and <= 1))
+                throw new ArgumentOutOfRangeException(name, power, $"{name}: every power must be a number from 0 (centring only) to 1; 0.5 whitens fully, 0.25 partly.");
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using MLNet.Siamese.Backbones;
+using MLNet.Siamese.Data;
 using MLNet.Siamese.Networks;
 using MLNet.Siamese.Trainers;
 
@@ -91,6 +92,23 @@ public sealed class HeadWhiteningTests
         StringAssert.Contains(ex.Message, "2 ids for 3 rows");
         Assert.ThrowsExactly<ArgumentException>(() => HeadWhitening.FitWithinClass(features, [0, -1, 1], 3, 2, 0.5, 2));
         Assert.ThrowsExactly<ArgumentException>(() => HeadWhitening.FitWithinClass(features, [0, 0, 1], 4, 2, 0.5, 2));
+    }
+
+    [TestMethod]
+    public void PowersOutsideZeroToOne_AreRefusedByName_BeforeAnyImageIsRead()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(new[] { new ImageFolderEntry("missing.png", "a", "") });   // never read: the options are checked first
+        foreach (double bad in new[] { -0.25, 1.5, double.NaN })
+        {
+            var options = SiameseRecipes.Photos.CreateOptions();
+            options.HeadWithinClassWhiteningPowers = [0.25, bad];
+            var ex = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ml.Siamese().Train(options).Fit(data), bad.ToString());
+            Assert.AreEqual(nameof(SiameseTrainerOptions.HeadWithinClassWhiteningPowers), ex.ParamName);
+            options = SiameseRecipes.Photos.CreateOptions();
+            options.HeadWhiteningPowers = [bad];
+            Assert.AreEqual(nameof(SiameseTrainerOptions.HeadWhiteningPowers), Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ml.Siamese().Train(options).Fit(data)).ParamName);
+        }
     }
 
     [TestMethod]

@@ -54,6 +54,14 @@ public sealed class HeldOutChoiceTests
     }
 
     [TestMethod]
+    public void TheJsonKindOfTheStart_IsPcaWithinClassOrNull()
+    {
+        Assert.AreEqual("pca", TrainCommand.WhiteningKindName(new(WhiteningKind.Pca, 0.25)));
+        Assert.AreEqual("within-class", TrainCommand.WhiteningKindName(new(WhiteningKind.WithinClass, 0.5)));
+        Assert.IsNull(TrainCommand.WhiteningKindName(null), "the identity start has no kind");
+    }
+
+    [TestMethod]
     public void TheProgressLine_NamesMapAtR_AndKeepsPairAccuracyAsAPercentage()
     {
         var progress = new TrainingProgress(240, 3000, 0.9198, 10941, TimeSpan.FromSeconds(3), 0.68061);
