@@ -15,7 +15,7 @@ using Spectre.Console;
 namespace MLNet.Siamese.Cli.Commands;
 
 /// <summary><c>siamese train</c>: trains a Siamese network and saves its whole pair scorer as one ML.NET model zip.</summary>
-internal static class TrainCommand
+internal static partial class TrainCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
@@ -37,6 +37,7 @@ internal static class TrainCommand
         var backbone = new Option<string?>("--backbone") { Description = "Pretrained backbone in front of the network: resnet18 (ImageNet ResNet18; default: the recipe's, resnet18 for photos, none otherwise)." };
         var fineTune = new Option<int?>("--fine-tune") { Description = "Residual stages of the backbone to train, from the last: 0 (frozen) to 4 (default: the recipe's)." };
         var backboneFeatures = new Option<string?>("--backbone-features") { Description = "Which features of the frozen backbone the head trains on: auto (measure the whole trunk and stage 3 at 224, 112 and 64 px on the training classes and take the best; the photos recipe's default) or full (the whole trunk at 224 px, ML.NET's featurizer)." };
+        var whitening = new Option<string?>("--whitening") { Description = "Starts the frozen backbone's head may take, chosen by the held-out classes: auto (PCA and within-class whitening; the photos recipe's default), pca, within-class, or none (the identity head only)." };
         var iterations = new Option<int?>("--iterations") { Description = "Optimizer steps (default: the recipe's; handwriting 4000, general 2500)." };
         var batch = new Option<int?>("--batch") { Description = "Pairs per step (default: the recipe's, 128)." };
         var ways = new Option<int?>("--ways") { Description = "Prototypical loss: classes per episode (default: the recipe's; at most the classes there are)." };
@@ -50,7 +51,7 @@ internal static class TrainCommand
         var pictures = new Plots.TrainPictures();
 
         var command = new Command("train", "Train a Siamese network; the zip holds the whole pipeline from image path (or IDX features) to pair score.")
-            .With(data, labelDepth, recipe, network, loss, embeddingDim, margin, learningRate, schedule, averaging, views, spread, augment, noAugment, imageSize, backbone, fineTune, backboneFeatures, iterations, batch, ways, seed, checkpoint, checkpointInterval, resume, resumeChanged, output, json);
+            .With(data, labelDepth, recipe, network, loss, embeddingDim, margin, learningRate, schedule, averaging, views, spread, augment, noAugment, imageSize, backbone, fineTune, backboneFeatures, whitening, iterations, batch, ways, seed, checkpoint, checkpointInterval, resume, resumeChanged, output, json);
         pictures.AddTo(command);
 
         command.SetGuardedAction(stderr, (parse, token) =>
@@ -75,6 +76,7 @@ internal static class TrainCommand
                 Backbone = parse.GetValue(backbone),
                 FineTune = parse.GetValue(fineTune),
                 BackboneFeatures = parse.GetValue(backboneFeatures),
+                Whitening = parse.GetValue(whitening),
                 Iterations = parse.GetValue(iterations),
                 BatchSize = parse.GetValue(batch),
                 Ways = parse.GetValue(ways),
@@ -312,35 +314,4 @@ internal static class TrainCommand
         "none" => null,
         _ => throw new CliUsageException($"--test-time-views '{name}' is unknown; choose standard or none."),
     };
-
-    /// <summary>What the command line gave; null where an option was left out (the recipe's value stands).</summary>
-    internal sealed class TrainSettings
-    {
-        public required string[] Data { get; init; }
-        public int LabelDepth { get; init; }
-        public required string Recipe { get; init; }
-        public string? Network { get; init; }
-        public string? Loss { get; init; }
-        public int? EmbeddingDimension { get; init; }
-        public float? Margin { get; init; }
-        public float? LearningRate { get; init; }
-        public string? Schedule { get; init; }
-        public double? WeightAveraging { get; init; }
-        public string? TestTimeViews { get; init; }
-        public double? Spread { get; init; }
-        public bool NoAugment { get; init; }
-        public int? ImageSize { get; init; }
-        public string? Backbone { get; init; }
-        public int? FineTune { get; init; }
-        public string? BackboneFeatures { get; init; }
-        public int? Iterations { get; init; }
-        public int? BatchSize { get; init; }
-        public int? Ways { get; init; }
-        public int Seed { get; init; }
-        public string? Checkpoint { get; init; }
-        public int? CheckpointInterval { get; init; }
-        public string? Resume { get; init; }
-        public bool ResumeChanged { get; init; }
-        public required string Output { get; init; }
-    }
 }
