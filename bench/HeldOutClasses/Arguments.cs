@@ -35,6 +35,18 @@ internal sealed record Arguments(string Recipe, string Data, string? TestData, i
     /// <summary>--no-photo-augmentation: fine-tune on the photos as they are.</summary>
     public bool NoPhotoAugmentation { get; init; }
 
+    /// <summary>The options, one line each.</summary>
+    public const string Usage = """
+        Usage: dotnet run -c Release --project bench/HeldOutClasses -- --data FOLDER|ZIP|IDX-IMAGES [options]
+          --recipe NAME              general (default), handwriting or photos
+          --test-data PATH           evaluate the classes of PATH that --data lacks (or an IDX test file)
+          --label-depth N            folder levels that name a class (1)
+          --held-out-fraction X      fraction of the classes held out of training (0.3)
+          --iterations N, --seed N, --loss NAME, --learning-rate X, --temperature X, --patience N
+          --fine-tune N, --fine-tune-size S, --backbone-lr-scale X, --no-photo-augmentation
+          --minimum-gain X, --validation-fraction X
+        """;
+
     public static Arguments Parse(string[] args)
     {
         string recipe = "general", data = "";

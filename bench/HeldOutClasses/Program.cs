@@ -3,7 +3,7 @@
 //   dotnet run -c Release --project bench/HeldOutClasses -- --recipe general --data FOLDER|ZIP|IDX-IMAGES [--test-data FOLDER|ZIP|IDX-IMAGES]
 //       [--label-depth N] [--held-out-fraction 0.3] [--iterations N] [--seed 1]
 //       [--fine-tune N] [--fine-tune-size S] [--backbone-lr-scale X] [--loss NAME] [--learning-rate X] [--temperature X] [--minimum-gain X] [--patience N]
-//       [--validation-fraction X]
+//       [--validation-fraction X] [--no-photo-augmentation] [--help]
 // Held-out classes: the last fraction of the class names in ordinal order (IDX: of the label numbers). With --test-data
 // (an IDX test file), training reads the training classes of --data and evaluation the held-out classes of --test-data.
 // With --test-data a folder or .zip of images, every class of --data trains and the classes of --test-data that --data
@@ -23,7 +23,21 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-var arguments = Arguments.Parse(args);
+if (args is ["--help"] or ["-h"])
+{
+    Console.WriteLine(Arguments.Usage);
+    return 0;
+}
+Arguments arguments;
+try
+{
+    arguments = Arguments.Parse(args);
+}
+catch (Exception e) when (e is ArgumentException or FormatException)
+{
+    Console.Error.WriteLine($"{e.Message}\n{Arguments.Usage}");
+    return 2;
+}
 var ml = new MLContext(seed: arguments.Seed);
 var clock = Stopwatch.StartNew();
 
@@ -68,6 +82,7 @@ if (model.Summary.BackboneSelection is { } selection) Console.WriteLine($"Backbo
 if (model.Summary.WhiteningValidation.Count > 0)
     Console.WriteLine($"Whitened starts (held-out MAP@R): {string.Join("; ", model.Summary.WhiteningValidation.Select(w => $"{w.Key}: {w.Value:F4}"))}; start {(model.Summary.StartWhitening is { } w ? $"whitened ({w})" : "identity")}");
 Console.WriteLine("Validation: " + string.Join(", ", model.Summary.ValidationHistory.Select(v => $"{v.Key}:{v.Value:F4}")));
+return 0;
 
 internal sealed class Progress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
 {
