@@ -27,14 +27,7 @@ public sealed class HeadWhiteningTests
         var w = weights["2.weight"];
         var b = weights["2.bias"];
         CollectionAssert.AreEqual(new long[] { dimension, dimension }, w.Shape);
-        var y = new double[rows * dimension];
-        for (int r = 0; r < rows; r++)
-            for (int o = 0; o < dimension; o++)
-            {
-                double sum = b.Values[o];
-                for (int i = 0; i < dimension; i++) sum += w.Values[o * dimension + i] * features[r * dimension + i];
-                y[r * dimension + o] = sum;
-            }
+        var y = Apply(w, b, features, rows, dimension);
         for (int a = 0; a < dimension; a++)
         {
             Assert.AreEqual(0, Enumerable.Range(0, rows).Average(r => y[r * dimension + a]), 1e-3, $"mean of output {a}");
