@@ -13,7 +13,9 @@ namespace MLNet.Siamese;
 /// cosine distance, and trains with a small learning rate; a fraction of the training classes is held out, and their
 /// MAP@R, measured before the first step and every <see cref="ValidationInterval"/> steps, decides how far to train, down
 /// to zero steps (the backbone as it is, with a threshold calibrated on the held-out classes): a trained head is kept only
-/// when it beats the untrained one by <see cref="MinimumGain"/>. No flips or rotations make
+/// when it beats the untrained one by <see cref="MinimumGain"/>. Before the first step the same classes also judge
+/// whitened starts of the head (PCA, <see cref="WhiteningPowers"/>, and within-class, <see cref="WithinClassWhiteningPowers"/>)
+/// by the same margin. No flips or rotations make
 /// new classes (a mirrored face is the same person). Before training, the recipe measures which of the backbone's
 /// features suit the data (<see cref="SiameseTrainerOptions.SelectBackboneFeatures"/>: the whole trunk at 224 px, or the
 /// trunk whole or cut after stage 3 at 112 or 64 px, by MAP@R over the training classes, which the backbone has never
@@ -93,7 +95,7 @@ public sealed class PhotosRecipe : SiameseRecipe
     public override string Name => "photos";
 
     /// <inheritdoc/>
-    public override string Description => "colour photos: frozen ImageNet ResNet18 features, a head that starts at the identity, held-out classes decide how far to train";
+    public override string Description => "colour photos: frozen ImageNet ResNet18 features, a head that starts at the identity or a whitening of them, held-out classes decide which and how far to train";
 
     /// <inheritdoc/>
     /// <remarks>
