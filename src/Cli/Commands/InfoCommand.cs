@@ -38,6 +38,7 @@ internal static class InfoCommand
                     ["threshold"] = JsonNumbers.Of(info.Threshold),
                     ["inputColumns"] = new JsonArray(info.InputColumns.Select(c => (JsonNode?)c).ToArray()),
                     ["galleryItems"] = info.GalleryItems,
+                    ["heldOutChoice"] = info.HeldOutChoice,
                     ["metadata"] = metadata,
                 });
                 return ExitCodes.Success;
@@ -49,6 +50,8 @@ internal static class InfoCommand
             table.AddRow("Input columns", Markup.Escape(string.Join(", ", info.InputColumns)));
             if (info.GalleryItems is { } items)
                 table.AddRow("Gallery items", items.ToString(CultureInfo.InvariantCulture));
+            if (info.HeldOutChoice is { } heldOut)
+                table.AddRow("Held-out choice", Markup.Escape(heldOut));
             io.Out.WriteLine(info.Path);
             io.WriteTable(table);
             return ExitCodes.Success;

@@ -41,6 +41,8 @@ public sealed class SiameseModel : ITransformer, IDisposable
             ["mlnet_siamese.loss"] = summary.Loss.ToString(),
             ["mlnet_siamese.threshold"] = scoring.Threshold.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
         };
+        if (summary.DescribeHeldOutChoice() is { } heldOut)
+            metadata["mlnet_siamese.held_out_choice"] = heldOut;   // which head the model is, and why (siamese info)
         _files = new ModelTempFiles(context);
         _embedderOnnx = OnnxExporter.ExportEmbedder(network, weights, featureColumnName, EmbeddingColumnName, metadata);
         _pairScorerOnnx = OnnxExporter.ExportPairScorer(network, weights, scoring, LeftFeatureColumnName, RightFeatureColumnName, metadata);

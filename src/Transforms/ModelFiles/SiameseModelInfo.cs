@@ -33,6 +33,13 @@ public sealed record SiameseModelInfo
     /// <summary>The number of enrolled gallery items when the zip is an identifier, else null.</summary>
     public int? GalleryItems { get; init; }
 
+    /// <summary>
+    /// For a model trained on a pretrained backbone with held-out classes: what they scored and which head the model is
+    /// (the untrained identity, a whitened start, or a trained head), as <c>TrainingSummary.DescribeHeldOutChoice</c>
+    /// said after training; null otherwise.
+    /// </summary>
+    public string? HeldOutChoice { get; init; }
+
     /// <summary>Every <c>mlnet_siamese.*</c> metadata entry of the zip's ONNX graphs (the first value of each key).</summary>
     public required IReadOnlyDictionary<string, string> Metadata { get; init; }
 
@@ -59,6 +66,7 @@ public sealed record SiameseModelInfo
             Loss = metadata.GetValueOrDefault("mlnet_siamese.loss"),
             Threshold = metadata.TryGetValue("mlnet_siamese.threshold", out var t) && double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var threshold) ? threshold : null,
             GalleryItems = metadata.TryGetValue("mlnet_siamese.gallery.items", out var g) && int.TryParse(g, NumberStyles.None, CultureInfo.InvariantCulture, out var items) ? items : null,
+            HeldOutChoice = metadata.GetValueOrDefault("mlnet_siamese.held_out_choice"),
             InputColumns = schema?.Select(c => $"{c.Name}: {c.Type}").ToArray() ?? [],
             Metadata = metadata,
         };

@@ -2,6 +2,7 @@ using Microsoft.ML;
 using MLNet.Siamese.Backbones;
 using MLNet.Siamese.Data;
 using MLNet.Siamese.Networks;
+using MLNet.Siamese.Tests.Data;
 using MLNet.Siamese.Trainers;
 
 namespace MLNet.Siamese.Tests.Photos;
@@ -120,7 +121,16 @@ public sealed class HeadWhiteningTests
         var ml = new MLContext(seed: 1);
         var options = InNetworkBackboneRun.ShortRecipeRun();
         options.SelectBackboneFeatures = false;
-        var withMargin = ml.Siamese().Train(options).Fit(ml.Data.LoadFromEnumerable(entries)).Summary;
+        var data = ml.Data.LoadFromEnumerable(entries);
+        var trained = ml.Siamese().Train(options).Fit(data);
+        var withMargin = trained.Summary;
+        using (var folder = new TempFolder())
+        {
+            // The zip says which head it is and why: siamese info reads it back.
+            string zip = folder.Combine("photos.zip");
+            ml.Model.Save(trained, data.Schema, zip);
+            Assert.AreEqual(withMargin.DescribeHeldOutChoice(), ModelFiles.SiameseModelInfo.Read(ml, zip).HeldOutChoice);
+        }
         var expected = PhotosRecipe.WhiteningPowers.Select(p => new WhitenedStart(WhiteningKind.Pca, p))
             .Concat(PhotosRecipe.WithinClassWhiteningPowers.Select(p => new WhitenedStart(WhiteningKind.WithinClass, p))).ToList();
         CollectionAssert.AreEqual(expected, withMargin.WhiteningValidation.Select(w => w.Key).ToList(), "PCA powers first, then within-class");
