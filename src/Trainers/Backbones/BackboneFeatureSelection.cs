@@ -72,14 +72,20 @@ internal static class BackboneFeatureSelection
     public static bool CanMeasure(IReadOnlyList<string> labels)
         => labels.GroupBy(l => l, StringComparer.Ordinal).Count(g => g.Count() >= 2) >= 2;
 
-    /// <summary>Rows of a balanced sample: at most <see cref="SampleSize"/> / classes per class, classes of one item left out.</summary>
-    private static List<int> Sample(IReadOnlyList<string> labels, int seed)
+    /// <summary>
+    /// Rows of a balanced sample: at most <see cref="SampleSize"/> / classes per class, classes of one item left out; with
+    /// more than <see cref="SampleSize"/> / 2 such classes (faces: thousands of people), two items of each of
+    /// <see cref="SampleSize"/> / 2 of them drawn at random, so the sample stays at <see cref="SampleSize"/> images.
+    /// </summary>
+    internal static List<int> Sample(IReadOnlyList<string> labels, int seed)
     {
         var byClass = Enumerable.Range(0, labels.Count).GroupBy(i => labels[i], StringComparer.Ordinal).Where(g => g.Count() >= 2).ToList();
         if (byClass.Count < 2)
             throw new InvalidOperationException("Choosing the backbone's features needs two classes with two images each.");
-        int perClass = Math.Max(2, SampleSize / byClass.Count);
         var random = new Random(seed);
+        if (byClass.Count > SampleSize / 2)
+            byClass = byClass.OrderBy(_ => random.Next()).Take(SampleSize / 2).ToList();
+        int perClass = Math.Max(2, SampleSize / byClass.Count);
         return byClass.SelectMany(g => g.OrderBy(_ => random.Next()).Take(perClass)).Order().ToList();
     }
 

@@ -93,6 +93,26 @@ public sealed class BackboneFeatureSelectionTests
     }
 
     [TestMethod]
+    public void TheSample_StaysAtItsSize_WithThousandsOfClasses()
+    {
+        // Faces: thousands of people with a few photos each. Two photos of each of SampleSize / 2 people drawn at random.
+        var many = Enumerable.Range(0, 4000 * 3).Select(i => $"person{i / 3}").Concat(["alone"]).ToList();
+        var rows = BackboneFeatureSelection.Sample(many, seed: 1);
+        Assert.HasCount(BackboneFeatureSelection.SampleSize, rows);
+        var classes = rows.GroupBy(r => many[r]).ToList();
+        Assert.HasCount(BackboneFeatureSelection.SampleSize / 2, classes);
+        Assert.IsTrue(classes.All(c => c.Count() == 2), "two photos of each person drawn");
+        Assert.IsFalse(classes.Any(c => c.Key == "alone"), "a class of one photo gives no MAP@R");
+        CollectionAssert.AreEqual(rows, BackboneFeatureSelection.Sample(many, seed: 1), "the same seed draws the same sample");
+        CollectionAssert.AreNotEqual(rows, BackboneFeatureSelection.Sample(many, seed: 2));
+        // Fewer classes: every class, as many photos each as fit (100 classes of 30: 15 each).
+        var few = Enumerable.Range(0, 100 * 30).Select(i => $"c{i / 30}").ToList();
+        var fewRows = BackboneFeatureSelection.Sample(few, seed: 1);
+        Assert.HasCount(1500, fewRows);
+        Assert.IsTrue(fewRows.GroupBy(r => few[r]).All(c => c.Count() == 15));
+    }
+
+    [TestMethod]
     public void Selection_OneClass_LeavesTheRefusalToTheClassHoldOut()
     {
         var entries = PhotoBackboneTests.SmallPhotoSet().Take(6).ToList();
