@@ -35,6 +35,9 @@ internal sealed record Arguments(string Recipe, string Data, string? TestData, i
     /// <summary>--no-photo-augmentation: fine-tune on the photos as they are.</summary>
     public bool NoPhotoAugmentation { get; init; }
 
+    /// <summary>--whitening auto|pca|within-class|none: the whitened starts of a backbone's head the held-out classes may choose (the recipe's when left out).</summary>
+    public string? Whitening { get; init; }
+
     /// <summary>The options, one line each.</summary>
     public const string Usage = """
         Usage: dotnet run -c Release --project bench/HeldOutClasses -- --data FOLDER|ZIP|IDX-IMAGES [options]
@@ -44,7 +47,7 @@ internal sealed record Arguments(string Recipe, string Data, string? TestData, i
           --held-out-fraction X      fraction of the classes held out of training (0.3)
           --iterations N, --seed N, --loss NAME, --learning-rate X, --temperature X, --patience N
           --fine-tune N, --fine-tune-size S, --backbone-lr-scale X, --no-photo-augmentation
-          --minimum-gain X, --validation-fraction X
+          --minimum-gain X, --validation-fraction X, --whitening auto|pca|within-class|none
         """;
 
     public static Arguments Parse(string[] args)
@@ -57,6 +60,7 @@ internal sealed record Arguments(string Recipe, string Data, string? TestData, i
         double? temperature = null, gain = null, validationFraction = null;
         int? patience = null;
         bool noPhotoAugmentation = false;
+        string? whitening = null;
         double fraction = 0.3;
         for (int i = 0; i < args.Length; i++)
         {
@@ -79,6 +83,11 @@ internal sealed record Arguments(string Recipe, string Data, string? TestData, i
                 case "--minimum-gain": gain = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--validation-fraction": validationFraction = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--no-photo-augmentation": noPhotoAugmentation = true; break;
+                case "--whitening":
+                    whitening = Next();
+                    if (whitening is not ("auto" or "pca" or "within-class" or "none"))
+                        throw new ArgumentException($"--whitening '{whitening}' is unknown; give auto, pca, within-class or none.");
+                    break;
                 case "--patience": patience = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 default: throw new ArgumentException($"Unknown argument '{args[i]}'.");
             }
@@ -86,7 +95,7 @@ internal sealed record Arguments(string Recipe, string Data, string? TestData, i
         if (data.Length == 0) throw new ArgumentException("--data is required.");
         return new Arguments(recipe, data, test, depth, fraction, iterations, seed)
         {
-            NoPhotoAugmentation = noPhotoAugmentation, FineTune = fineTune, FineTuneSize = fineTuneSize, BackboneLearningRateScale = scale, Loss = loss,
+            NoPhotoAugmentation = noPhotoAugmentation, Whitening = whitening, FineTune = fineTune, FineTuneSize = fineTuneSize, BackboneLearningRateScale = scale, Loss = loss,
             LearningRate = rate, Temperature = temperature, MinimumGain = gain, Patience = patience,
             ValidationFraction = validationFraction,
         };
