@@ -46,10 +46,15 @@ internal static class InfoCommand
             var table = new Table().AddColumn("Property").AddColumn("Value");
             table.AddRow("Network", Markup.Escape(info.NetworkName ?? "(not an MLNet.Siamese model)"));
             table.AddRow("Loss", Markup.Escape(info.Loss ?? "-"));
-            table.AddRow("Threshold", info.Threshold?.ToString("G4", CultureInfo.InvariantCulture) ?? "-");
+            table.AddRow(info.GalleryItems is null ? "Threshold" : "Pair threshold", info.Threshold?.ToString("G4", CultureInfo.InvariantCulture) ?? "-");
             table.AddRow("Input columns", Markup.Escape(string.Join(", ", info.InputColumns)));
             if (info.GalleryItems is { } items)
+            {
                 table.AddRow("Gallery items", items.ToString(CultureInfo.InvariantCulture));
+                // The threshold above scores pairs; an identifier answers "unknown" beyond its own distance.
+                if (info.Metadata.TryGetValue("mlnet_siamese.gallery.threshold", out var unknown) && double.TryParse(unknown, NumberStyles.Float, CultureInfo.InvariantCulture, out var distance))
+                    table.AddRow("Unknown beyond distance", distance.ToString("G4", CultureInfo.InvariantCulture));
+            }
             if (info.HeldOutChoice is { } heldOut)
                 table.AddRow("Held-out choice", Markup.Escape(heldOut));
             io.Out.WriteLine(info.Path);

@@ -120,7 +120,9 @@ public sealed class GalleryEmbedder
         }
         string leftFeatures = contents.Inputs.FirstOrDefault(n => n.StartsWith("Left", StringComparison.Ordinal) && current.GetColumnOrNull(n) is not null)
             ?? throw new InvalidDataException($"Model file '{path}': no left input of its network ({string.Join(", ", contents.Inputs)}) is produced by its left preprocessing.");
-        var embedderOnnx = OnnxExporter.ExportEmbedder(spec, weights, leftFeatures, EmbeddingColumnName);
+        // The model's own description (network, loss, threshold, held-out choice) goes with it into the identifier.
+        var described = contents.Metadata.Where(m => m.Key.StartsWith("mlnet_siamese.", StringComparison.Ordinal)).ToDictionary(StringComparer.Ordinal);
+        var embedderOnnx = OnnxExporter.ExportEmbedder(spec, weights, leftFeatures, EmbeddingColumnName, described);
         var head = context.Transforms.ApplyOnnxModel(new MemoryStream(embedderOnnx)).Fit(OnnxTransformers.Empty(current));
         kept.Add(head);
         return new GalleryEmbedder(context, kept, single, input, spec.EmbeddingDimension, fingerprint);

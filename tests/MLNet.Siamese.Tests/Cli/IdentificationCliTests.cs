@@ -42,6 +42,26 @@ public sealed class IdentificationCliTests
     public static void Cleanup() => _temp?.Dispose();
 
     [TestMethod]
+    public void TheIdentifier_KeepsItsModelsDescription_BesideItsGallery()
+    {
+        // Before, enrolling re-exported the embedder without its metadata: info called the identifier "not an MLNet.Siamese model".
+        var ml = new Microsoft.ML.MLContext();
+        var model = ModelFiles.SiameseModelInfo.Read(ml, _model);
+        var identifier = ModelFiles.SiameseModelInfo.Read(ml, _identifier);
+        Assert.IsNotNull(model.NetworkName);
+        Assert.AreEqual(model.NetworkName, identifier.NetworkName);
+        Assert.AreEqual(model.Loss, identifier.Loss);
+        Assert.AreEqual(model.Threshold, identifier.Threshold);
+        Assert.AreEqual(12, identifier.GalleryItems);
+        Assert.IsNull(model.GalleryItems);
+        var table = CliRunner.Run("info", "--model", _identifier);
+        table.AssertSuccess();
+        StringAssert.Contains(table.Out, "Pair threshold", "the model's threshold scores pairs");
+        StringAssert.Contains(table.Out, "Unknown beyond distance", "the identifier's own threshold");
+        Assert.DoesNotContain("not an MLNet.Siamese model", table.Out);
+    }
+
+    [TestMethod]
     public void IdentifyJsonHasExactlyTheDocumentedShape()
     {
         var run = CliRunner.Run("identify", "--model", _identifier, "--query", _characters[0][10], "--query", _characters[5][0], "--json");
