@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using MLNet.Siamese.Evaluation;
+using MLNet.Siamese.ModelFiles;
 using Microsoft.ML;
 using Spectre.Console;
 
@@ -54,7 +55,8 @@ internal static class EvaluateCommand
             // The pictures need every pair's score and decision; the pair scorer's ONNX outputs are length-1 vectors.
             var rows = ml.Data.CreateEnumerable<ScoredPair>(scored, reuseRowObject: false).ToList();
             pictures = Plots.EvaluationPlots.Write(plotsAt, rows.Select(r => r.Score.Length > 0 ? r.Score[0] : float.NaN).ToArray(),
-                rows.Select(r => r.Label).ToArray(), rows.Select(r => r.PredictedLabel.Length > 0 && r.PredictedLabel[0]).ToArray(), metrics).ToArray();
+                rows.Select(r => r.Label).ToArray(), rows.Select(r => r.PredictedLabel.Length > 0 && r.PredictedLabel[0]).ToArray(), metrics,
+                RecordedThreshold(modelPath)).ToArray();
         }
 
         if (io.Json)
@@ -103,4 +105,9 @@ internal static class EvaluateCommand
         public float[] Score { get; set; } = [];
         public bool[] PredictedLabel { get; set; } = [];
     }
+
+    /// <summary>The threshold the zip records (its exact value, for the picture), or null for a zip without it.</summary>
+    private static double? RecordedThreshold(string modelPath)
+        => SiameseModelInfo.ReadMetadata(modelPath).TryGetValue("mlnet_siamese.threshold", out var text)
+            && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var threshold) ? threshold : null;
 }

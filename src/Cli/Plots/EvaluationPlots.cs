@@ -32,10 +32,11 @@ internal static class EvaluationPlots
     /// <param name="labels">True for same-class pairs.</param>
     /// <param name="predicted">The model's decisions.</param>
     /// <param name="metrics">The metrics of these pairs (AUC, confusion matrix).</param>
-    public static IReadOnlyList<string> Write(string folder, float[] scores, bool[] labels, bool[] predicted, PairMetrics metrics) =>
+    /// <param name="threshold">The threshold the model zip records; null to infer it from the decisions (<see cref="ModelThreshold"/>).</param>
+    public static IReadOnlyList<string> Write(string folder, float[] scores, bool[] labels, bool[] predicted, PairMetrics metrics, double? threshold = null) =>
     [
         PlotFiles.Save(Roc(scores, labels, metrics), Path.Combine(folder, RocFile)),
-        PlotFiles.Save(Histograms(scores, labels, ModelThreshold(scores, predicted)), Path.Combine(folder, HistogramFile)),
+        PlotFiles.Save(Histograms(scores, labels, threshold ?? ModelThreshold(scores, predicted)), Path.Combine(folder, HistogramFile)),
     ];
 
     /// <summary>The ROC curve: (false positive rate, true positive rate) as the threshold falls through the distinct scores.</summary>
