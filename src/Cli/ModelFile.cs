@@ -41,7 +41,15 @@ internal sealed class ModelFile : IDisposable
 
     /// <summary>Loads a model zip; any failure is reported as a usage error naming the file.</summary>
     public static ModelFile Load(MLContext ml, string path)
+        => TryLoad(ml, path, out var notAPairScorer) ?? throw new CliUsageException(notAPairScorer!);
+
+    /// <summary>
+    /// Loads a pair scorer, or returns null (with why) for an ML.NET model zip that is not one: an embedder or an
+    /// identifier, which <c>embed</c> reads through the gallery's embedder instead. Any other failure is a usage error.
+    /// </summary>
+    public static ModelFile? TryLoad(MLContext ml, string path, out string? notAPairScorer)
     {
+        notAPairScorer = null;
         string full = System.IO.Path.GetFullPath(path);
         if (!File.Exists(full))
             throw new CliUsageException($"--model '{path}' does not exist.");
@@ -62,7 +70,8 @@ internal sealed class ModelFile : IDisposable
             return new ModelFile(ml, full, scorer, InputKind.Features, (left.Type as VectorDataViewType)?.Size ?? 0);
         (scorer as IDisposable)?.Dispose();
         string columns = schema is null ? "none" : string.Join(", ", schema.Select(c => c.Name));
-        throw new CliUsageException($"--model '{path}' is an ML.NET model but not a siamese pair scorer (its inputs are: {columns}).");
+        notAPairScorer = $"--model '{path}' is an ML.NET model but not a siamese pair scorer (its inputs are: {columns}).";
+        return null;
     }
 
     /// <summary>

@@ -62,6 +62,30 @@ public sealed class IdentificationCliTests
     }
 
     [TestMethod]
+    public void Embed_ReadsAnIdentifier_AsItsPairScorer()
+    {
+        // Before, embed took pair scorers only ("not a siamese pair scorer") and refused the embedder of an identifier,
+        // or the Photos example's embedder zip.
+        string fromScorer = _temp.Combine("scorer.csv"), fromIdentifier = _temp.Combine("identifier.csv");
+        CliRunner.Run("embed", "--model", _model, "--data", _gallery, "--label-depth", "2", "--out", fromScorer).AssertSuccess();
+        CliRunner.Run("embed", "--model", _identifier, "--data", _gallery, "--label-depth", "2", "--out", fromIdentifier).AssertSuccess();
+        var a = File.ReadAllLines(fromScorer);
+        var b = File.ReadAllLines(fromIdentifier);
+        Assert.HasCount(13, b, "a header and the 12 gallery drawings");
+        Assert.AreEqual(a[0], b[0]);
+        for (int i = 1; i < a.Length; i++)
+        {
+            var x = a[i].Split(',');
+            var y = b[i].Split(',');
+            Assert.AreEqual(x[0] + x[1], y[0] + y[1], "the same path and label in the same order");
+            for (int j = 2; j < x.Length; j++)
+                Assert.AreEqual(double.Parse(x[j], System.Globalization.CultureInfo.InvariantCulture), double.Parse(y[j], System.Globalization.CultureInfo.InvariantCulture), 1e-5);
+        }
+        File.WriteAllText(_temp.Combine("text.zip"), "not a zip");
+        CliRunner.Run("embed", "--model", _temp.Combine("text.zip"), "--data", _gallery, "--out", _temp.Combine("none.csv")).AssertUsageError("text.zip");
+    }
+
+    [TestMethod]
     public void IdentifyJsonHasExactlyTheDocumentedShape()
     {
         var run = CliRunner.Run("identify", "--model", _identifier, "--query", _characters[0][10], "--query", _characters[5][0], "--json");

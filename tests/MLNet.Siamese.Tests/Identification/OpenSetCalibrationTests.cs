@@ -37,6 +37,19 @@ public sealed class OpenSetCalibrationTests
     }
 
     [TestMethod]
+    public void ATargetTooSmallForTheImpostorsAtHand_SaysWhatRateToExpect()
+    {
+        // Four impostor distances: 1 % cannot be measured; the threshold accepts none, and a new impostor passes 1 time in 5.
+        var tight = Calibrate(new EnrollmentOptions { K = 1, TargetFalseAcceptRate = 0.01 });
+        Assert.AreEqual(MathF.BitDecrement(3f), tight.Threshold);
+        StringAssert.Contains(tight.Calibration, "on 4 leave-class-out impostor queries; too few to measure that rate");
+        StringAssert.Contains(tight.Calibration, "about 1 time in 5 (20 %)");
+        // 25 % of four can be measured, and a rate of 0 asks for none by itself: no such remark.
+        Assert.DoesNotContain("too few", Calibrate(new EnrollmentOptions { K = 1, TargetFalseAcceptRate = 0.25 }).Calibration);
+        Assert.DoesNotContain("too few", Calibrate(new EnrollmentOptions { K = 1, TargetFalseAcceptRate = 0 }).Calibration);
+    }
+
+    [TestMethod]
     public void TheThresholdMeetsTheTargetPrecision()
     {
         // Genuine leave-one-out: a1 -> a2 and a2 -> a1 at distance 1, both right; impostors 3, 3, sqrt(10), 4.
