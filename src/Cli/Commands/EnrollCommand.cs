@@ -18,6 +18,7 @@ internal static class EnrollCommand
         var model = new Option<string>("--model") { Description = "Model zip written by 'siamese train', or an identifier zip to update.", Required = true };
         var gallery = CommonOptions.Data(required: false, "--gallery", "Gallery: image folder, .zip of one, or IDX images file; repeatable. With an identifier as --model: items to add.");
         var remove = new Option<string[]>("--remove") { Description = "Ids to remove from an identifier given as --model; repeatable.", Arity = ArgumentArity.OneOrMore };
+        var impostors = CommonOptions.Data(required: false, "--impostors", "Images of classes the gallery does not enrol (image folder, .zip of one, or IDX images file; repeatable): more impostor queries for calibrating the unknown threshold.");
         var labelDepth = CommonOptions.LabelDepth();
         var output = new Option<string>("--out") { Description = "Identifier zip to write.", Required = true };
         var far = new Option<double>("--far") { Description = $"Target false-accept rate of the unknown threshold (default {EnrollmentOptions.Defaults.TargetFalseAcceptRate.ToString(CultureInfo.InvariantCulture)}).", DefaultValueFactory = _ => EnrollmentOptions.Defaults.TargetFalseAcceptRate };
@@ -25,7 +26,7 @@ internal static class EnrollCommand
         var k = new Option<int>("--k") { Description = $"Neighbours the identifier returns (default {EnrollmentOptions.Defaults.K}, at most the gallery size).", DefaultValueFactory = _ => EnrollmentOptions.Defaults.K };
         var json = CommonOptions.Json();
         var command = new Command("enroll", "Enrol a gallery into an identifier zip (or update one).")
-            .With(model, gallery, remove, labelDepth, output, far, prototypes, k, json);
+            .With(model, gallery, remove, impostors, labelDepth, output, far, prototypes, k, json);
         command.SetGuardedAction(stderr, (parse, _) =>
         {
             var io = new CliIO(stdout, stderr, parse.GetValue(json));
@@ -41,12 +42,15 @@ internal static class EnrollCommand
             var ml = new MLContext(seed: TrainDefaults.Seed) { TempFilePath = temp.Path };
             var sources = parse.GetValue(gallery) ?? [];
             var removed = parse.GetValue(remove) ?? [];
+            var impostorSources = parse.GetValue(impostors) ?? [];
 
             bool update = IdentificationModel.IsIdentifierFile(modelPath);
             IdentificationModel identifier;
             if (update)
             {
                 identifier = IdentificationModel.Load(ml, modelPath);
+                if (impostorSources.Length > 0)
+                    throw new CliUsageException("--impostors calibrates a new identifier: give a model written by 'siamese train' as --model.");
                 if (sources.Length == 0 && removed.Length == 0)
                     throw new CliUsageException($"--model '{modelPath}' is an identifier: give --gallery to add items or --remove to remove ids.");
                 if (removed.Length > 0)
@@ -62,12 +66,16 @@ internal static class EnrollCommand
                     throw new CliUsageException("--remove needs an identifier zip as --model.");
                 var embedder = GalleryEmbedder.FromFile(ml, modelPath);
                 var items = DataSources.Load(sources, parse.GetValue(labelDepth), io);
-                io.Info($"Embedding {items.Count} gallery items ({items.ClassCount} classes)...");
+                var unknown = impostorSources.Length == 0 ? null : DataSources.Load(impostorSources, parse.GetValue(labelDepth), io);
+                if (unknown?.Labels.Intersect(items.Labels, StringComparer.Ordinal).FirstOrDefault() is { } enrolled)
+                    throw new CliUsageException($"--impostors holds class '{enrolled}', which --gallery enrols: impostors must be classes the identifier does not know.");
+                io.Info($"Embedding {items.Count} gallery items ({items.ClassCount} classes){(unknown is null ? "" : $" and {unknown.Count} impostors")}...");
                 identifier = ml.Siamese().Enroll(embedder, IdentificationInputs.ToDataView(ml, items, embedder, "--gallery"), new EnrollmentOptions
                 {
                     Mode = parse.GetValue(prototypes) ? GalleryMode.Prototypes : GalleryMode.Items,
                     K = parse.GetValue(k),
                     TargetFalseAcceptRate = rate,
+                    Impostors = unknown is null ? null : IdentificationInputs.ToDataView(ml, unknown, embedder, "--impostors"),
                 });
             }
             string? folder = Path.GetDirectoryName(outPath);

@@ -48,7 +48,7 @@ internal static class OpenSetCalibration
             if (options.TargetFalseAcceptRate > 0 && options.TargetFalseAcceptRate * sorted.Length < 1)
                 // The threshold then sits below the nearest of n impostors; a new impostor falls below the nearest of n
                 // with probability 1 / (n + 1), so that, not the target, is the rate to expect.
-                how += string.Create(inv, $"; too few to measure that rate: the threshold accepts none of them, and new impostors will pass about 1 time in {sorted.Length + 1} ({1.0 / (sorted.Length + 1):P0}); enrol more classes or give impostor images for a tighter threshold");
+                how += string.Create(inv, $"; too few to measure that rate: the threshold accepts none of them, and new impostors will pass about 1 time in {sorted.Length + 1} ({1.0 / (sorted.Length + 1):P0}); enrol more classes or give impostor images (siamese enroll --impostors, EnrollmentOptions.Impostors) for a tighter threshold");
         }
         return new IdentifierSettings(options.Mode, options.K, threshold, options.UnknownLabel, Quantiles(sorted), how, IdentifierSettings.RuleOf(options));
     }

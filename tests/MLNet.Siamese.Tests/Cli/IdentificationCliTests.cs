@@ -86,6 +86,31 @@ public sealed class IdentificationCliTests
     }
 
     [TestMethod]
+    public void Enroll_TakesImpostorImages_OfClassesItDoesNotEnrol()
+    {
+        string impostors = _temp.Combine("impostors");
+        for (int c = 4; c < 6; c++)
+        {
+            string folder = Path.Combine(impostors, "alphabet", $"character{c}");
+            Directory.CreateDirectory(folder);
+            foreach (var file in _characters[c])
+                File.Copy(file, Path.Combine(folder, Path.GetFileName(file)), overwrite: true);
+        }
+        var run = CliRunner.Run("enroll", "--model", _model, "--gallery", _gallery, "--impostors", impostors, "--label-depth", "2",
+            "--out", _temp.Combine("id-impostors.zip"), "--far", "0.05", "--json");
+        run.AssertSuccess();
+        using var doc = JsonDocument.Parse(run.Out);
+        int count = _characters[4].Length + _characters[5].Length;
+        StringAssert.Contains(doc.RootElement.GetProperty("calibration").GetString(), $"on {12 + count} leave-class-out impostor queries",
+            "the 12 gallery drawings left class out, and every impostor image");
+        CliRunner.Run("enroll", "--model", _model, "--gallery", _gallery, "--impostors", _gallery, "--label-depth", "2", "--out", _temp.Combine("no.zip"))
+            .AssertUsageError("which --gallery enrols");
+        CliRunner.Run("enroll", "--model", _identifier, "--gallery", _gallery, "--impostors", impostors, "--label-depth", "2", "--out", _temp.Combine("no.zip"))
+            .AssertUsageError("--impostors calibrates a new identifier");
+        Assert.IsFalse(File.Exists(_temp.Combine("no.zip")), "nothing written on a refused enrolment");
+    }
+
+    [TestMethod]
     public void IdentifyJsonHasExactlyTheDocumentedShape()
     {
         var run = CliRunner.Run("identify", "--model", _identifier, "--query", _characters[0][10], "--query", _characters[5][0], "--json");
