@@ -19,11 +19,14 @@ internal static class CommonOptions
         DefaultValueFactory = _ => TrainDefaults.LabelDepth,
     };
 
-    public static Option<string> Model() => new("--model")
+    public static Option<string> Model(string description = "Model zip written by 'siamese train'.") => new("--model")
     {
-        Description = "Model zip written by 'siamese train'.",
+        Description = description,
         Required = true,
     };
+
+    /// <summary>The description of a --model that only embeds: any zip the library writes.</summary>
+    public const string AnyEmbeddingModel = "Model zip written by 'siamese train', an embedder zip (the Photos example's), or an identifier written by 'siamese enroll'.";
 
     public static Option<int> Seed(int defaultValue = TrainDefaults.Seed) => new("--seed")
     {

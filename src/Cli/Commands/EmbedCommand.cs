@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.ML;
 using MLNet.Siamese.Files;
-using MLNet.Siamese.Identification;
 
 namespace MLNet.Siamese.Cli.Commands;
 
@@ -13,7 +12,7 @@ internal static class EmbedCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
-        var model = CommonOptions.Model();
+        var model = CommonOptions.Model(CommonOptions.AnyEmbeddingModel);
         var data = CommonOptions.Data(required: true);
         var labelDepth = CommonOptions.LabelDepth();
         var output = new Option<string>("--out") { Description = "CSV file to write: path,label,e0..eD-1.", Required = true };
@@ -30,21 +29,9 @@ internal static class EmbedCommand
             if (Directory.Exists(outPath))
                 throw new CliUsageException($"--out '{outPath}' is a folder; give a file name such as embeddings.csv.");
             SafeFileOutput.CheckNotAnInput(outPath, "--out", (parse.GetValue(data) ?? []).Select(d => (d, "--data")).Append((parse.GetValue(model)!, "--model")));
-            string modelPath = parse.GetValue(model)!;
-            using var modelFile = ModelFile.TryLoad(ml, modelPath, out var notAPairScorer);
+            using var embedder = ItemEmbedder.Open(ml, parse.GetValue(model)!);
             var items = DataSources.Load(parse.GetValue(data) ?? [], parse.GetValue(labelDepth), io);
-            float[][] embeddings;
-            if (modelFile is not null)
-            {
-                modelFile.CheckCompatible(items, "--data");
-                embeddings = modelFile.Embed(items);
-            }
-            else
-            {
-                // An embedder zip (the Photos example's) or an identifier: embed through its own embedding chain.
-                var embedder = OpenEmbedder(ml, modelPath, notAPairScorer!);
-                embeddings = embedder.Embed(IdentificationInputs.ToDataView(ml, items, embedder, "--data"), "--data");
-            }
+            float[][] embeddings = embedder.Embed(items, "--data");
             int dimension = embeddings.Length == 0 ? 0 : embeddings[0].Length;
             Write(outPath, items, embeddings, dimension);
             string? map = parse.GetValue(plot) is { } mapPath ? Plots.EmbeddingMap.Write(mapPath, ml, items, embeddings) : null;
@@ -55,18 +42,6 @@ internal static class EmbedCommand
             return ExitCodes.Success;
         });
         return command;
-    }
-
-    private static GalleryEmbedder OpenEmbedder(MLContext ml, string modelPath, string notAPairScorer)
-    {
-        try
-        {
-            return GalleryEmbedder.FromFile(ml, modelPath);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new CliUsageException($"{notAPairScorer[..^1]}, nor an embedder written by MLNet.Siamese ({e.Message})", e);
-        }
     }
 
     private static void Write(string path, ItemSet items, float[][] embeddings, int dimension)

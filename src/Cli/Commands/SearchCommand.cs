@@ -13,7 +13,7 @@ internal static class SearchCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
-        var model = CommonOptions.Model();
+        var model = CommonOptions.Model(CommonOptions.AnyEmbeddingModel);
         var gallery = CommonOptions.Data(required: true, "--gallery", "Gallery: image folder, .zip of one, or IDX images file; repeatable.");
         var labelDepth = CommonOptions.LabelDepth();
         var query = new Option<string>("--query") { Description = "Query image file (for IDX models: IDXFILE#index).", Required = true };
@@ -29,14 +29,14 @@ internal static class SearchCommand
             CommonOptions.Positive("--k", count);
             using var temp = CliTempFolder.Create();
             var ml = new MLContext(seed: TrainDefaults.Seed) { TempFilePath = temp.Path };
-            using var modelFile = ModelFile.Load(ml, parse.GetValue(model)!);
+            using var embedder = ItemEmbedder.Open(ml, parse.GetValue(model)!);
             var items = DataSources.Load(parse.GetValue(gallery) ?? [], parse.GetValue(labelDepth), io);
-            modelFile.CheckCompatible(items, "--gallery");
-            ItemSet queryItem = LoadQuery(parse.GetValue(query)!, modelFile.Kind);
-            modelFile.CheckCompatible(queryItem, "--query");
+            embedder.CheckCompatible(items, "--gallery");
+            ItemSet queryItem = LoadQuery(parse.GetValue(query)!, embedder.Kind);
+            embedder.CheckCompatible(queryItem, "--query");
 
-            float[][] galleryEmbeddings = modelFile.Embed(items);
-            float[] queryEmbedding = modelFile.Embed(queryItem)[0];
+            float[][] galleryEmbeddings = embedder.Embed(items, "--gallery");
+            float[] queryEmbedding = embedder.Embed(queryItem, "--query")[0];
             var hits = Nearest(items, galleryEmbeddings, queryEmbedding, count);
 
             string? tilesPath = parse.GetValue(output);

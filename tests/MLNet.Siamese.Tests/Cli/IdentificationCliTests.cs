@@ -62,7 +62,7 @@ public sealed class IdentificationCliTests
     }
 
     [TestMethod]
-    public void Embed_ReadsAnIdentifier_AsItsPairScorer()
+    public void EmbedAndSearch_ReadAnIdentifier_AsItsPairScorer()
     {
         // Before, embed took pair scorers only ("not a siamese pair scorer") and refused the embedder of an identifier,
         // or the Photos example's embedder zip.
@@ -81,6 +81,11 @@ public sealed class IdentificationCliTests
             for (int j = 2; j < x.Length; j++)
                 Assert.AreEqual(double.Parse(x[j], System.Globalization.CultureInfo.InvariantCulture), double.Parse(y[j], System.Globalization.CultureInfo.InvariantCulture), 1e-5);
         }
+        // search reads it the same way: a gallery drawing finds itself first.
+        var search = CliRunner.Run("search", "--model", _identifier, "--gallery", _gallery, "--label-depth", "2", "--query", _characters[1][0], "--k", "2", "--json");
+        search.AssertSuccess();
+        using (var found = JsonDocument.Parse(search.Out))
+            Assert.AreEqual("alphabet/character1", found.RootElement.GetProperty("results")[0].GetProperty("label").GetString());
         File.WriteAllText(_temp.Combine("text.zip"), "not a zip");
         CliRunner.Run("embed", "--model", _temp.Combine("text.zip"), "--data", _gallery, "--out", _temp.Combine("none.csv")).AssertUsageError("text.zip");
     }
