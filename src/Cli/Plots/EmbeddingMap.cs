@@ -36,7 +36,8 @@ internal static class EmbeddingMap
         int dimension = embeddings.Length == 0 ? 0 : embeddings[0].Length;
         double[][] xy = Project(ml, embeddings);
         var classes = items.Labels.Distinct().Order(StringComparer.Ordinal).ToList();
-        var colourOf = classes.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => PlotFiles.Palette[x.i % PlotFiles.Palette.Length], StringComparer.Ordinal);
+        var colours = PlotFiles.ColoursFor(classes.Count);
+        var colourOf = classes.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => colours[x.i], StringComparer.Ordinal);
         bool thumbnails = items.Count <= MaxThumbnails;
         string how = dimension > 2 ? $"{dimension}-d embeddings on their first two principal components (ML.NET PCA)" : $"{dimension}-d embeddings as they are";
         var model = PlotFiles.NewModel(string.Create(CultureInfo.InvariantCulture, $"Embedding map: {items.Count} items, {classes.Count} classes"),

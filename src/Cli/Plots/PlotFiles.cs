@@ -28,6 +28,15 @@ internal static class PlotFiles
         OxyColor.FromRgb(0x17, 0xbe, 0xcf),
     ];
 
+    /// <summary>
+    /// One colour per class: <see cref="Palette"/> for up to its 10 colours; past that, as many evenly spaced hues
+    /// (<c>OxyPalettes.HueDistinct</c>), so no two classes share a colour.
+    /// </summary>
+    /// <param name="count">Classes to colour.</param>
+    /// <returns><paramref name="count"/> colours.</returns>
+    public static IReadOnlyList<OxyColor> ColoursFor(int count)
+        => count <= Palette.Length ? Palette[..count] : [.. OxyPalettes.HueDistinct(count).Colors];
+
     /// <summary>A white plot model with the CLI's title font.</summary>
     public static PlotModel NewModel(string title, string? subtitle = null) => new()
     {

@@ -122,6 +122,16 @@ public sealed class PictureTests
     }
 
     [TestMethod]
+    public void EveryClassOfTheMap_GetsItsOwnColour()
+    {
+        // Before, the ten-colour palette repeated past ten classes: Caltech's 15 unseen classes shared five colours.
+        CollectionAssert.AreEqual(PlotFiles.Palette[..3], PlotFiles.ColoursFor(3).ToArray(), "few classes keep the palette");
+        var fifteen = PlotFiles.ColoursFor(15);
+        Assert.HasCount(15, fifteen);
+        Assert.HasCount(15, fifteen.Distinct().ToList());
+    }
+
+    [TestMethod]
     public void MovingAverageRocAndThresholdAreComputedAsDocumented()
     {
         CollectionAssert.AreEqual(new[] { 1.0, 1.5, 2.5, 3.5 }, TrainPlots.MovingAverage([1f, 2f, 3f, 4f], 2));
