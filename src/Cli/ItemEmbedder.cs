@@ -21,6 +21,19 @@ internal sealed class ItemEmbedder : IDisposable
         _embedder = embedder;
     }
 
+    /// <summary>The pair scorer, when the zip is one; null for an embedder or an identifier, which give no pair scores.</summary>
+    public ModelFile? PairScorer => _pairScorer;
+
+    /// <summary>The model zip.</summary>
+    public string Path { get; private init; } = "";
+
+    /// <summary>
+    /// True when the pair score is a decreasing function of the embedding distance (every loss but the learned binary
+    /// cross-entropy head), read from the model's metadata: matching by score then equals matching by distance.
+    /// </summary>
+    public bool ScoreFollowsDistance
+        => MLNet.Siamese.ModelFiles.SiameseModelInfo.ReadMetadata(Path).TryGetValue("mlnet_siamese.loss", out var loss) && loss != "BinaryCrossEntropy";
+
     /// <summary>Images or feature vectors: what the model takes.</summary>
     public InputKind Kind => _pairScorer?.Kind ?? (_embedder!.TakesImages ? InputKind.Images : InputKind.Features);
 
@@ -28,11 +41,12 @@ internal sealed class ItemEmbedder : IDisposable
     public static ItemEmbedder Open(MLContext ml, string path)
     {
         var pairScorer = ModelFile.TryLoad(ml, path, out var notAPairScorer);
+        string full = System.IO.Path.GetFullPath(path);
         if (pairScorer is not null)
-            return new ItemEmbedder(ml, pairScorer, null);
+            return new ItemEmbedder(ml, pairScorer, null) { Path = full };
         try
         {
-            return new ItemEmbedder(ml, null, GalleryEmbedder.FromFile(ml, path));
+            return new ItemEmbedder(ml, null, GalleryEmbedder.FromFile(ml, path)) { Path = full };
         }
         catch (InvalidDataException e)
         {

@@ -74,20 +74,6 @@ internal sealed class ModelFile : IDisposable
         return null;
     }
 
-    /// <summary>
-    /// True when the pair score is a decreasing function of the embedding distance (every loss but the learned
-    /// binary cross-entropy head), read from the model's metadata: matching by score then equals matching by distance to
-    /// the nearest support item, and each item needs embedding only once.
-    /// </summary>
-    public bool ScoreFollowsDistance
-    {
-        get
-        {
-            var metadata = MLNet.Siamese.ModelFiles.SiameseModelInfo.ReadMetadata(Path);
-            return metadata.TryGetValue("mlnet_siamese.loss", out var loss) && loss != "BinaryCrossEntropy";
-        }
-    }
-
     /// <summary>Checks that items can be fed to this model.</summary>
     public void CheckCompatible(ItemSet items, string what)
     {

@@ -39,10 +39,12 @@ internal static class OneShotCommand
             string[] dataPaths = parse.GetValue(data) ?? [];
             if ((runsPath is null) == (dataPaths.Length == 0))
                 throw new CliUsageException("give either --runs DIR or --data PATH (with --ways, --shots, --episodes), not both.");
-            using var modelFile = ModelFile.Load(ml, parse.GetValue(model)!);
+            using var modelFile = ItemEmbedder.Open(ml, parse.GetValue(model)!);
             // A score that follows the distance ranks candidates exactly as the distance to the nearest support does, so
             // each item is embedded once instead of every pair being decoded and embedded again.
             bool byScore = parse.GetValue(match) == "score" && !modelFile.ScoreFollowsDistance;
+            if (byScore && modelFile.PairScorer is null)
+                throw new CliUsageException($"--model '{parse.GetValue(model)}' is an embedder of a binary cross-entropy model: its pair scores come from the pair scorer zip written by 'siamese train'; give that, or --match distance.");
             var aggregation = parse.GetValue(match) == "score" ? SupportAggregation.NearestSupport : SupportAggregation.Prototype;
             OneShotResult result;
             string description;
@@ -75,7 +77,7 @@ internal static class OneShotCommand
         return command;
     }
 
-    private static OneShotResult EvaluateRuns(ModelFile model, string runsPath, bool byScore)
+    private static OneShotResult EvaluateRuns(ItemEmbedder model, string runsPath, bool byScore)
     {
         if (model.Kind != InputKind.Images)
             throw new CliUsageException($"--runs needs a model of image files, but '{model.Path}' takes IDX feature vectors.");
@@ -88,21 +90,21 @@ internal static class OneShotCommand
             var candidateIndex = Index(candidates);
             var pairs = runs.SelectMany(r => r.TestImages.SelectMany(t => r.TrainingImages.Select(m => (testIndex[t], candidateIndex[m]))))
                 .Distinct().ToList();
-            var (score, _) = model.ScorePairs(Images(tests), Images(candidates), pairs);
+            var (score, _) = model.PairScorer!.ScorePairs(Images(tests), Images(candidates), pairs);
             var lookup = new Dictionary<(int, int), float>(pairs.Count);
             for (int i = 0; i < pairs.Count; i++)
                 lookup[pairs[i]] = score[i];
             return OneShotRunsEvaluator.Evaluate(runs, (string t, string m) => lookup[(testIndex[t], candidateIndex[m])], higherScoreIsSimilar: true);
         }
         var all = runs.SelectMany(r => r.TestImages.Concat(r.TrainingImages)).Distinct(StringComparer.Ordinal).ToList();
-        float[][] embeddings = model.Embed(Images(all));
+        float[][] embeddings = model.Embed(Images(all), "--runs");
         var byPath = new Dictionary<string, float[]>(StringComparer.Ordinal);
         for (int i = 0; i < all.Count; i++)
             byPath[all[i]] = embeddings[i];
         return OneShotRunsEvaluator.EvaluateEmbeddings(runs, path => byPath[path]);
     }
 
-    internal static OneShotResult EvaluateEpisodes(ModelFile model, ItemSet items, OneShotEpisodeOptions options, bool byScore, SupportAggregation aggregation)
+    internal static OneShotResult EvaluateEpisodes(ItemEmbedder model, ItemSet items, OneShotEpisodeOptions options, bool byScore, SupportAggregation aggregation)
     {
         // The episodes depend only on the seed, so a first pass records which items and pairs they use; those are then
         // embedded or scored in one batch, and a second pass replays the same episodes against the results.
@@ -111,7 +113,7 @@ internal static class OneShotCommand
         if (byScore)
         {
             var pairs = recorder.Pairs.ToList();
-            var (score, _) = model.ScorePairs(items, items, pairs);
+            var (score, _) = model.PairScorer!.ScorePairs(items, items, pairs);
             var lookup = new Dictionary<(int, int), float>(pairs.Count);
             for (int i = 0; i < pairs.Count; i++)
                 lookup[pairs[i]] = score[i];
@@ -119,7 +121,7 @@ internal static class OneShotCommand
                 items.Labels, options, options.SameGroup ? items.Groups : null);
         }
         var used = recorder.Items.Order().ToList();
-        float[][] embedded = model.Embed(items.Select(used));
+        float[][] embedded = model.Embed(items.Select(used), "--data");
         int dimension = embedded.Length == 0 ? 0 : embedded[0].Length;
         var embeddings = new float[items.Count][];
         var zero = new float[dimension];

@@ -92,7 +92,8 @@ public sealed class CliTests
     {
         _train.AssertSuccess();
         var ml = new Microsoft.ML.MLContext(seed: 3);
-        using var model = ModelFile.Load(ml, _model);
+        using var model = ItemEmbedder.Open(ml, _model);
+        Assert.IsNotNull(model.PairScorer);
         Assert.IsTrue(model.ScoreFollowsDistance, "a prototypical model's score is a function of the distance");
         var items = DataSources.Load([_data], 2);
         var options = new global::MLNet.Siamese.Evaluation.OneShotEpisodeOptions { Ways = 5, Shots = 2, Episodes = 30, Seed = 4 };

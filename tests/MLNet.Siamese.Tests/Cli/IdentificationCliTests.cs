@@ -62,7 +62,7 @@ public sealed class IdentificationCliTests
     }
 
     [TestMethod]
-    public void EmbedAndSearch_ReadAnIdentifier_AsItsPairScorer()
+    public void EmbedSearchAndOneShot_ReadAnIdentifier_AsItsPairScorer()
     {
         // Before, embed took pair scorers only ("not a siamese pair scorer") and refused the embedder of an identifier,
         // or the Photos example's embedder zip.
@@ -86,6 +86,15 @@ public sealed class IdentificationCliTests
         search.AssertSuccess();
         using (var found = JsonDocument.Parse(search.Out))
             Assert.AreEqual("alphabet/character1", found.RootElement.GetProperty("results")[0].GetProperty("label").GetString());
+        // and oneshot: the same episodes through the identifier's embedder as through the pair scorer.
+        string Accuracy(string model)
+        {
+            var run = CliRunner.Run("oneshot", "--model", model, "--data", _data, "--label-depth", "2", "--ways", "3", "--shots", "1", "--episodes", "20", "--json");
+            run.AssertSuccess();
+            using var doc = JsonDocument.Parse(run.Out);
+            return doc.RootElement.GetProperty("accuracy").GetRawText();
+        }
+        Assert.AreEqual(Accuracy(_model), Accuracy(_identifier));
         File.WriteAllText(_temp.Combine("text.zip"), "not a zip");
         CliRunner.Run("embed", "--model", _temp.Combine("text.zip"), "--data", _gallery, "--out", _temp.Combine("none.csv")).AssertUsageError("text.zip");
     }
