@@ -44,7 +44,7 @@ internal static class OneShotCommand
             // each item is embedded once instead of every pair being decoded and embedded again.
             bool byScore = parse.GetValue(match) == "score" && !modelFile.ScoreFollowsDistance;
             if (byScore && modelFile.PairScorer is null)
-                throw new CliUsageException($"--model '{parse.GetValue(model)}' is an embedder of a binary cross-entropy model: its pair scores come from the pair scorer zip written by 'siamese train'; give that, or --match distance.");
+                throw new CliUsageException($"--model '{parse.GetValue(model)}' gives embeddings but no pair scores, and its pair score need not follow the distance (a binary cross-entropy model, or one whose loss is not recorded): give the pair scorer zip written by 'siamese train', or --match distance.");
             var aggregation = parse.GetValue(match) == "score" ? SupportAggregation.NearestSupport : SupportAggregation.Prototype;
             OneShotResult result;
             string description;
