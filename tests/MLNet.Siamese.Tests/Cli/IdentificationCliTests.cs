@@ -125,6 +125,20 @@ public sealed class IdentificationCliTests
     }
 
     [TestMethod]
+    public void OneShotByScore_ThroughTheIdentifierOfABinaryCrossEntropyModel_IsRefused()
+    {
+        // Its pair score is a learned head, not a function of the distance, and an identifier holds no pair scorer.
+        string bce = _temp.Combine("bce.zip"), identifier = _temp.Combine("bce-id.zip");
+        CliRunner.Run("train", "--data", _data, "--label-depth", "2", "--iterations", "5", "--batch", "16", "--embedding-dim", "16",
+            "--image-size", "28", "--loss", "bce", "--seed", "3", "--out", bce).AssertSuccess();
+        CliRunner.Run("enroll", "--model", bce, "--gallery", _gallery, "--label-depth", "2", "--out", identifier).AssertSuccess();
+        CliRunner.Run("oneshot", "--model", identifier, "--data", _data, "--label-depth", "2", "--ways", "3", "--episodes", "5", "--match", "score")
+            .AssertUsageError("no pair scores");
+        CliRunner.Run("oneshot", "--model", identifier, "--data", _data, "--label-depth", "2", "--ways", "3", "--episodes", "5", "--match", "distance")
+            .AssertSuccess();
+    }
+
+    [TestMethod]
     public void IdentifyJsonHasExactlyTheDocumentedShape()
     {
         var run = CliRunner.Run("identify", "--model", _identifier, "--query", _characters[0][10], "--query", _characters[5][0], "--json");
