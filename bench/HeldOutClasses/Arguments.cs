@@ -1,4 +1,5 @@
 using System.Globalization;
+using MLNet.Siamese;
 
 namespace MLNet.Siamese.Bench.HeldOutClasses;
 
@@ -85,8 +86,8 @@ internal sealed record Arguments(string Recipe, string Data, string? TestData, i
                 case "--no-photo-augmentation": noPhotoAugmentation = true; break;
                 case "--whitening":
                     whitening = Next();
-                    if (whitening is not ("auto" or "pca" or "within-class" or "none"))
-                        throw new ArgumentException($"--whitening '{whitening}' is unknown; give auto, pca, within-class or none.");
+                    if (!PhotosRecipe.WhiteningChoices.Contains(whitening))
+                        throw new ArgumentException($"--whitening '{whitening}' is unknown; give {string.Join(", ", PhotosRecipe.WhiteningChoices)}.");
                     break;
                 case "--patience": patience = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 default: throw new ArgumentException($"Unknown argument '{args[i]}'.");

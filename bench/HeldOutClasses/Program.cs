@@ -51,11 +51,7 @@ if (split.Side is not null) { options.ImageColumnName = null; options.FeatureCol
 if (arguments.Iterations is { } iterations) options.Iterations = iterations;
 if (arguments.FineTune is { } stages) options.FineTuneStages = stages;
 if (arguments.NoPhotoAugmentation) options.PhotoAugmentation = null;
-if (arguments.Whitening is { } whitening)
-{
-    options.HeadWhiteningPowers = whitening is "auto" or "pca" ? PhotosRecipe.WhiteningPowers : null;
-    options.HeadWithinClassWhiteningPowers = whitening is "auto" or "within-class" ? PhotosRecipe.WithinClassWhiteningPowers : null;
-}
+if (arguments.Whitening is { } whitening) PhotosRecipe.ChooseWhitening(options, whitening);
 if (arguments.FineTuneSize is { } fineTuneSize) options.Geometry = ImageGeometry.Square(fineTuneSize, channels: 3);
 if (arguments.BackboneLearningRateScale is { } scale) options.BackboneLearningRateScale = scale;
 if (arguments.Loss is { } loss) options.Loss = TrainingObjectives.LossOf(loss);

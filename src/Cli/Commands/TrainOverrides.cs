@@ -36,7 +36,7 @@ internal static class TrainOverrides
             throw new CliUsageException($"--fine-tune {stages} is out of range; ResNet18 has {ResNet18Network.Stages} residual stages: give 0 (frozen) to {ResNet18Network.Stages}.");
         if (s.BackboneFeatures is { } features && features is not ("auto" or "full"))
             throw new CliUsageException($"--backbone-features '{features}' is unknown; give auto (chosen on the training classes) or full (the whole trunk, 224 px).");
-        if (s.Whitening is { } kind && kind is not ("auto" or "pca" or "within-class" or "none"))
+        if (s.Whitening is { } kind && !PhotosRecipe.WhiteningChoices.Contains(kind))
             throw new CliUsageException($"--whitening '{kind}' is unknown; give auto (PCA and within-class, the held-out classes choose), pca, within-class or none.");
         if (s.Ways is { } w && w < 2)
             throw new CliUsageException($"--ways must be at least 2 (got {w}).");
@@ -82,8 +82,7 @@ internal static class TrainOverrides
         {
             if (options.Backbone is null)
                 throw new ArgumentException("--whitening chooses how a pretrained backbone's head may start; add --backbone resnet18 (or use --recipe photos).");
-            options.HeadWhiteningPowers = whitening is "auto" or "pca" ? PhotosRecipe.WhiteningPowers : null;
-            options.HeadWithinClassWhiteningPowers = whitening is "auto" or "within-class" ? PhotosRecipe.WithinClassWhiteningPowers : null;
+            PhotosRecipe.ChooseWhitening(options, whitening);
         }
         if (s.NoAugment)
         {

@@ -88,6 +88,28 @@ public sealed class PhotosRecipe : SiameseRecipe
     /// </summary>
     public static IReadOnlyList<double> WithinClassWhiteningPowers { get; } = [0.25, 0.5];
 
+    /// <summary>
+    /// The names of <see cref="ChooseWhitening"/>'s choices, as <c>siamese train --whitening</c> takes them: auto (PCA and
+    /// within-class, the recipe's), pca, within-class, none.
+    /// </summary>
+    public static IReadOnlyList<string> WhiteningChoices { get; } = ["auto", "pca", "within-class", "none"];
+
+    /// <summary>
+    /// Sets which whitened starts the held-out classes may choose: <c>auto</c> both kinds at this recipe's powers,
+    /// <c>pca</c> or <c>within-class</c> one of them, <c>none</c> the identity head only.
+    /// </summary>
+    /// <param name="options">The options to change (<see cref="SiameseTrainerOptions.HeadWhiteningPowers"/>, <see cref="SiameseTrainerOptions.HeadWithinClassWhiteningPowers"/>).</param>
+    /// <param name="choice">One of <see cref="WhiteningChoices"/>.</param>
+    /// <exception cref="ArgumentException">Another choice.</exception>
+    public static void ChooseWhitening(SiameseTrainerOptions options, string choice)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!WhiteningChoices.Contains(choice))
+            throw new ArgumentException($"Whitening '{choice}' is unknown; give {string.Join(", ", WhiteningChoices)}.", nameof(choice));
+        options.HeadWhiteningPowers = choice is "auto" or "pca" ? WhiteningPowers : null;
+        options.HeadWithinClassWhiteningPowers = choice is "auto" or "within-class" ? WithinClassWhiteningPowers : null;
+    }
+
     /// <summary>Learning rate of the unfrozen ResNet18 stages relative to the head's when fine-tuning.</summary>
     public const float BackboneLearningRateScale = 0.3f;
 
