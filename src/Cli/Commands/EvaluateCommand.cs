@@ -107,7 +107,5 @@ internal static class EvaluateCommand
     }
 
     /// <summary>The threshold the zip records (its exact value, for the picture), or null for a zip without it.</summary>
-    private static double? RecordedThreshold(string modelPath)
-        => SiameseModelInfo.ReadMetadata(modelPath).TryGetValue("mlnet_siamese.threshold", out var text)
-            && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var threshold) ? threshold : null;
+    private static double? RecordedThreshold(string modelPath) => SiameseModelInfo.ThresholdIn(SiameseModelInfo.ReadMetadata(modelPath));
 }

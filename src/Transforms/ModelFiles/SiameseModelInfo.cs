@@ -64,12 +64,21 @@ public sealed record SiameseModelInfo
             NetworkJson = networkJson,
             NetworkName = networkJson is null ? null : NetworkNameOf(networkJson),
             Loss = metadata.GetValueOrDefault("mlnet_siamese.loss"),
-            Threshold = metadata.TryGetValue("mlnet_siamese.threshold", out var t) && double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var threshold) ? threshold : null,
+            Threshold = ThresholdIn(metadata),
             GalleryItems = metadata.TryGetValue("mlnet_siamese.gallery.items", out var g) && int.TryParse(g, NumberStyles.None, CultureInfo.InvariantCulture, out var items) ? items : null,
             HeldOutChoice = metadata.GetValueOrDefault("mlnet_siamese.held_out_choice"),
             InputColumns = schema?.Select(c => $"{c.Name}: {c.Type}").ToArray() ?? [],
             Metadata = metadata,
         };
+    }
+
+    /// <summary>The pair threshold that <see cref="ReadMetadata"/>'s entries record, or null when they record none.</summary>
+    /// <param name="metadata">A model zip's metadata.</param>
+    /// <returns>The threshold.</returns>
+    public static double? ThresholdIn(IReadOnlyDictionary<string, string> metadata)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        return metadata.TryGetValue("mlnet_siamese.threshold", out var text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var threshold) ? threshold : null;
     }
 
     /// <summary>
