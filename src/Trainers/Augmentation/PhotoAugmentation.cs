@@ -1,3 +1,4 @@
+using TorchSharp;
 using MLNet.Siamese.Sampling;
 using static TorchSharp.torch;
 
@@ -73,13 +74,15 @@ public sealed record PhotoAugmentation
         var contrast = f[.., 1..2];
         var saturation = f[.., 2..3];
         // ITU-R 601 luma, as torchvision's colour jitter.
-        var gray = (x[.., 0..1] * 0.299 + x[.., 1..2] * 0.587 + x[.., 2..3] * 0.114);
+        using Scalar red = 0.299, green = 0.587, blue = 0.114;
+        var gray = (x[.., 0..1] * red + x[.., 1..2] * green + x[.., 2..3] * blue);
         x = x * brightness;
         gray = gray * brightness;
         var meanGray = gray.mean(new long[] { 1, 2, 3 }, keepdim: true);
         x = (x - meanGray) * contrast + meanGray;
         gray = (gray - meanGray) * contrast + meanGray;
         x = (x - gray) * saturation + gray;
-        return x.clamp(images.min().item<float>(), images.max().item<float>()).MoveToOuterDisposeScope();
+        using Scalar low = images.min().item<float>(), high = images.max().item<float>();
+        return x.clamp(low, high).MoveToOuterDisposeScope();
     }
 }

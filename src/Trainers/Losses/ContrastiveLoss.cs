@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MLNet.Siamese.Losses;
@@ -13,9 +14,10 @@ public static class ContrastiveLoss
     /// <returns>The scalar loss.</returns>
     public static Tensor Compute(Tensor left, Tensor right, Tensor similar, double margin)
     {
+        using Scalar two = 2, one = 1, half = 0.5, marginScalar = margin;
         var d = PairDistance.Euclidean(left, right);
-        var positive = similar * d.pow(2);
-        var negative = (1 - similar) * nn.functional.relu(margin - d).pow(2);
-        return (0.5 * (positive + negative)).mean();
+        var positive = similar * d.pow(two);
+        var negative = (one - similar) * nn.functional.relu(marginScalar - d).pow(two);
+        return (half * (positive + negative)).mean();
     }
 }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MLNet.Siamese.Losses;
@@ -13,7 +14,11 @@ internal static class PairDistance
     /// <param name="a">Embeddings (N, D).</param>
     /// <param name="b">Embeddings (N, D).</param>
     /// <returns>Distances (N).</returns>
-    public static Tensor Euclidean(Tensor a, Tensor b) => ((a - b).pow(2).sum(1) + 1e-12).sqrt();
+    public static Tensor Euclidean(Tensor a, Tensor b)
+    {
+        using Scalar two = 2, tiny = 1e-12;
+        return ((a - b).pow(two).sum(1) + tiny).sqrt();
+    }
 
     /// <summary>All squared Euclidean distances between the rows of <paramref name="a"/> and of <paramref name="b"/>.</summary>
     /// <param name="a">Embeddings (N, D).</param>
@@ -21,8 +26,9 @@ internal static class PairDistance
     /// <returns>Squared distances (N, M), clamped at 0.</returns>
     public static Tensor SquaredMatrix(Tensor a, Tensor b)
     {
-        var aa = a.pow(2).sum(1, keepdim: true);
-        var bb = b.pow(2).sum(1, keepdim: true).t();
-        return (aa + bb - 2 * a.matmul(b.t())).clamp_min(0);
+        using Scalar two = 2, zero = 0;
+        var aa = a.pow(two).sum(1, keepdim: true);
+        var bb = b.pow(two).sum(1, keepdim: true).t();
+        return (aa + bb - two * a.matmul(b.t())).clamp_min(zero);
     }
 }

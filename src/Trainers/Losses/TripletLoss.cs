@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MLNet.Siamese.Losses;
@@ -12,7 +13,10 @@ internal static class TripletLoss
     /// <param name="margin">The margin.</param>
     /// <returns>The scalar loss.</returns>
     public static Tensor Compute(Tensor anchor, Tensor positive, Tensor negative, double margin)
-        => nn.functional.relu(PairDistance.Euclidean(anchor, positive) - PairDistance.Euclidean(anchor, negative) + margin).mean();
+    {
+        using Scalar marginScalar = margin;
+        return nn.functional.relu(PairDistance.Euclidean(anchor, positive) - PairDistance.Euclidean(anchor, negative) + marginScalar).mean();
+    }
 
     /// <summary>
     /// Batch-hard triplet loss over a batch of embeddings with class labels: for each anchor, its farthest
@@ -24,12 +28,13 @@ internal static class TripletLoss
     /// <returns>The scalar loss.</returns>
     public static Tensor BatchHard(Tensor embeddings, Tensor labels, double margin)
     {
-        var d = (PairDistance.SquaredMatrix(embeddings, embeddings) + 1e-12).sqrt();
+        using Scalar tiny = 1e-12, zero = 0, largest = float.MaxValue, marginScalar = margin;
+        var d = (PairDistance.SquaredMatrix(embeddings, embeddings) + tiny).sqrt();
         var same = labels.unsqueeze(1).eq(labels.unsqueeze(0));
         var identity = eye(labels.shape[0], dtype: ScalarType.Bool, device: embeddings.device);
         var positiveMask = same.logical_and(identity.logical_not());
-        var hardestPositive = d.masked_fill(positiveMask.logical_not(), 0).max(1).values;
-        var hardestNegative = d.masked_fill(same, float.MaxValue).min(1).values;
-        return nn.functional.relu(hardestPositive - hardestNegative + margin).mean();
+        var hardestPositive = d.masked_fill(positiveMask.logical_not(), zero).max(1).values;
+        var hardestNegative = d.masked_fill(same, largest).min(1).values;
+        return nn.functional.relu(hardestPositive - hardestNegative + marginScalar).mean();
     }
 }

@@ -68,7 +68,8 @@ public sealed class EmbeddingNetwork : nn.Module<Tensor, Tensor>
             var y = _layers.forward(Resample(x, viewGrid, _layerShape, measured));
             sum = sum is null ? y : sum + y;
         }
-        return (grids.Length == 1 ? sum! : sum! / grids.Length).MoveToOuterDisposeScope();
+        using Scalar views = grids.Length;
+        return (grids.Length == 1 ? sum! : sum! / views).MoveToOuterDisposeScope();
     }
 
     /// <summary>The layers; the frozen first ones (<see cref="Freeze"/>) without gradients.</summary>
@@ -96,7 +97,7 @@ public sealed class EmbeddingNetwork : nn.Module<Tensor, Tensor>
         for (int i = 0; i < _children.Count; i++)
         {
             var frozen = i < layers ? new List<nn.Module> { _children[i] }
-                : trainBatchNorm ? [] : _children[i].modules().Where(m => m is BatchNorm2d).Cast<nn.Module>().ToList();
+                : trainBatchNorm ? [] : _children[i].modules().Where(m => m is BatchNorm2dModule).Cast<nn.Module>().ToList();
             foreach (var module in frozen)
             {
                 foreach (var p in module.parameters()) p.requires_grad = false;
@@ -226,7 +227,7 @@ public sealed class EmbeddingNetwork : nn.Module<Tensor, Tensor>
                 return linear;
             }
             case BatchNorm2dLayer b:
-                return nn.BatchNorm2d(input.Dimensions[0], eps: b.Epsilon, momentum: b.Momentum);
+                return new BatchNorm2dModule(input.Dimensions[0], b.Epsilon, b.Momentum);
             case ReluLayer:
                 return nn.ReLU();
             case TanhLayer:

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MLNet.Siamese.Networks;
@@ -20,13 +21,15 @@ internal static class MomentMeasurement
         var xs = Coordinates(w, images.device).view(1, 1, 1, w);
         var ys = Coordinates(h, images.device).view(1, 1, h, 1);
         long[] axes = [1, 2, 3];
-        var mass = ink.sum(axes, keepdim: true) + MomentNormalization.MassEpsilon;
+        using Scalar massEpsilon = MomentNormalization.MassEpsilon, inverseTarget = (float)(1 / (2 * normalization.Spread));
+        using Scalar minZoom = MomentNormalization.MinZoom, maxZoom = MomentNormalization.MaxZoom;
+        var mass = ink.sum(axes, keepdim: true) + massEpsilon;
         var cx = (ink * xs).sum(axes, keepdim: true) / mass;
         var cy = (ink * ys).sum(axes, keepdim: true) / mass;
         var dx = xs - cx;
         var dy = ys - cy;
         var radius2 = (ink * (dx * dx + dy * dy)).sum(axes, keepdim: true) / mass;
-        var zoom = (radius2.sqrt() * (float)(1 / (2 * normalization.Spread))).clamp(MomentNormalization.MinZoom, MomentNormalization.MaxZoom);
+        var zoom = (radius2.sqrt() * inverseTarget).clamp(minZoom, maxZoom);
         var centre = cat([cx, cy], 3);
         return (centre.MoveToOuterDisposeScope(), zoom.MoveToOuterDisposeScope());
     }

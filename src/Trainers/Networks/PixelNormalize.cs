@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MLNet.Siamese.Networks;
@@ -26,6 +27,7 @@ internal sealed class PixelNormalize : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var reordered = input.index_select(1, tensor(_order, device: input.device));
-        return (reordered * _scale - _mean).MoveToOuterDisposeScope();
+        using Scalar scale = _scale;
+        return (reordered * scale - _mean).MoveToOuterDisposeScope();
     }
 }

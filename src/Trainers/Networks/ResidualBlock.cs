@@ -10,9 +10,9 @@ namespace MLNet.Siamese.Networks;
 internal sealed class ResidualBlock : nn.Module<Tensor, Tensor>
 {
     private readonly Conv2d _conv1, _conv2;
-    private readonly BatchNorm2d _bn1, _bn2;
+    private readonly BatchNorm2dModule _bn1, _bn2;
     private readonly Conv2d? _downConv;
-    private readonly BatchNorm2d? _downBn;
+    private readonly BatchNorm2dModule? _downBn;
 
     /// <summary>Builds the block; the convolutions start He-normal, the batch norms at scale 1, shift 0.</summary>
     /// <param name="inChannels">Channels entering the block.</param>
@@ -21,9 +21,9 @@ internal sealed class ResidualBlock : nn.Module<Tensor, Tensor>
     {
         int c = spec.OutChannels;
         _conv1 = Conv(inChannels, c, 3, spec.Stride, 1);
-        _bn1 = nn.BatchNorm2d(c, eps: spec.Epsilon);
+        _bn1 = new BatchNorm2dModule(c, spec.Epsilon);
         _conv2 = Conv(c, c, 3, 1, 1);
-        _bn2 = nn.BatchNorm2d(c, eps: spec.Epsilon);
+        _bn2 = new BatchNorm2dModule(c, spec.Epsilon);
         register_module("conv1", _conv1);
         register_module("bn1", _bn1);
         register_module("conv2", _conv2);
@@ -31,7 +31,7 @@ internal sealed class ResidualBlock : nn.Module<Tensor, Tensor>
         if (spec.HasDownsample(inChannels))
         {
             _downConv = Conv(inChannels, c, 1, spec.Stride, 0);
-            _downBn = nn.BatchNorm2d(c, eps: spec.Epsilon);
+            _downBn = new BatchNorm2dModule(c, spec.Epsilon);
             register_module("down_conv", _downConv);
             register_module("down_bn", _downBn);
         }

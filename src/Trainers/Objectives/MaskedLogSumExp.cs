@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MLNet.Siamese.Objectives;
@@ -16,10 +17,11 @@ internal static class MaskedLogSumExp
     /// <returns>Values (N).</returns>
     public static Tensor Rows(Tensor x, Tensor keep, bool addOne)
     {
-        var kept = x.masked_fill(keep.logical_not(), LeftOut);
+        using Scalar leftOut = LeftOut, zero = 0;
+        var kept = x.masked_fill(keep.logical_not(), leftOut);
         if (addOne)
             kept = cat([kept, zeros(x.shape[0], 1, dtype: x.dtype, device: x.device)], 1);
         var result = kept.logsumexp(1);
-        return result.masked_fill(keep.any(1).logical_not(), 0);
+        return result.masked_fill(keep.any(1).logical_not(), zero);
     }
 }

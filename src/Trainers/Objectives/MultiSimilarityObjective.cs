@@ -1,3 +1,4 @@
+using TorchSharp;
 using MLNet.Siamese.Trainers;
 using static TorchSharp.torch;
 
@@ -86,8 +87,9 @@ internal sealed class MultiSimilarityObjective : ITrainingObjective
         var (positive, negative) = pairs.ToMasks(labels.shape[0], embeddings.device);
         var mat = Distance.Matrix(embeddings, embeddings);
         var closeness = Distance.Closeness(mat, Base);   // S - base for a similarity
-        var positiveLoss = MaskedLogSumExp.Rows(-Alpha * closeness, positive, addOne: true) / Alpha;
-        var negativeLoss = MaskedLogSumExp.Rows(Beta * closeness, negative, addOne: true) / Beta;
+        using Scalar minusAlpha = -Alpha, alpha = Alpha, beta = Beta;
+        var positiveLoss = MaskedLogSumExp.Rows(minusAlpha * closeness, positive, addOne: true) / alpha;
+        var negativeLoss = MaskedLogSumExp.Rows(beta * closeness, negative, addOne: true) / beta;
         return (positiveLoss + negativeLoss).mean();
     }
 }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using MLNet.Siamese.Trainers;
 using static TorchSharp.torch;
 
@@ -70,15 +71,16 @@ internal sealed class SupervisedContrastiveObjective : ITrainingObjective
         var (positive, negative) = PairIndices.Masks(labels);
         var mat = Distance.Matrix(embeddings, embeddings);
         if (!Distance.IsSimilarity) mat = -mat;
-        mat = mat / Temperature;
+        using Scalar temperature = Temperature, smallest = SmallestNormalFloat, zero = 0, one = 1;
+        mat = mat / temperature;
         mat = mat - mat.max(1, keepdim: true).values.detach();   // for numerical stability; cancels in log_prob
         var denominator = MaskedLogSumExp.Rows(mat, positive.logical_or(negative), addOne: false).unsqueeze(1);
         var logProbability = mat - denominator;
         var positiveFloat = positive.to_type(embeddings.dtype);
-        var meanLogProbabilityOfPositives = (positiveFloat * logProbability).sum(1) / (positiveFloat.sum(1) + SmallestNormalFloat);
+        var meanLogProbabilityOfPositives = (positiveFloat * logProbability).sum(1) / (positiveFloat.sum(1) + smallest);
         var losses = -meanLogProbabilityOfPositives;
         // Average over anchors with a loss above 0 (pytorch-metric-learning's AvgNonZeroReducer); 0 when there are none.
-        var counted = losses.gt(0).to_type(losses.dtype);
-        return (losses * counted).sum() / counted.sum().clamp_min(1);
+        var counted = losses.gt(zero).to_type(losses.dtype);
+        return (losses * counted).sum() / counted.sum().clamp_min(one);
     }
 }

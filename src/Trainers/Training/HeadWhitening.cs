@@ -1,3 +1,4 @@
+using TorchSharp;
 using MLNet.Siamese.Networks;
 using static TorchSharp.torch;
 
@@ -63,7 +64,8 @@ internal static class HeadWhitening
         var x = tensor(unitFeatures, [count, dimension]).to_type(ScalarType.Float64);
         var mean = x.mean([0], keepdim: true);
         var centred = x - mean;
-        return Weights(centred.t().matmul(centred) / count, mean, dimension, power, Regularization, index);
+        using Scalar rows = count;
+        return Weights(centred.t().matmul(centred) / rows, mean, dimension, power, Regularization, index);
     }
 
     /// <summary>
@@ -88,10 +90,11 @@ internal static class HeadWhitening
         var x = tensor(unitFeatures, [count, dimension]).to_type(ScalarType.Float64);
         var ids = tensor(classOfItem.Select(c => (long)c).ToArray());
         int classes = classOfItem.Max() + 1;
-        var sums = zeros([classes, dimension], ScalarType.Float64).index_add_(0, ids, x, 1);
-        var sizes = zeros([classes], ScalarType.Float64).index_add_(0, ids, ones([count], ScalarType.Float64), 1);
-        var centred = x - (sums / sizes.clamp_min(1).unsqueeze(1)).index_select(0, ids);
-        var covariance = centred.t().matmul(centred) / count;
+        using Scalar one = 1, rows = count;
+        var sums = zeros([classes, dimension], ScalarType.Float64).index_add_(0, ids, x, one);
+        var sizes = zeros([classes], ScalarType.Float64).index_add_(0, ids, ones([count], ScalarType.Float64), one);
+        var centred = x - (sums / sizes.clamp_min(one).unsqueeze(1)).index_select(0, ids);
+        var covariance = centred.t().matmul(centred) / rows;
         if (covariance.diagonal().sum().item<double>() <= 0)
             return null;
         return Weights(covariance, x.mean([0], keepdim: true), dimension, power, WithinClassRegularization, index);
@@ -107,7 +110,8 @@ internal static class HeadWhitening
     private static Dictionary<string, WeightTensor> Weights(Tensor covariance, Tensor mean, int dimension, double power, double regularization, int index)
     {
         var (eigenvalues, eigenvectors) = linalg.eigh(covariance);
-        var scale = (eigenvalues.clamp_min(0) + regularization * eigenvalues.clamp_min(0).mean()).pow(-power);
+        using Scalar zero = 0, regularizationScalar = regularization, exponent = -power;
+        var scale = (eigenvalues.clamp_min(zero) + regularizationScalar * eigenvalues.clamp_min(zero).mean()).pow(exponent);
         var map = eigenvectors * scale.unsqueeze(0);             // D x D: columns scaled, y = (x - mean) map
         var weight = map.t().contiguous().to_type(ScalarType.Float32);   // a linear layer computes x W^T + b
         var bias = (-mean.matmul(map)).reshape(dimension).contiguous().to_type(ScalarType.Float32);

@@ -51,7 +51,7 @@ internal sealed class TrainingRun : IDisposable
         var groups = fineTuning?.ParameterGroups(Network).ToList() ?? [(Network.parameters().ToList(), 1.0)];
         if (Head is not null) groups.Add((Head.parameters().ToList(), 1.0));
         _rateScales = groups.Select(g => g.Scale).ToArray();
-        _optimizer = optim.Adam(groups.Select(g => new Adam.ParamGroup(g.Parameters, options.LearningRate * g.Scale, options.Beta1, options.Beta2)), options.LearningRate, options.Beta1, options.Beta2);
+        _optimizer = new Adam(groups.Select(g => new Adam.ParamGroup(g.Parameters, options.LearningRate * g.Scale, options.Beta1, options.Beta2)), options.LearningRate, options.Beta1, options.Beta2);
         // Built after the optimizer and the data, so the live network's initialization is the same with or without it.
         if (options.WeightAveragingDecay > 0)
             Averaging = new WeightAveraging(spec, Network, device, options.WeightAveragingDecay);

@@ -35,8 +35,9 @@ internal sealed class WeightAveraging : IDisposable
     {
         double decay = Math.Min(_decay, (1.0 + step) / (10.0 + step));
         using var noGrad = no_grad();
+        using Scalar kept = decay, added = 1 - decay;
         for (int i = 0; i < _live.Length; i++)
-            _averaged[i].mul_(decay).add_(_live[i], alpha: 1 - decay);
+            _averaged[i].mul_(kept).add_(_live[i], alpha: added);
     }
 
     /// <summary>Gives the live network the averaged weights; its batch-norm statistics stay its own.</summary>

@@ -50,7 +50,7 @@ public sealed class FineTuneTests
                 Assert.IsTrue(changed, $"{name} trains but did not change");
         }
         Assert.IsTrue(net.training);
-        Assert.IsFalse(net.named_modules().Where(m => m.module is TorchSharp.Modules.BatchNorm2d).Any(m => m.module.training), "batch norms stay in evaluation mode");
+        Assert.IsFalse(net.named_modules().Where(m => m.module is MLNet.Siamese.Networks.BatchNorm2dModule).Any(m => m.module.training), "batch norms stay in evaluation mode");
     }
 
     [TestMethod]

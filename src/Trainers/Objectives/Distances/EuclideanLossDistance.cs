@@ -1,3 +1,4 @@
+using TorchSharp;
 using MLNet.Siamese.Losses;
 using static TorchSharp.torch;
 
@@ -16,5 +17,9 @@ public sealed class EuclideanLossDistance : ILossDistance
     public bool IsSimilarity => false;
 
     /// <inheritdoc />
-    public Tensor Matrix(Tensor a, Tensor b) => (PairDistance.SquaredMatrix(a, b) + 1e-12).sqrt();
+    public Tensor Matrix(Tensor a, Tensor b)
+    {
+        using Scalar tiny = 1e-12;
+        return (PairDistance.SquaredMatrix(a, b) + tiny).sqrt();
+    }
 }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MLNet.Siamese.Objectives;
@@ -24,5 +25,9 @@ public interface ILossDistance
     /// <param name="value">Values of this distance.</param>
     /// <param name="reference">A reference value.</param>
     /// <returns>Positive where <paramref name="value"/> is closer than <paramref name="reference"/>.</returns>
-    Tensor Closeness(Tensor value, double reference) => IsSimilarity ? value - reference : reference - value;
+    Tensor Closeness(Tensor value, double reference)
+    {
+        using Scalar referenceScalar = reference;
+        return IsSimilarity ? value - referenceScalar : referenceScalar - value;
+    }
 }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MLNet.Siamese.Objectives;
@@ -31,10 +32,11 @@ public sealed class MultiSimilarityMiner : IPairMiner
         var (positive, negative) = PairIndices.Masks(labels);
         // In "closeness" terms (similarity, or minus a distance) the rule is the same for both kinds of distance.
         var close = distance.IsSimilarity ? mat : -mat;
-        var farthestPositive = close.masked_fill(positive.logical_not(), double.PositiveInfinity).min(1).values.unsqueeze(1);
-        var closestNegative = close.masked_fill(negative.logical_not(), double.NegativeInfinity).max(1).values.unsqueeze(1);
-        var hardNegative = negative.logical_and((close + Epsilon).gt(farthestPositive));
-        var hardPositive = positive.logical_and((close - Epsilon).lt(closestNegative));
+        using Scalar infinity = double.PositiveInfinity, minusInfinity = double.NegativeInfinity, epsilon = Epsilon;
+        var farthestPositive = close.masked_fill(positive.logical_not(), infinity).min(1).values.unsqueeze(1);
+        var closestNegative = close.masked_fill(negative.logical_not(), minusInfinity).max(1).values.unsqueeze(1);
+        var hardNegative = negative.logical_and((close + epsilon).gt(farthestPositive));
+        var hardPositive = positive.logical_and((close - epsilon).lt(closestNegative));
         return PairIndices.FromMasks(hardPositive, hardNegative);
     }
 }

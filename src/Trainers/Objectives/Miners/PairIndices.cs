@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MLNet.Siamese.Objectives;
@@ -51,8 +52,9 @@ public sealed record PairIndices(Tensor AnchorOfPositive, Tensor Positive, Tenso
     {
         var positive = zeros(rows * rows, dtype: ScalarType.Bool, device: device);
         var negative = zeros(rows * rows, dtype: ScalarType.Bool, device: device);
-        if (AnchorOfPositive.shape[0] > 0) positive.index_fill_(0, AnchorOfPositive * rows + Positive, true);
-        if (AnchorOfNegative.shape[0] > 0) negative.index_fill_(0, AnchorOfNegative * rows + Negative, true);
+        using Scalar rowsScalar = rows, yes = true;
+        if (AnchorOfPositive.shape[0] > 0) positive.index_fill_(0, AnchorOfPositive * rowsScalar + Positive, yes);
+        if (AnchorOfNegative.shape[0] > 0) negative.index_fill_(0, AnchorOfNegative * rowsScalar + Negative, yes);
         return (positive.view(rows, rows), negative.view(rows, rows));
     }
 }
