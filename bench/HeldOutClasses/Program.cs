@@ -82,6 +82,9 @@ Console.WriteLine($"RESULT recipe={recipe.Name} data={Path.GetFileName(arguments
 if (model.Summary.BackboneSelection is { } selection) Console.WriteLine($"Backbone features: {selection}");
 if (model.Summary.WhiteningValidation.Count > 0)
     Console.WriteLine($"Whitened starts (held-out MAP@R): {string.Join("; ", model.Summary.WhiteningValidation.Select(w => $"{w.Key}: {w.Value:F4}"))}; start {(model.Summary.StartWhitening is { } w ? $"whitened ({w})" : "identity")}");
+foreach (var (start, gains) in model.Summary.WhiteningFoldGains)
+    Console.WriteLine($"  {start}: gains over the identity on folds of the training classes {string.Join(", ", gains.Select(g => g.ToString("+0.0000;-0.0000")))}");
+if (model.Summary.DescribeHeldOutChoice() is { } choice) Console.WriteLine(choice);
 Console.WriteLine("Validation: " + string.Join(", ", model.Summary.ValidationHistory.Select(v => $"{v.Key}:{v.Value:F4}")));
 return 0;
 

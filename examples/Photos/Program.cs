@@ -96,7 +96,7 @@ Console.WriteLine($"On the {unseenLabels.Distinct().Count()} unseen classes ({un
 Console.WriteLine($"{"",-44}{"P@1",8}{"MAP@R",8}{"pair acc",10}{"AUC",8}{"time",9}");
 void Row(string name, RetrievalMetrics r, PairMetrics p, TimeSpan t)
     => Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-44}{r.PrecisionAt1,8:F4}{r.MapAtR,8:F4}{p.Accuracy,10:F4}{p.AreaUnderRocCurve,8:F4}{t.TotalSeconds,8:F0}s"));
-Row(s.KeptStart ? "photos recipe (head kept untrained, Euclidean)" : "photos recipe (trained head, Euclidean)", ourRetrieval, ourPairs, ours.Elapsed);
+Row(!s.KeptStart ? "photos recipe (trained head, Euclidean)" : s.StartWhitening is null ? "photos recipe (head kept untrained, Euclidean)" : "photos recipe (whitened head, Euclidean)", ourRetrieval, ourPairs, ours.Elapsed);
 Row("peer: ResNet18 features, no training, cosine", peerRetrieval, peerPairs, peer.Elapsed);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"{"difference (recipe - peer)",-44}{ourRetrieval.PrecisionAt1 - peerRetrieval.PrecisionAt1,8:+0.0000;-0.0000}{ourRetrieval.MapAtR - peerRetrieval.MapAtR,8:+0.0000;-0.0000}{ourPairs.Accuracy - peerPairs.Accuracy,10:+0.0000;-0.0000}{ourPairs.AreaUnderRocCurve - peerPairs.AreaUnderRocCurve,8:+0.0000;-0.0000}"));

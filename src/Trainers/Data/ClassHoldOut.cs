@@ -73,7 +73,7 @@ internal static class ClassHoldOut
     public const int MaxValidationItems = 2000;
 
     /// <summary>At most <paramref name="limit"/> of <paramref name="rows"/>, the same number from each class where they have it (a seeded draw), in row order.</summary>
-    private static int[] EvenDraw(int[] rows, int[] classOfItem, int limit, SiameseRandom random)
+    internal static int[] EvenDraw(int[] rows, int[] classOfItem, int limit, SiameseRandom random)
     {
         var byClass = rows.GroupBy(r => classOfItem[r]).OrderBy(g => g.Key).Select(g => g.ToArray()).ToList();
         var quota = new int[byClass.Count];

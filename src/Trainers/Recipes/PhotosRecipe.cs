@@ -14,8 +14,9 @@ namespace MLNet.Siamese;
 /// MAP@R, measured before the first step and every <see cref="ValidationInterval"/> steps, decides how far to train, down
 /// to zero steps (the backbone as it is, with a threshold calibrated on the held-out classes): a trained head is kept only
 /// when it beats the untrained one by <see cref="MinimumGain"/>. Before the first step the same classes also judge
-/// whitened starts of the head (PCA, <see cref="WhiteningPowers"/>, and within-class, <see cref="WithinClassWhiteningPowers"/>)
-/// by the same margin. No flips or rotations make
+/// whitened starts of the head (PCA, <see cref="WhiteningPowers"/>, and within-class, <see cref="WithinClassWhiteningPowers"/>),
+/// together with <see cref="WhiteningFolds"/> folds of the other training classes: a start is kept when its gains over
+/// the identity are positive with 95 % confidence. No flips or rotations make
 /// new classes (a mirrored face is the same person). Before training, the recipe measures which of the backbone's
 /// features suit the data (<see cref="SiameseTrainerOptions.SelectBackboneFeatures"/>: the whole trunk at 224 px, or the
 /// trunk whole or cut after stage 3 at 112 or 64 px, by MAP@R over the training classes, which the backbone has never
@@ -81,12 +82,19 @@ public sealed class PhotosRecipe : SiameseRecipe
     /// <summary>
     /// Powers of the within-class whitening tried as the head's start
     /// (<see cref="SiameseTrainerOptions.HeadWithinClassWhiteningPowers"/>): 0.25 and 0.5, after the PCA ones; the
-    /// held-out classes choose among all of them and the identity, with the same margin. Measured by cross-validation over
+    /// held-out classes and five folds of the training classes choose among all of them and the identity (<see cref="WhiteningFolds"/>). Measured by cross-validation over
     /// the training classes only (docs/photos.md, "Within-class whitening"): on Omniglot's training characters it raised
     /// held-out MAP@R from 0.487 (identity) and 0.545 (PCA) to 0.634; on Caltech-101's training classes from 0.798 to
     /// 0.814; on Fashion-MNIST's 7 it scored below the identity (0.691 against 0.711), as PCA whitening does.
     /// </summary>
     public static IReadOnlyList<double> WithinClassWhiteningPowers { get; } = [0.25, 0.5];
+
+    /// <summary>
+    /// Folds of the training part's classes that score the whitened starts beside the held-out classes
+    /// (<see cref="SiameseTrainerOptions.WhiteningCrossValidationFolds"/>): 5. A start is then kept when its six gains
+    /// over the identity (five folds, the held-out classes) are positive with 95 % confidence.
+    /// </summary>
+    public const int WhiteningFolds = 5;
 
     /// <summary>
     /// The names of <see cref="ChooseWhitening"/>'s choices, as <c>siamese train --whitening</c> takes them: auto (PCA and
@@ -160,6 +168,7 @@ public sealed class PhotosRecipe : SiameseRecipe
         SelectBackboneFeatures = true,   // the backbone's depth and image size, chosen on the training classes before training
         HeadWhiteningPowers = WhiteningPowers,
         HeadWithinClassWhiteningPowers = WithinClassWhiteningPowers,
+        WhiteningCrossValidationFolds = WhiteningFolds,
         BackboneLearningRateScale = BackboneLearningRateScale,
         PhotoAugmentation = new(),   // used only when fine-tuning: crop, flip (not a new class), colour jitter
     };

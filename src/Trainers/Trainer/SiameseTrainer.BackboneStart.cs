@@ -51,11 +51,13 @@ public sealed partial class SiameseTrainer
 
     /// <summary>
     /// <see cref="SiameseTrainerOptions.HeadWhiteningPowers"/> and <see cref="SiameseTrainerOptions.HeadWithinClassWhiteningPowers"/>:
-    /// scores the head whitened with each on the held-out classes and, when the best beats the identity start by the
-    /// minimum gain, makes it the start (else the identity is put back). Null when the network's head is not the
-    /// backbone's identity head, no power is given, or the run resumes from a checkpoint.
+    /// scores the head whitened with each on the held-out classes (and, with
+    /// <see cref="SiameseTrainerOptions.WhiteningCrossValidationFolds"/>, on folds of the training part's classes) and,
+    /// when the best beats the identity start by the minimum gain, makes it the start (else the identity is put back).
+    /// Null when the network's head is not the backbone's identity head, no power is given, or the run resumes from a
+    /// checkpoint.
     /// </summary>
-    private (IReadOnlyList<KeyValuePair<WhitenedStart, double>> Tried, WhitenedStart? Chosen)? ChooseWhitenedStart(TrainingRun run, NetworkSpec spec, float[] features, int itemCount,
+    private (IReadOnlyList<KeyValuePair<WhitenedStart, double>> Tried, IReadOnlyList<KeyValuePair<WhitenedStart, IReadOnlyList<double>>> FoldGains, WhitenedStart? Chosen)? ChooseWhitenedStart(TrainingRun run, NetworkSpec spec, float[] features, int itemCount,
         IReadOnlyList<int> classOfItem, Func<double> validate, ref StartingPoint start)
     {
         int linear = HeadWhitening.LinearLayerOf(spec);
@@ -66,9 +68,7 @@ public sealed partial class SiameseTrainer
         int dimension = spec.EmbeddingDimension;
         var unit = run.EmbedAll(features, itemCount);   // the identity head gives the L2-normalised features
         var tried = new List<KeyValuePair<WhitenedStart, double>>();
-        Dictionary<string, WeightTensor>? best = null;
-        WhitenedStart? bestStart = null;
-        double bestScore = double.NegativeInfinity;
+        var fitted = new List<(WhitenedStart Start, Dictionary<string, WeightTensor> Weights, double Score)>();
         foreach (var candidate in candidates)
         {
             var weights = candidate.Kind == WhiteningKind.Pca
@@ -79,16 +79,26 @@ public sealed partial class SiameseTrainer
             run.Network.LoadWeights(weights);
             double score = validate();
             tried.Add(new(candidate, score));
-            if (score > bestScore) (best, bestStart, bestScore) = (weights, candidate, score);
+            fitted.Add((candidate, weights, score));
         }
-        if (best is not null && bestScore > start.Score + _options.ValidationMinimumGain)
+        var foldGains = _options.WhiteningCrossValidationFolds > 0 && fitted.Count > 0
+            ? WhiteningCrossValidation.FoldGains(unit, classOfItem, itemCount, dimension, fitted.Select(f => f.Start).ToList(), _options.WhiteningCrossValidationFolds, run.Seed + 3)
+            : null;
+        var folds = foldGains is null ? [] : fitted.Select((f, i) => new KeyValuePair<WhitenedStart, IReadOnlyList<double>>(f.Start, foldGains[i])).ToList();
+        // Each start's gains over the identity: on the folds and the held-out classes, or on the held-out classes alone.
+        double identity = start.Score;
+        var gains = fitted.Select((f, i) => (foldGains?[i].Where(double.IsFinite) ?? []).Append(f.Score - identity).ToList()).ToList();
+        var passing = Enumerable.Range(0, gains.Count)
+            .Where(i => foldGains is null ? gains[i][0] > _options.ValidationMinimumGain : WhiteningCrossValidation.SurelyPositive(gains[i])).ToList();
+        int best = passing.Count == 0 ? -1 : passing.MaxBy(i => gains[i].Average());
+        if (best >= 0)
         {
-            run.Network.LoadWeights(best);
+            run.Network.LoadWeights(fitted[best].Weights);
             start.Dispose();
-            start = StartingPoint.Capture(run.Network, bestScore);
-            return (tried, bestStart);
+            start = StartingPoint.Capture(run.Network, fitted[best].Score);
+            return (tried, folds, fitted[best].Start);
         }
         start.Restore();
-        return (tried, null);
+        return (tried, folds, null);
     }
 }

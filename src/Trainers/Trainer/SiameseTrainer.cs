@@ -211,6 +211,7 @@ public sealed partial class SiameseTrainer : IEstimator<SiameseModel>
             IdentityValidation = identityScore,
             ValidationMinimumGain = _options.ValidationMinimumGain,
             WhiteningValidation = whitening?.Tried ?? [],
+            WhiteningFoldGains = whitening?.FoldGains ?? [],
             StartWhitening = whitening?.Chosen,
             KeptStart = keptStart,
             FeaturizationTime = prefix?.FeaturizingTime ?? fineTuning?.DecodingTime ?? featurizing,

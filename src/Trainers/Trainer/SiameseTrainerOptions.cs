@@ -281,6 +281,19 @@ public sealed partial class SiameseTrainerOptions
     /// </summary>
     public IReadOnlyList<double>? HeadWithinClassWhiteningPowers { get; set; }
 
+    /// <summary>
+    /// With whitened starts to try (<see cref="HeadWhiteningPowers"/>, <see cref="HeadWithinClassWhiteningPowers"/>): the
+    /// training part's classes are also dealt into this many folds (fewer when there are fewer than two classes per fold),
+    /// and each whitening, fitted on the other folds, is scored on each fold against the unwhitened features
+    /// (<see cref="WhiteningCrossValidation"/>). A whitening then replaces the identity start when its gains over the
+    /// folds and the held-out classes are positive with 95 % confidence (their mean minus the one-sided Student t
+    /// quantile times their standard error is above 0), and among those its mean gain is the best: the folds measure
+    /// the noise that <see cref="ValidationMinimumGain"/> stands in for when one split decides. The gains are in
+    /// <see cref="TrainingSummary.WhiteningFoldGains"/>. Default 0: the held-out classes alone decide, by
+    /// <see cref="ValidationMinimumGain"/>. Training from the start is judged by the held-out classes and the margin either way.
+    /// </summary>
+    public int WhiteningCrossValidationFolds { get; set; }
+
     /// <summary>Fine-tuning: the learning rate of the unfrozen ResNet18 stages relative to the head's. Default 0.1.</summary>
     public float BackboneLearningRateScale { get; set; } = 0.1f;
 

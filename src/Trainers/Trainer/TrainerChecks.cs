@@ -26,6 +26,8 @@ internal static class TrainerChecks
             throw new ArgumentException("WeightAveragingDecay and EarlyStoppingPatience cannot be combined: early stopping keeps the best live weights, averaging replaces them with the average.", nameof(SiameseTrainerOptions.WeightAveragingDecay));
         CheckWhiteningPowers(options.HeadWhiteningPowers, nameof(SiameseTrainerOptions.HeadWhiteningPowers));
         CheckWhiteningPowers(options.HeadWithinClassWhiteningPowers, nameof(SiameseTrainerOptions.HeadWithinClassWhiteningPowers));
+        if (options.WhiteningCrossValidationFolds < 0)
+            throw new ArgumentOutOfRangeException(nameof(SiameseTrainerOptions.WhiteningCrossValidationFolds), options.WhiteningCrossValidationFolds, "WhiteningCrossValidationFolds must be 0 (the held-out classes alone decide) or more.");
         options.Augmentation?.Validate();
         CheckGeometry(options);
     }

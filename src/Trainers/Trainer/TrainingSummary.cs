@@ -68,6 +68,13 @@ public sealed class TrainingSummary
     /// </summary>
     public IReadOnlyList<KeyValuePair<WhitenedStart, double>> WhiteningValidation { get; init; } = Array.Empty<KeyValuePair<WhitenedStart, double>>();
 
+    /// <summary>
+    /// With <see cref="SiameseTrainerOptions.WhiteningCrossValidationFolds"/>: for each whitening tried, its MAP@R gain
+    /// over the unwhitened features on each fold of the training part's classes (NaN where it could not be fitted), in the
+    /// order of <see cref="WhiteningValidation"/>; empty otherwise.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<WhitenedStart, IReadOnlyList<double>>> WhiteningFoldGains { get; init; } = Array.Empty<KeyValuePair<WhitenedStart, IReadOnlyList<double>>>();
+
     /// <summary>The whitening the head started from (and, when <see cref="KeptStart"/>, ended at); null when it started as the identity.</summary>
     public WhitenedStart? StartWhitening { get; init; }
 

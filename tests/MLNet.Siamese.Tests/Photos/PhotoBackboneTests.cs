@@ -24,14 +24,17 @@ namespace MLNet.Siamese.Tests.Photos;
 public sealed class PhotoBackboneTests
 {
     /// <summary>Five classes of the vendored Caltech-101 photos, six images each (colour and grayscale JPEGs).</summary>
-    internal static List<ImageFolderEntry> SmallPhotoSet()
+    internal static List<ImageFolderEntry> SmallPhotoSet() => PhotoSet(classes: 5, perClass: 6);
+
+    /// <summary>The first <paramref name="perClass"/> photos of the first <paramref name="classes"/> classes of data/caltech101, in name order.</summary>
+    internal static List<ImageFolderEntry> PhotoSet(int classes, int perClass)
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !Directory.Exists(Path.Combine(dir.FullName, "data", "caltech101")))
             dir = dir.Parent;
         Assert.IsNotNull(dir, "data/caltech101 not found above the test folder");
         return ImageFolder.Scan(Path.Combine(dir.FullName, "data", "caltech101"))
-            .GroupBy(e => e.Label).OrderBy(g => g.Key, StringComparer.Ordinal).Take(5).SelectMany(g => g.Take(6)).ToList();
+            .GroupBy(e => e.Label).OrderBy(g => g.Key, StringComparer.Ordinal).Take(classes).SelectMany(g => g.Take(perClass)).ToList();
     }
 
     [TestMethod]
