@@ -234,6 +234,7 @@ internal static partial class TrainCommand
     {
         string untrained = !summary.KeptStart ? ""
             : summary.StartWhitening is null ? "; the model is the untrained head (the held-out classes preferred it)"
+            : summary.WhiteningFoldGains.Count > 0 ? "; the model is the whitened start, untrained (the held-out classes and the folds of the training classes preferred it)"
             : "; the model is the whitened start, untrained (the held-out classes preferred it)";
         return string.Create(CultureInfo.InvariantCulture,
             $"Trained {summary.Iterations} iterations in {elapsed.TotalSeconds:F1} s; final loss {finalLoss:F4}{untrained}; threshold {threshold:G4} (calibration accuracy {summary.CalibrationAccuracy:P1}).");

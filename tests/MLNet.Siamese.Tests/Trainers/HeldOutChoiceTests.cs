@@ -41,6 +41,23 @@ public sealed class HeldOutChoiceTests
     }
 
     [TestMethod]
+    public void FoldGains_AreShownForEachStart_AndNameTheRule()
+    {
+        var folds = new TrainingSummary
+        {
+            Iterations = 125, ValidationMetric = "MAP@R", ValidationMinimumGain = 0.03, IdentityValidation = 0.5895, StartValidation = 0.5948,
+            StartWhitening = new(WhiteningKind.WithinClass, 0.25), KeptStart = true, ValidationHistory = [new(25, 0.5953)],
+            WhiteningValidation = [new(new(WhiteningKind.Pca, 0.25), 0.5824), new(new(WhiteningKind.WithinClass, 0.25), 0.5948)],
+            WhiteningFoldGains = [new(new(WhiteningKind.Pca, 0.25), [-0.0102, -0.0097, double.NaN]), new(new(WhiteningKind.WithinClass, 0.25), [0.0042, 0.0122, 0.0146])],
+        };
+        Assert.AreEqual("Held-out MAP@R: identity head 0.5895; whitened starts PCA, power 0.25: 0.5824 (-0.0100 over the identity, mean of 2 folds of the training classes), "
+            + "within-class, power 0.25: 0.5948 (+0.0103 over the identity, mean of 3 folds of the training classes); training best 0.5953 (iteration 25 of 125); "
+            + "kept the whitened start (within-class, power 0.25): its gains over the identity head on the folds and the held-out classes were positive with 95 % confidence, and training did not gain 0.03 over it.",
+            folds.DescribeHeldOutChoice());
+        StringAssert.Contains(TrainCommand.TrainedSentence(folds, TimeSpan.FromSeconds(1), 1, 0.5), "the model is the whitened start, untrained (the held-out classes and the folds of the training classes preferred it)");
+    }
+
+    [TestMethod]
     public void WithoutHeldOutValidation_ThereIsNothingToSay()
         => Assert.IsNull(new TrainingSummary { ValidationHistory = [new(25, 0.9)] }.DescribeHeldOutChoice());
 
