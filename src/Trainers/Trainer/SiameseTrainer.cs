@@ -131,7 +131,7 @@ public sealed partial class SiameseTrainer : IEstimator<SiameseModel>
                 trainingItems = trainingItems.WithRotatedClasses(geometry.Channels, geometry.Height);
             }
             classes = ClassTable.FromIds(trainingItems.ClassOfItem, trainingItems.GroupOfClass);
-            TrainerChecks.CheckClasses(_options, trainingItems, classes, what);
+            TrainerChecks.CheckClasses(RunOptions(classes), trainingItems, classes, what);
             features = trainingItems.Features;
             itemCount = trainingItems.Count;
             fingerprintLabels = trainingItems.ClassOfItem;
@@ -147,7 +147,10 @@ public sealed partial class SiameseTrainer : IEstimator<SiameseModel>
         using var channel = host.Start("Training");
         var runOptions = RunOptions(classes);
         if (!ReferenceEquals(runOptions, _options))
+        {
             objective = TrainingObjectives.Create(runOptions);
+            channel.Info(MessageSensitivity.None, $"Episodes: {runOptions.Shots} shot(s) and {runOptions.Queries} query(ies) per class (asked {_options.Shots} and {_options.Queries}): too few classes have that many items.");
+        }
         using var run = new TrainingRun(runOptions, objective, spec, seed, device, features, itemCount, classes, pairSimilar, fineTuning);
         run.Fingerprint = RunFingerprint.Compute(_options, features, itemCount, fingerprintLabels, pairSimilar);
         ReleaseDecodedItems(itemCount, spec.InputSize);
@@ -282,12 +285,17 @@ public sealed partial class SiameseTrainer : IEstimator<SiameseModel>
     {
         if (classes is null || _options.Loss is not (SiameseLoss.Prototypical or SiameseLoss.MultiSimilarity or SiameseLoss.SupervisedContrastive))
             return _options;
+        // Two photos of each person (faces) still train: fewer shots, then fewer queries, down to one of each.
+        int shots = _options.Shots;
+        while (shots > 1 && TrainerChecks.EpisodeClasses(_options, classes, shots + 1) < 2)
+            shots--;
         int queries = _options.Queries;
-        while (queries > 1 && TrainerChecks.EpisodeClasses(_options, classes, _options.Shots + queries) < 2)
+        while (queries > 1 && TrainerChecks.EpisodeClasses(_options, classes, shots + queries) < 2)
             queries--;
-        if (queries == _options.Queries)
+        if (shots == _options.Shots && queries == _options.Queries)
             return _options;
         var adapted = _options.Clone();
+        adapted.Shots = shots;
         adapted.Queries = queries;
         return adapted;
     }

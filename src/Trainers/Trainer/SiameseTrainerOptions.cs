@@ -93,7 +93,10 @@ public sealed partial class SiameseTrainerOptions
     /// </summary>
     public int Ways { get; set; } = 20;
 
-    /// <summary>Prototypical episodes: support items per class. Default 1.</summary>
+    /// <summary>
+    /// Prototypical episodes: support items per class. Default 1. When fewer than two classes have this many items and
+    /// one more (a query), fewer shots are drawn (down to 1), so two photos of each person still train.
+    /// </summary>
     public int Shots { get; set; } = 1;
 
     /// <summary>

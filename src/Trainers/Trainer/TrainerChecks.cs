@@ -82,7 +82,7 @@ internal static class TrainerChecks
             {
                 int eligible = EpisodeClasses(options, classes, options.Shots + 1);
                 if (eligible < 2)
-                    throw new InvalidOperationException($"{what}: episodes of {options.Shots} shot(s) and at least 1 query need classes with {options.Shots + 1} items; only {eligible} class(es) have that many{(options.WithinGroup ? " in any one group" : "")}.");
+                    throw new InvalidOperationException($"{what}: episodes of {options.Shots} shot(s) and at least 1 query need classes with {options.Shots + 1} items; only {eligible} class(es) of label column '{options.LabelColumnName}' have that many{(options.WithinGroup ? " in any one group" : "")}.");
                 break;
             }
             case SiameseLoss.Triplet when options.BatchHardMining && options.BatchSize < 8:

@@ -41,16 +41,32 @@ public sealed class ObjectiveTrainingTests
     }
 
     [TestMethod]
-    public void TooFewItemsPerClassForTheBatchIsAClearError()
+    public void SmallClasses_DrawFewerShots_DownToOne()
     {
         var ml = new MLContext(seed: 1);
         var options = SmallRuns.Options(iterations: 2);
         options.Loss = SiameseLoss.SupervisedContrastive;
         options.Ways = 4;
         options.Shots = 7;
-        options.Queries = 1;   // 8 items per class even with one query (fewer queries are drawn when classes are small); the data has 6
-        var ex = Assert.ThrowsExactly<InvalidOperationException>(() => ml.Siamese().Train(options).Fit(SyntheticGlyphs.Load(ml, Train)));
-        StringAssert.Contains(ex.Message, "8 items");
+        options.Queries = 3;   // 10 items per class asked; the data has 6: 5 shots and 1 query are drawn
+        Assert.HasCount(2, ml.Siamese().Train(options).Fit(SyntheticGlyphs.Load(ml, Train)).Summary.LossHistory);
+        Assert.AreEqual(7, options.Shots, "the caller's options are not changed");
+        // Two items in every class (two photos of each person): one shot and one query.
+        var pairsOnly = Train.GroupBy(g => g.Label).SelectMany(g => g.Take(2)).ToList();
+        Assert.HasCount(2, ml.Siamese().Train(options).Fit(SyntheticGlyphs.Load(ml, pairsOnly)).Summary.LossHistory);
+    }
+
+    [TestMethod]
+    public void TooFewItemsPerClassForTheBatchIsAClearError()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = SmallRuns.Options(iterations: 2);
+        options.Loss = SiameseLoss.SupervisedContrastive;
+        options.Ways = 4;
+        // One class of two items, the others of one: not even one shot and one query of two classes.
+        var oneClassOfTwo = Train.GroupBy(g => g.Label).SelectMany((g, i) => g.Take(i == 0 ? 2 : 1)).ToList();
+        var ex = Assert.ThrowsExactly<InvalidOperationException>(() => ml.Siamese().Train(options).Fit(SyntheticGlyphs.Load(ml, oneClassOfTwo)));
+        StringAssert.Contains(ex.Message, "need classes with 2 items; only 1 class(es) of label column 'Label' have that many");
     }
 
     [TestMethod]
