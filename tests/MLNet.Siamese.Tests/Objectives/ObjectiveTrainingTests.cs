@@ -40,13 +40,19 @@ public sealed class ObjectiveTrainingTests
         Assert.IsTrue(pair.Score is >= 0 and <= 1, $"score {pair.Score}");
     }
 
+    private static SiameseTrainerOptions TwoStepsOfSupCon()
+    {
+        var options = SmallRuns.Options(iterations: 2);
+        options.Loss = SiameseLoss.SupervisedContrastive;
+        options.Ways = 4;
+        return options;
+    }
+
     [TestMethod]
     public void SmallClasses_DrawFewerShots_DownToOne()
     {
         var ml = new MLContext(seed: 1);
-        var options = SmallRuns.Options(iterations: 2);
-        options.Loss = SiameseLoss.SupervisedContrastive;
-        options.Ways = 4;
+        var options = TwoStepsOfSupCon();
         options.Shots = 7;
         options.Queries = 3;   // 10 items per class asked; the data has 6: 5 shots and 1 query are drawn
         Assert.HasCount(2, ml.Siamese().Train(options).Fit(SyntheticGlyphs.Load(ml, Train)).Summary.LossHistory);
@@ -60,9 +66,7 @@ public sealed class ObjectiveTrainingTests
     public void TooFewItemsPerClassForTheBatchIsAClearError()
     {
         var ml = new MLContext(seed: 1);
-        var options = SmallRuns.Options(iterations: 2);
-        options.Loss = SiameseLoss.SupervisedContrastive;
-        options.Ways = 4;
+        var options = TwoStepsOfSupCon();
         // One class of two items, the others of one: not even one shot and one query of two classes.
         var oneClassOfTwo = Train.GroupBy(g => g.Label).SelectMany((g, i) => g.Take(i == 0 ? 2 : 1)).ToList();
         var ex = Assert.ThrowsExactly<InvalidOperationException>(() => ml.Siamese().Train(options).Fit(SyntheticGlyphs.Load(ml, oneClassOfTwo)));
