@@ -53,7 +53,8 @@ public sealed partial class SiameseTrainer
     /// <see cref="SiameseTrainerOptions.HeadWhiteningPowers"/> and <see cref="SiameseTrainerOptions.HeadWithinClassWhiteningPowers"/>:
     /// scores the head whitened with each on the held-out classes (and, with
     /// <see cref="SiameseTrainerOptions.WhiteningCrossValidationFolds"/>, on folds of the training part's classes) and,
-    /// when the best beats the identity start by the minimum gain, makes it the start (else the identity is put back).
+    /// makes the best of those that pass the start (else the identity is put back): with folds, gains positive with 95 %
+    /// confidence; without (or under four classes), a held-out gain above the minimum gain.
     /// Null when the network's head is not the backbone's identity head, no power is given, or the run resumes from a
     /// checkpoint.
     /// </summary>

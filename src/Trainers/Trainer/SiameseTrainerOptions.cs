@@ -286,7 +286,8 @@ public sealed partial class SiameseTrainerOptions
 
     /// <summary>
     /// With whitened starts to try (<see cref="HeadWhiteningPowers"/>, <see cref="HeadWithinClassWhiteningPowers"/>): the
-    /// training part's classes are also dealt into this many folds (fewer when there are fewer than two classes per fold),
+    /// training part's classes are also dealt into this many folds (fewer when there are fewer than two classes per fold;
+    /// none under four classes, and then the held-out classes alone decide as with 0),
     /// and each whitening, fitted on the other folds, is scored on each fold against the unwhitened features
     /// (<see cref="WhiteningCrossValidation"/>). A whitening then replaces the identity start when its gains over the
     /// folds and the held-out classes are positive with 95 % confidence (their mean minus the one-sided Student t
