@@ -8,7 +8,11 @@ using Spectre.Console;
 
 namespace MLNet.Siamese.Cli.Commands;
 
-/// <summary><c>siamese evaluate</c>: pair metrics of a model on balanced random pairs drawn from labelled data.</summary>
+/// <summary>
+/// <c>siamese evaluate</c>: pair metrics of a model on balanced random pairs drawn from labelled data, and retrieval
+/// metrics (P@1, R-precision, MAP@R) of its embeddings. A pair scorer scores the pairs; an embedder or an identifier,
+/// which have no pair head, by the Euclidean distance of the pair's embeddings, at the best threshold.
+/// </summary>
 internal static class EvaluateCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr)
@@ -21,7 +25,7 @@ internal static class EvaluateCommand
         var withinGroup = CommonOptions.WithinGroup("Different-class pairs come from one group (e.g. the same alphabet with --label-depth 2).");
         var json = CommonOptions.Json();
         var plots = new Option<string?>("--plots") { Description = "Folder to write roc.png (ROC with the model's operating point) and scores.png (same- vs different-class score histograms with the threshold)." };
-        var command = new Command("evaluate", "Pair metrics (accuracy, best-threshold accuracy, AUC, EER, precision, recall, F1) on balanced random pairs.")
+        var command = new Command("evaluate", "Pair metrics (accuracy, best-threshold accuracy, AUC, EER, precision, recall, F1) on balanced random pairs, and retrieval metrics (P@1, R-precision, MAP@R); also for embedder zips and identifiers.")
             .With(model, data, labelDepth, pairs, seed, withinGroup, json, plots);
         command.SetGuardedAction(stderr, (parse, _) =>
         {
@@ -37,27 +41,32 @@ internal static class EvaluateCommand
         string? plotsAt = plotFolder is null ? null : Plots.PlotFiles.Folder(plotFolder, "--plots");
         using var temp = CliTempFolder.Create();
         var ml = new MLContext(seed: seed) { TempFilePath = temp.Path };
-        using var model = ModelFile.Load(ml, modelPath);
+        using var model = ItemEmbedder.Open(ml, modelPath);
         var items = DataSources.Load(dataPaths, labelDepth, io);
         model.CheckCompatible(items, "--data");
         ModelFile.CheckImages(items);
+        if (withinGroup && !items.HasGroupWithTwoClasses())
+            throw new CliUsageException("--within-group needs a group with two classes in --data (use --label-depth 2 for alphabet/character folders).");
 
-        IDataView view = items.ToDataView(ml);
-        string column = items.Kind == InputKind.Images ? ItemSet.ImagePathColumn : ItemSet.FeaturesColumn;
-        IDataView pairs = ml.Siamese().GeneratePairs(ItemSet.LabelColumn, [column], pairCount, 0.5, seed,
-                withinGroup ? ItemSet.GroupColumn : null, withinGroup)
-            .Fit(view).Transform(view);
-        IDataView scored = model.Scorer.Transform(pairs);
-        PairMetrics metrics = ml.Siamese().Evaluate(scored);
+        PairMetrics metrics;
         string[]? pictures = null;
-        if (plotsAt is not null)
+        RetrievalMetrics retrieval;
+        if (model.PairScorer is { } scorer)
         {
-            // The pictures need every pair's score and decision; the pair scorer's ONNX outputs are length-1 vectors.
-            var rows = ml.Data.CreateEnumerable<ScoredPair>(scored, reuseRowObject: false).ToList();
-            pictures = Plots.EvaluationPlots.Write(plotsAt, rows.Select(r => r.Score.Length > 0 ? r.Score[0] : float.NaN).ToArray(),
-                rows.Select(r => r.Label).ToArray(), rows.Select(r => r.PredictedLabel.Length > 0 && r.PredictedLabel[0]).ToArray(), metrics,
-                RecordedThreshold(modelPath)).ToArray();
+            (metrics, pictures) = ScorePairs(ml, scorer, items, pairCount, seed, withinGroup, plotsAt, modelPath);
+            var rows = EmbeddingEvaluation.RetrievalRows(items, seed);
+            retrieval = EmbeddingEvaluation.Retrieval(model.Embed(items.Select(rows), "--data"), items, rows);
         }
+        else
+        {
+            if (plotsAt is not null)
+                throw new CliUsageException($"--plots draws a pair scorer's scores and threshold; '{modelPath}' is an embedder or an identifier, which has neither.");
+            var embeddings = model.Embed(items, "--data");
+            metrics = EmbeddingEvaluation.Pairs(embeddings, items, pairCount, seed, withinGroup).Metrics;
+            var rows = EmbeddingEvaluation.RetrievalRows(items, seed);
+            retrieval = EmbeddingEvaluation.Retrieval(rows.Select(r => embeddings[r]).ToArray(), items, rows);
+        }
+        bool hasThreshold = model.PairScorer is not null;
 
         if (io.Json)
         {
@@ -69,14 +78,21 @@ internal static class EvaluateCommand
                 ["differentPairs"] = metrics.NegativeCount,
                 ["withinGroup"] = withinGroup,
                 ["seed"] = seed,
-                ["accuracy"] = JsonNumbers.Of(metrics.Accuracy),
+                ["accuracy"] = hasThreshold ? JsonNumbers.Of(metrics.Accuracy) : null,
                 ["bestThreshold"] = JsonNumbers.Of(metrics.BestThreshold),
                 ["bestThresholdAccuracy"] = JsonNumbers.Of(metrics.BestThresholdAccuracy),
                 ["auc"] = JsonNumbers.Of(metrics.AreaUnderRocCurve),
                 ["eer"] = JsonNumbers.Of(metrics.EqualErrorRate),
-                ["precision"] = JsonNumbers.Of(metrics.Precision),
-                ["recall"] = JsonNumbers.Of(metrics.Recall),
-                ["f1"] = JsonNumbers.Of(metrics.F1Score),
+                ["precision"] = hasThreshold ? JsonNumbers.Of(metrics.Precision) : null,
+                ["recall"] = hasThreshold ? JsonNumbers.Of(metrics.Recall) : null,
+                ["f1"] = hasThreshold ? JsonNumbers.Of(metrics.F1Score) : null,
+                ["retrieval"] = new JsonObject
+                {
+                    ["queries"] = retrieval.QueryCount,
+                    ["precisionAt1"] = JsonNumbers.Of(retrieval.PrecisionAt1),
+                    ["rPrecision"] = JsonNumbers.Of(retrieval.RPrecision),
+                    ["mapAtR"] = JsonNumbers.Of(retrieval.MapAtR),
+                },
                 ["plots"] = pictures is null ? null : new JsonObject { ["roc"] = pictures[0], ["scores"] = pictures[1] },
             });
             return ExitCodes.Success;
@@ -84,19 +100,45 @@ internal static class EvaluateCommand
         string F(double v) => v.ToString("F4", CultureInfo.InvariantCulture);
         var table = new Table().AddColumn("Metric").AddColumn(new TableColumn("Value").RightAligned());
         table.AddRow("Pairs (same / different)", $"{metrics.Count} ({metrics.PositiveCount} / {metrics.NegativeCount})");
-        table.AddRow("Accuracy at the model threshold", F(metrics.Accuracy));
-        table.AddRow("Best threshold", metrics.BestThreshold.ToString("G4", CultureInfo.InvariantCulture));
+        table.AddRow("Accuracy at the model threshold", hasThreshold ? F(metrics.Accuracy) : "none (an embedder or identifier scores no pairs)");
+        table.AddRow(hasThreshold ? "Best threshold" : "Best distance threshold", metrics.BestThreshold.ToString("G4", CultureInfo.InvariantCulture));
         table.AddRow("Best-threshold accuracy", F(metrics.BestThresholdAccuracy));
         table.AddRow("AUC", F(metrics.AreaUnderRocCurve));
         table.AddRow("EER", F(metrics.EqualErrorRate));
-        table.AddRow("Precision", F(metrics.Precision));
-        table.AddRow("Recall", F(metrics.Recall));
-        table.AddRow("F1", F(metrics.F1Score));
-        io.Out.WriteLine($"{Path.GetFileName(model.Path)} on {pairCount} {(withinGroup ? "within-group " : "")}pairs (seed {seed}):");
+        if (hasThreshold)
+        {
+            table.AddRow("Precision", F(metrics.Precision));
+            table.AddRow("Recall", F(metrics.Recall));
+            table.AddRow("F1", F(metrics.F1Score));
+        }
+        table.AddRow($"Retrieval P@1 ({retrieval.QueryCount} queries, Euclidean)", F(retrieval.PrecisionAt1));
+        table.AddRow("Retrieval R-precision", F(retrieval.RPrecision));
+        table.AddRow("Retrieval MAP@R", F(retrieval.MapAtR));
+        io.Out.WriteLine($"{Path.GetFileName(model.Path)} on {pairCount} {(withinGroup ? "within-group " : "")}pairs (seed {seed}){(hasThreshold ? "" : ", scored by the Euclidean distance of their embeddings")}:");
         io.WriteTable(table);
         if (pictures is not null)
             io.Out.WriteLine($"Plots written: {string.Join(", ", pictures)}");
         return ExitCodes.Success;
+    }
+
+    /// <summary>Pair metrics through the zip's pair scorer, and its pictures when asked.</summary>
+    private static (PairMetrics Metrics, string[]? Pictures) ScorePairs(MLContext ml, ModelFile model, ItemSet items, int pairCount, int seed, bool withinGroup, string? plotsAt, string modelPath)
+    {
+        IDataView view = items.ToDataView(ml);
+        string column = items.Kind == InputKind.Images ? ItemSet.ImagePathColumn : ItemSet.FeaturesColumn;
+        IDataView pairs = ml.Siamese().GeneratePairs(ItemSet.LabelColumn, [column], pairCount, 0.5, seed,
+                withinGroup ? ItemSet.GroupColumn : null, withinGroup)
+            .Fit(view).Transform(view);
+        IDataView scored = model.Scorer.Transform(pairs);
+        PairMetrics metrics = ml.Siamese().Evaluate(scored);
+        if (plotsAt is null)
+            return (metrics, null);
+        // The pictures need every pair's score and decision; the pair scorer's ONNX outputs are length-1 vectors.
+        var rows = ml.Data.CreateEnumerable<ScoredPair>(scored, reuseRowObject: false).ToList();
+        var pictures = Plots.EvaluationPlots.Write(plotsAt, rows.Select(r => r.Score.Length > 0 ? r.Score[0] : float.NaN).ToArray(),
+            rows.Select(r => r.Label).ToArray(), rows.Select(r => r.PredictedLabel.Length > 0 && r.PredictedLabel[0]).ToArray(), metrics,
+            RecordedThreshold(modelPath)).ToArray();
+        return (metrics, pictures);
     }
 
     private sealed class ScoredPair

@@ -108,7 +108,7 @@ public sealed class CliTests
     {
         var table = CliRunner.Run("evaluate", "--model", _model, "--data", _data, "--label-depth", "2", "--pairs", "100");
         table.AssertSuccess();
-        foreach (string row in new[] { "Accuracy at the model threshold", "Best-threshold accuracy", "AUC", "EER", "Precision", "Recall", "F1" })
+        foreach (string row in new[] { "Accuracy at the model threshold", "Best-threshold accuracy", "AUC", "EER", "Precision", "Recall", "F1", "Retrieval P@1", "Retrieval MAP@R" })
             StringAssert.Contains(table.Out, row);
 
         var json = CliRunner.Run("evaluate", "--model", _model, "--data", _data, "--label-depth", "2", "--pairs", "100", "--within-group", "--json");
@@ -121,6 +121,11 @@ public sealed class CliTests
         foreach (string name in new[] { "accuracy", "bestThresholdAccuracy", "auc", "eer", "precision", "recall", "f1" })
             Assert.IsTrue(root.GetProperty(name).GetDouble() is >= 0 and <= 1, name);
         Assert.IsGreaterThanOrEqualTo(root.GetProperty("accuracy").GetDouble(), root.GetProperty("bestThresholdAccuracy").GetDouble());
+        var retrieval = root.GetProperty("retrieval");
+        Assert.IsGreaterThan(0, retrieval.GetProperty("queries").GetInt32());
+        foreach (string name in new[] { "precisionAt1", "rPrecision", "mapAtR" })
+            Assert.IsTrue(retrieval.GetProperty(name).GetDouble() is >= 0 and <= 1, name);
+        Assert.IsGreaterThanOrEqualTo(retrieval.GetProperty("mapAtR").GetDouble(), retrieval.GetProperty("rPrecision").GetDouble(), "MAP@R never exceeds R-precision");
         // 20 steps already separate these characters somewhat (deterministic on CPU for the seed; 0.70 measured).
         Assert.IsGreaterThan(0.55, root.GetProperty("auc").GetDouble());
         TestContext.WriteLine(json.Out);

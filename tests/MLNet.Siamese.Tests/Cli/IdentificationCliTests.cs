@@ -42,6 +42,32 @@ public sealed class IdentificationCliTests
     public static void Cleanup() => _temp?.Dispose();
 
     [TestMethod]
+    public void Evaluate_ThroughAnIdentifier_ScoresPairsByDistance_AndRetrievesAsItsPairScorer()
+    {
+        JsonElement Run(string model)
+        {
+            var run = CliRunner.Run("evaluate", "--model", model, "--data", _data, "--label-depth", "2", "--pairs", "60", "--json");
+            run.AssertSuccess();
+            return JsonDocument.Parse(run.Out).RootElement.Clone();
+        }
+        var scorer = Run(_model);
+        var identifier = Run(_identifier);
+        Assert.AreEqual(JsonValueKind.Null, identifier.GetProperty("accuracy").ValueKind, "an identifier has no pair threshold");
+        Assert.AreEqual(60, identifier.GetProperty("pairs").GetInt32());
+        Assert.IsTrue(identifier.GetProperty("auc").GetDouble() is > 0 and <= 1);
+        var (a, b) = (scorer.GetProperty("retrieval"), identifier.GetProperty("retrieval"));
+        Assert.AreEqual(a.GetProperty("queries").GetInt32(), b.GetProperty("queries").GetInt32());
+        Assert.AreEqual(a.GetProperty("mapAtR").GetDouble(), b.GetProperty("mapAtR").GetDouble(), 1e-4, "the same embeddings, the same neighbours");
+        Assert.AreEqual(a.GetProperty("precisionAt1").GetDouble(), b.GetProperty("precisionAt1").GetDouble(), 1e-4);
+
+        var table = CliRunner.Run("evaluate", "--model", _identifier, "--data", _data, "--label-depth", "2", "--pairs", "60");
+        table.AssertSuccess();
+        StringAssert.Contains(table.Out, "none (an embedder or identifier scores no pairs)");
+        StringAssert.Contains(table.Out, "Retrieval MAP@R");
+        CliRunner.Run("evaluate", "--model", _identifier, "--data", _data, "--label-depth", "2", "--plots", _temp.Combine("plots")).AssertUsageError("--plots");
+    }
+
+    [TestMethod]
     public void TheIdentifier_KeepsItsModelsDescription_BesideItsGallery()
     {
         // Before, enrolling re-exported the embedder without its metadata: info called the identifier "not an MLNet.Siamese model".
