@@ -277,9 +277,9 @@ public sealed partial class SiameseTrainer : IEstimator<SiameseModel>
         => Evaluation.RetrievalMetrics.Compute(run.EmbedAll(validation.Features, validation.Count), spec.EmbeddingDimension, validation.ClassOfItem).MapAtR;
 
     /// <summary>
-    /// The options the training run uses: the given ones, except that episodes (and the P x K batches drawn as episodes are) draw fewer queries per class
-    /// (down to 1) when fewer than two classes have <see cref="SiameseTrainerOptions.Shots"/> + <see cref="SiameseTrainerOptions.Queries"/>
-    /// items, so that data with small classes (a few photos per person) still trains.
+    /// The options the training run uses: the given ones, except that episodes (and the P x K batches drawn as episodes are)
+    /// draw fewer shots, then fewer queries per class (down to 1 each) when fewer than two classes have enough items, so
+    /// that data with small classes (two photos per person) still trains.
     /// </summary>
     private SiameseTrainerOptions RunOptions(ClassTable? classes)
     {
