@@ -1,3 +1,4 @@
+using MLNet.Siamese.Runtime;
 using TorchSharp;
 using MLNet.Siamese.Sampling;
 using static TorchSharp.torch;
@@ -75,13 +76,13 @@ public sealed record PhotoAugmentation
         var saturation = f[.., 2..3];
         // ITU-R 601 luma, as torchvision's colour jitter.
         using Scalar red = 0.299, green = 0.587, blue = 0.114;
-        var gray = (x[.., 0..1] * red + x[.., 1..2] * green + x[.., 2..3] * blue);
+        var gray = (x[.., 0..1] * red).Plus(x[.., 1..2] * green).Plus(x[.., 2..3] * blue);
         x = x * brightness;
         gray = gray * brightness;
         var meanGray = gray.mean(new long[] { 1, 2, 3 }, keepdim: true);
-        x = (x - meanGray) * contrast + meanGray;
-        gray = (gray - meanGray) * contrast + meanGray;
-        x = (x - gray) * saturation + gray;
+        x = ((x - meanGray) * contrast).Plus(meanGray);
+        gray = ((gray - meanGray) * contrast).Plus(meanGray);
+        x = ((x - gray) * saturation).Plus(gray);
         using Scalar low = images.min().item<float>(), high = images.max().item<float>();
         return x.clamp(low, high).MoveToOuterDisposeScope();
     }

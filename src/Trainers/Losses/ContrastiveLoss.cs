@@ -1,3 +1,4 @@
+using MLNet.Siamese.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -17,7 +18,7 @@ public static class ContrastiveLoss
         using Scalar two = 2, one = 1, half = 0.5, marginScalar = margin;
         var d = PairDistance.Euclidean(left, right);
         var positive = similar * d.pow(two);
-        var negative = (one - similar) * nn.functional.relu(marginScalar - d).pow(two);
-        return (half * (positive + negative)).mean();
+        var negative = one.Minus(similar) * nn.functional.relu(marginScalar.Minus(d)).pow(two);
+        return (half * positive.Plus(negative)).mean();
     }
 }

@@ -1,3 +1,4 @@
+using MLNet.Siamese.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -17,7 +18,7 @@ internal static class PairDistance
     public static Tensor Euclidean(Tensor a, Tensor b)
     {
         using Scalar two = 2, tiny = 1e-12;
-        return ((a - b).pow(two).sum(1) + tiny).sqrt();
+        return (a - b).pow(two).sum(1).Plus(tiny).sqrt();
     }
 
     /// <summary>All squared Euclidean distances between the rows of <paramref name="a"/> and of <paramref name="b"/>.</summary>
@@ -29,6 +30,6 @@ internal static class PairDistance
         using Scalar two = 2, zero = 0;
         var aa = a.pow(two).sum(1, keepdim: true);
         var bb = b.pow(two).sum(1, keepdim: true).t();
-        return (aa + bb - two * a.matmul(b.t())).clamp_min(zero);
+        return (aa.Plus(bb) - two * a.matmul(b.t())).clamp_min(zero);
     }
 }

@@ -1,3 +1,4 @@
+using MLNet.Siamese.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -15,7 +16,7 @@ internal static class TripletLoss
     public static Tensor Compute(Tensor anchor, Tensor positive, Tensor negative, double margin)
     {
         using Scalar marginScalar = margin;
-        return nn.functional.relu(PairDistance.Euclidean(anchor, positive) - PairDistance.Euclidean(anchor, negative) + marginScalar).mean();
+        return nn.functional.relu((PairDistance.Euclidean(anchor, positive) - PairDistance.Euclidean(anchor, negative)).Plus(marginScalar)).mean();
     }
 
     /// <summary>
@@ -29,12 +30,12 @@ internal static class TripletLoss
     public static Tensor BatchHard(Tensor embeddings, Tensor labels, double margin)
     {
         using Scalar tiny = 1e-12, zero = 0, largest = float.MaxValue, marginScalar = margin;
-        var d = (PairDistance.SquaredMatrix(embeddings, embeddings) + tiny).sqrt();
+        var d = PairDistance.SquaredMatrix(embeddings, embeddings).Plus(tiny).sqrt();
         var same = labels.unsqueeze(1).eq(labels.unsqueeze(0));
         var identity = eye(labels.shape[0], dtype: ScalarType.Bool, device: embeddings.device);
         var positiveMask = same.logical_and(identity.logical_not());
         var hardestPositive = d.masked_fill(positiveMask.logical_not(), zero).max(1).values;
         var hardestNegative = d.masked_fill(same, largest).min(1).values;
-        return nn.functional.relu(hardestPositive - hardestNegative + marginScalar).mean();
+        return nn.functional.relu((hardestPositive - hardestNegative).Plus(marginScalar)).mean();
     }
 }

@@ -1,3 +1,4 @@
+using MLNet.Siamese.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -66,7 +67,7 @@ public sealed class EmbeddingNetwork : nn.Module<Tensor, Tensor>
         foreach (var viewGrid in grids)
         {
             var y = _layers.forward(Resample(x, viewGrid, _layerShape, measured));
-            sum = sum is null ? y : sum + y;
+            sum = sum is null ? y : sum.Plus(y);
         }
         using Scalar views = grids.Length;
         return (grids.Length == 1 ? sum! : sum! / views).MoveToOuterDisposeScope();
@@ -158,7 +159,7 @@ public sealed class EmbeddingNetwork : nn.Module<Tensor, Tensor>
         var grid = tensor(viewGrid, new long[] { 1, layerShape[1], layerShape[2], 2 }, device: x.device);
         if (measured is not { } m)
             return nn.functional.grid_sample(x, grid.expand(x.shape[0], -1, -1, -1), GridSampleMode.Bilinear, GridSamplePaddingMode.Border, align_corners: false);
-        return nn.functional.grid_sample(x, grid * m.Zoom + m.Centre, GridSampleMode.Bilinear, GridSamplePaddingMode.Zeros, align_corners: false);
+        return nn.functional.grid_sample(x, (grid * m.Zoom).Plus(m.Centre), GridSampleMode.Bilinear, GridSamplePaddingMode.Zeros, align_corners: false);
     }
 
     /// <summary>

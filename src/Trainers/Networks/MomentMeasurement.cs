@@ -1,3 +1,4 @@
+using MLNet.Siamese.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -23,12 +24,12 @@ internal static class MomentMeasurement
         long[] axes = [1, 2, 3];
         using Scalar massEpsilon = MomentNormalization.MassEpsilon, inverseTarget = (float)(1 / (2 * normalization.Spread));
         using Scalar minZoom = MomentNormalization.MinZoom, maxZoom = MomentNormalization.MaxZoom;
-        var mass = ink.sum(axes, keepdim: true) + massEpsilon;
+        var mass = ink.sum(axes, keepdim: true).Plus(massEpsilon);
         var cx = (ink * xs).sum(axes, keepdim: true) / mass;
         var cy = (ink * ys).sum(axes, keepdim: true) / mass;
         var dx = xs - cx;
         var dy = ys - cy;
-        var radius2 = (ink * (dx * dx + dy * dy)).sum(axes, keepdim: true) / mass;
+        var radius2 = (ink * (dx * dx).Plus(dy * dy)).sum(axes, keepdim: true) / mass;
         var zoom = (radius2.sqrt() * inverseTarget).clamp(minZoom, maxZoom);
         var centre = cat([cx, cy], 3);
         return (centre.MoveToOuterDisposeScope(), zoom.MoveToOuterDisposeScope());

@@ -1,3 +1,4 @@
+using MLNet.Siamese.Runtime;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -51,6 +52,6 @@ internal sealed class ResidualBlock : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var y = _bn2.forward(_conv2.forward(nn.functional.relu(_bn1.forward(_conv1.forward(input)))));
         var shortcut = _downConv is null ? input : _downBn!.forward(_downConv.forward(input));
-        return nn.functional.relu(y + shortcut).MoveToOuterDisposeScope();
+        return nn.functional.relu(y.Plus(shortcut)).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using MLNet.Siamese.Runtime;
 using TorchSharp;
 using MLNet.Siamese.Trainers;
 using static TorchSharp.torch;
@@ -90,6 +91,6 @@ internal sealed class MultiSimilarityObjective : ITrainingObjective
         using Scalar minusAlpha = -Alpha, alpha = Alpha, beta = Beta;
         var positiveLoss = MaskedLogSumExp.Rows(minusAlpha * closeness, positive, addOne: true) / alpha;
         var negativeLoss = MaskedLogSumExp.Rows(beta * closeness, negative, addOne: true) / beta;
-        return (positiveLoss + negativeLoss).mean();
+        return positiveLoss.Plus(negativeLoss).mean();
     }
 }

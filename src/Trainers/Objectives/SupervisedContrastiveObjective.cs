@@ -1,3 +1,4 @@
+using MLNet.Siamese.Runtime;
 using TorchSharp;
 using MLNet.Siamese.Trainers;
 using static TorchSharp.torch;
@@ -77,7 +78,7 @@ internal sealed class SupervisedContrastiveObjective : ITrainingObjective
         var denominator = MaskedLogSumExp.Rows(mat, positive.logical_or(negative), addOne: false).unsqueeze(1);
         var logProbability = mat - denominator;
         var positiveFloat = positive.to_type(embeddings.dtype);
-        var meanLogProbabilityOfPositives = (positiveFloat * logProbability).sum(1) / (positiveFloat.sum(1) + smallest);
+        var meanLogProbabilityOfPositives = (positiveFloat * logProbability).sum(1) / positiveFloat.sum(1).Plus(smallest);
         var losses = -meanLogProbabilityOfPositives;
         // Average over anchors with a loss above 0 (pytorch-metric-learning's AvgNonZeroReducer); 0 when there are none.
         var counted = losses.gt(zero).to_type(losses.dtype);

@@ -1,3 +1,4 @@
+using MLNet.Siamese.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -50,7 +51,7 @@ internal sealed class Adam : TorchSharp.Modules.Adam
                 state.exp_avg.mul_(beta1Scalar).add_(grad, alpha: oneMinusBeta1);
                 state.exp_avg_sq.mul_(beta2Scalar).addcmul_(grad, grad.conj(), value: oneMinusBeta2);
                 using Scalar root = Math.Sqrt(biasCorrection2), stepSize = -(options.LearningRate!.Value / biasCorrection1);
-                var denominator = state.exp_avg_sq.sqrt().div(root).add_(eps);
+                var denominator = state.exp_avg_sq.sqrt().div(root).PlusInPlace(eps);
                 param.addcdiv_(state.exp_avg, denominator, value: stepSize);
             }
         }, closure);

@@ -1,3 +1,4 @@
+using MLNet.Siamese.Runtime;
 using TorchSharp;
 using MLNet.Siamese.Networks;
 using static TorchSharp.torch;
@@ -111,7 +112,7 @@ internal static class HeadWhitening
     {
         var (eigenvalues, eigenvectors) = linalg.eigh(covariance);
         using Scalar zero = 0, regularizationScalar = regularization, exponent = -power;
-        var scale = (eigenvalues.clamp_min(zero) + regularizationScalar * eigenvalues.clamp_min(zero).mean()).pow(exponent);
+        var scale = eigenvalues.clamp_min(zero).Plus(regularizationScalar * eigenvalues.clamp_min(zero).mean()).pow(exponent);
         var map = eigenvectors * scale.unsqueeze(0);             // D x D: columns scaled, y = (x - mean) map
         var weight = map.t().contiguous().to_type(ScalarType.Float32);   // a linear layer computes x W^T + b
         var bias = (-mean.matmul(map)).reshape(dimension).contiguous().to_type(ScalarType.Float32);

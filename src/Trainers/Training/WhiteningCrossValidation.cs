@@ -1,3 +1,4 @@
+using MLNet.Siamese.Runtime;
 using MLNet.Siamese.Data;
 using MLNet.Siamese.Evaluation;
 using MLNet.Siamese.Networks;
@@ -115,7 +116,7 @@ internal static class WhiteningCrossValidation
         using var scope = NewDisposeScope();
         var w = weights["0.weight"];
         var b = weights["0.bias"];
-        var y = tensor(features, [count, dimension]).matmul(tensor(w.Values, w.Shape).t()).add(tensor(b.Values, b.Shape));
+        var y = tensor(features, [count, dimension]).matmul(tensor(w.Values, w.Shape).t()).Plus(tensor(b.Values, b.Shape));
         return y.contiguous().data<float>().ToArray();
     }
 

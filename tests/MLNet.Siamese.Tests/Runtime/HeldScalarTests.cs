@@ -36,6 +36,8 @@ public sealed class HeldScalarTests
                 static Tensor Square(Tensor x) => x.pow(2);
                 static Tensor Half(Tensor x) => x * 0.5;
                 static Tensor Shift(Tensor x, double s) => s - x;
+                static Tensor Sum(Tensor x, Tensor y) => x + y;
+                static Tensor Step(Tensor x, Tensor y) => x.add_(y);
             }
             """;
         const string held = """
@@ -45,14 +47,15 @@ public sealed class HeldScalarTests
             {
                 static Tensor Square(Tensor x) { using Scalar two = 2; return x.pow(two); }
                 static Tensor Half(Tensor x) { using (Scalar half = 0.5) return x * half; }
-                static Tensor Both(Tensor x, Tensor y) => x * y;
+                static Tensor Both(Tensor x, Tensor y) => x * y - y;
+                static Tensor Sum(Tensor x, Tensor y) { using Scalar one = 1; return x.add(y, one); }
             }
             """;
 
         var (errors, findings) = UnheldScalarScan.Scan("Probe", [("unheld.cs", unheld), ("held.cs", held)], []);
 
         Assert.IsEmpty(errors, string.Join("\n", errors));
-        CollectionAssert.AreEquivalent(new[] { "unheld.cs:4", "unheld.cs:5", "unheld.cs:6" }, findings.Select(f => string.Join(':', f.Split(':').Take(2))).ToList(),
+        CollectionAssert.AreEquivalent(new[] { "unheld.cs:4", "unheld.cs:5", "unheld.cs:6", "unheld.cs:7", "unheld.cs:8" }, findings.Select(f => string.Join(':', f.Split(':').Take(2))).ToList(),
             string.Join("\n", findings));
     }
 }

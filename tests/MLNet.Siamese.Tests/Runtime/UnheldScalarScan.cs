@@ -7,9 +7,10 @@ namespace MLNet.Siamese.Tests.Runtime;
 
 /// <summary>
 /// Finds, with the C# compiler, every place a source hands TorchSharp a <c>Scalar</c> that nothing holds: an implicit
-/// conversion of a number to <c>Scalar</c> (e.g. <c>x.pow(2)</c>), or a TorchSharp operator that takes a number (e.g.
-/// <c>x * 0.5</c>, which converts it inside TorchSharp 0.107), except a conversion that initializes a <c>using</c>
-/// variable, which holds the scalar until the end of its scope.
+/// conversion of a number to <c>Scalar</c> (e.g. <c>x.pow(2)</c>), a TorchSharp operator that takes a number (e.g.
+/// <c>x * 0.5</c>, which converts it inside TorchSharp 0.107), or an addition (<c>a + b</c>, <c>a + s</c>, <c>s - a</c>,
+/// one-argument <c>add</c> and <c>add_</c>, which pass an alpha of 1 converted inside), except a conversion that
+/// initializes a <c>using</c> variable, which holds the scalar until the end of its scope.
 /// </summary>
 internal static class UnheldScalarScan
 {
@@ -64,7 +65,12 @@ internal static class UnheldScalarScan
     private static bool IsUnheld(IOperation operation) => operation switch
     {
         IConversionOperation { IsImplicit: true, OperatorMethod: not null } c when c.Type?.ToDisplayString() == "TorchSharp.Scalar" => !InitializesUsingVariable(c.Syntax),
-        IBinaryOperation { OperatorMethod: { } method } => method.ContainingAssembly?.Name == "TorchSharp" && method.Parameters.Any(p => p.Type.SpecialType != SpecialType.None),
+        // A number converted inside the operator; an addition (TorchSharp's add(x, 1)); s − a (−a + s, the same add).
+        IBinaryOperation { OperatorMethod: { } method } binary => method.ContainingAssembly?.Name == "TorchSharp"
+            && (method.Parameters.Any(p => p.Type.SpecialType != SpecialType.None) || binary.OperatorKind == BinaryOperatorKind.Add
+                || (binary.OperatorKind == BinaryOperatorKind.Subtract && method.Parameters[0].Type.Name == "Scalar")),
+        // add(x) and add_(x): TorchSharp passes add(x, 1).
+        IInvocationOperation { TargetMethod: { Name: "add" or "add_", Parameters.Length: 1 } method } => method.ContainingAssembly?.Name == "TorchSharp",
         _ => false,
     };
 

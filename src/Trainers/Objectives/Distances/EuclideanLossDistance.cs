@@ -1,3 +1,4 @@
+using MLNet.Siamese.Runtime;
 using TorchSharp;
 using MLNet.Siamese.Losses;
 using static TorchSharp.torch;
@@ -20,6 +21,6 @@ public sealed class EuclideanLossDistance : ILossDistance
     public Tensor Matrix(Tensor a, Tensor b)
     {
         using Scalar tiny = 1e-12;
-        return (PairDistance.SquaredMatrix(a, b) + tiny).sqrt();
+        return PairDistance.SquaredMatrix(a, b).Plus(tiny).sqrt();
     }
 }

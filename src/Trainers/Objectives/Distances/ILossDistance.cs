@@ -1,3 +1,4 @@
+using MLNet.Siamese.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -28,6 +29,6 @@ public interface ILossDistance
     Tensor Closeness(Tensor value, double reference)
     {
         using Scalar referenceScalar = reference;
-        return IsSimilarity ? value - referenceScalar : referenceScalar - value;
+        return IsSimilarity ? value - referenceScalar : referenceScalar.Minus(value);
     }
 }

@@ -1,3 +1,4 @@
+using MLNet.Siamese.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -35,7 +36,7 @@ public sealed class MultiSimilarityMiner : IPairMiner
         using Scalar infinity = double.PositiveInfinity, minusInfinity = double.NegativeInfinity, epsilon = Epsilon;
         var farthestPositive = close.masked_fill(positive.logical_not(), infinity).min(1).values.unsqueeze(1);
         var closestNegative = close.masked_fill(negative.logical_not(), minusInfinity).max(1).values.unsqueeze(1);
-        var hardNegative = negative.logical_and((close + epsilon).gt(farthestPositive));
+        var hardNegative = negative.logical_and(close.Plus(epsilon).gt(farthestPositive));
         var hardPositive = positive.logical_and((close - epsilon).lt(closestNegative));
         return PairIndices.FromMasks(hardPositive, hardNegative);
     }

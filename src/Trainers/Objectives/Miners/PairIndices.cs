@@ -1,3 +1,4 @@
+using MLNet.Siamese.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -53,8 +54,8 @@ public sealed record PairIndices(Tensor AnchorOfPositive, Tensor Positive, Tenso
         var positive = zeros(rows * rows, dtype: ScalarType.Bool, device: device);
         var negative = zeros(rows * rows, dtype: ScalarType.Bool, device: device);
         using Scalar rowsScalar = rows, yes = true;
-        if (AnchorOfPositive.shape[0] > 0) positive.index_fill_(0, AnchorOfPositive * rowsScalar + Positive, yes);
-        if (AnchorOfNegative.shape[0] > 0) negative.index_fill_(0, AnchorOfNegative * rowsScalar + Negative, yes);
+        if (AnchorOfPositive.shape[0] > 0) positive.index_fill_(0, (AnchorOfPositive * rowsScalar).Plus(Positive), yes);
+        if (AnchorOfNegative.shape[0] > 0) negative.index_fill_(0, (AnchorOfNegative * rowsScalar).Plus(Negative), yes);
         return (positive.view(rows, rows), negative.view(rows, rows));
     }
 }
