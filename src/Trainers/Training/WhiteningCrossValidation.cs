@@ -63,12 +63,13 @@ internal static class WhiteningCrossValidation
             var fit = Rows(unit, fitRows, dimension);
             var test = Rows(unit, testRows, dimension);
             var testLabels = testRows.Select(r => classOf[r]).ToArray();
+            var fitLabels = fitRows.Select(r => classOf[r]).ToArray();
             double identity = MapAtR(test, dimension, testLabels);
             for (int c = 0; c < candidates.Count; c++)
             {
                 var weights = candidates[c].Kind == WhiteningKind.Pca
                     ? HeadWhitening.Fit(fit, fitRows.Length, dimension, candidates[c].Power, 0)
-                    : HeadWhitening.FitWithinClass(fit, fitRows.Select(r => classOf[r]).ToArray(), fitRows.Length, dimension, candidates[c].Power, 0);
+                    : HeadWhitening.FitWithinClass(fit, fitLabels, fitRows.Length, dimension, candidates[c].Power, 0);
                 gains[c][fold] = weights is null ? double.NaN : MapAtR(Apply(weights, test, testRows.Length, dimension), dimension, testLabels) - identity;
             }
         }
