@@ -34,9 +34,10 @@ internal static class EmbeddingEvaluation
     /// <summary>
     /// Balanced pairs (even positions same class, odd different; different classes from one group with
     /// <paramref name="withinGroup"/>), drawn with <paramref name="seed"/>, scored by the Euclidean distance of their
-    /// embeddings; metrics at the best threshold (an embedder records no pair threshold).
+    /// embeddings. An embedder records no pair threshold: read the metrics that need none (best threshold and its
+    /// accuracy, AUC, EER).
     /// </summary>
-    public static (PairMetrics Metrics, float[] Distances, bool[] Same) Pairs(float[][] embeddings, ItemSet items, int count, int seed, bool withinGroup)
+    public static PairMetrics Pairs(float[][] embeddings, ItemSet items, int count, int seed, bool withinGroup)
     {
         var random = new Random(seed);
         var byClass = Enumerable.Range(0, items.Count).GroupBy(i => items.Labels[i], StringComparer.Ordinal).Select(g => g.ToArray()).ToList();
@@ -62,7 +63,6 @@ internal static class EmbeddingEvaluation
             }
             distances[k] = System.Numerics.Tensors.TensorPrimitives.Distance(embeddings[left], embeddings[right]);
         }
-        var best = PairMetrics.Compute(distances, same, higherScoreIsSimilar: false);
-        return (PairMetrics.Compute(distances, same, threshold: (float)best.BestThreshold, higherScoreIsSimilar: false), distances, same);
+        return PairMetrics.Compute(distances, same, higherScoreIsSimilar: false);
     }
 }

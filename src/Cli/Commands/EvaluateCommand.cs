@@ -51,19 +51,18 @@ internal static class EvaluateCommand
         PairMetrics metrics;
         string[]? pictures = null;
         RetrievalMetrics retrieval;
+        var rows = EmbeddingEvaluation.RetrievalRows(items, seed);
         if (model.PairScorer is { } scorer)
         {
             (metrics, pictures) = ScorePairs(ml, scorer, items, pairCount, seed, withinGroup, plotsAt, modelPath);
-            var rows = EmbeddingEvaluation.RetrievalRows(items, seed);
             retrieval = EmbeddingEvaluation.Retrieval(model.Embed(items.Select(rows), "--data"), items, rows);
         }
         else
         {
             if (plotsAt is not null)
                 throw new CliUsageException($"--plots draws a pair scorer's scores and threshold; '{modelPath}' is an embedder or an identifier, which has neither.");
-            var embeddings = model.Embed(items, "--data");
-            metrics = EmbeddingEvaluation.Pairs(embeddings, items, pairCount, seed, withinGroup).Metrics;
-            var rows = EmbeddingEvaluation.RetrievalRows(items, seed);
+            var embeddings = model.Embed(items, "--data");   // every item: the pairs draw from all of them
+            metrics = EmbeddingEvaluation.Pairs(embeddings, items, pairCount, seed, withinGroup);
             retrieval = EmbeddingEvaluation.Retrieval(rows.Select(r => embeddings[r]).ToArray(), items, rows);
         }
         bool hasThreshold = model.PairScorer is not null;
