@@ -24,6 +24,7 @@ public static class Deployment
     {
         var ml = new MLContext();
         ITransformer model = ml.Model.Load(zipPath, out _);
+        using var release = model as IDisposable;   // disposing deletes the ONNX copies ML.NET made in the temp folder to load it
         var engine = ml.Model.CreatePredictionEngine<Pair, Scored>(model);
         // The zip cache of the data the model was trained on: $XDG_CACHE_HOME or ~/.cache, then mlnet-siamese/archives.
         string cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg

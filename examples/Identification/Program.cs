@@ -45,7 +45,7 @@ options.Iterations = iterations;
 options.Seed = seed;
 options.ProgressInterval = Math.Max(1, iterations / 10);
 options.Progress = new Progress<TrainingProgress>(p => Console.WriteLine($"  iteration {p.Iteration}/{p.TotalIterations}: loss {p.Loss:F4}"));
-var model = ml.Siamese().Train(options).Fit(ml.Data.LoadFromEnumerable(background));
+using var model = ml.Siamese().Train(options).Fit(ml.Data.LoadFromEnumerable(background));   // disposed at the end: its ONNX copies leave the temp folder
 Console.WriteLine($"Trained in {clock.Elapsed.TotalSeconds:F0} s.");
 
 // 3. Enrol: one drawing per enrolled character; the reject threshold is calibrated on the gallery alone.
@@ -59,6 +59,7 @@ Console.WriteLine($"Enrolled {identifier.Gallery.Count} drawings; threshold {ide
 // 4. Identify every other drawing with the saved zip, loaded by ML.NET alone.
 #region identify
 var loaded = ml.Model.Load(zip, out _);
+using var releaseLoaded = loaded as IDisposable;   // disposing deletes the ONNX copies ML.NET made to load it
 var engine = ml.Model.CreatePredictionEngine<ImageFolderEntryRow, IdentificationPrediction>(loaded);
 var first = engine.Predict(new ImageFolderEntryRow { ImagePath = queries[0].ImagePath });
 Console.WriteLine($"One query through a PredictionEngine: {queries[0].Label} -> {first.PredictedLabel[0]} at {first.Distance[0]:F4} (confidence {first.Confidence[0]:F3})");

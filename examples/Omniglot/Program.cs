@@ -53,6 +53,7 @@ Console.WriteLine($"Trained in {clock.Elapsed.TotalSeconds:F0} s; threshold {mod
 string zip = Path.Combine(settings.OutputDirectory, "siamese-omniglot.zip");
 model.SavePairScorer(zip);
 var loaded = ml.Model.Load(zip, out _);
+using var releaseLoaded = loaded as IDisposable;   // disposing deletes the ONNX copies ML.NET made to load it
 Console.WriteLine($"Saved {zip} ({new FileInfo(zip).Length / 1024} KiB) and loaded it back.");
 
 // 4. Pair accuracy on balanced pairs of unseen alphabets, at the calibrated threshold.

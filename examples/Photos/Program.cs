@@ -45,7 +45,7 @@ var ours = Stopwatch.StartNew();
 var options = SiameseRecipes.Photos.CreateOptions();
 options.Seed = seed;
 if (fineTune is { } stages) options.FineTuneStages = stages;   // --fine-tune: train ResNet18's last stages too
-var model = ml.Siamese().Train(options).Fit(ml.Data.LoadFromEnumerable(train));
+using var model = ml.Siamese().Train(options).Fit(ml.Data.LoadFromEnumerable(train));   // disposed at the end: its ONNX copies leave the temp folder
 #endregion
 var trainTime = ours.Elapsed;
 var s = model.Summary;
@@ -57,6 +57,7 @@ string zip = Path.Combine(output, "photos-embedder.zip");
 model.SaveEmbedder(zip);
 var scoring = Stopwatch.StartNew();
 var deployed = new MLContext(seed: seed).Model.Load(zip, out _);   // what an application loads: ML.NET + ONNX Runtime only
+using var releaseDeployed = deployed as IDisposable;               // disposing deletes the ONNX copies ML.NET made to load it
 var ourEmbeddings = deployed.Transform(ml.Data.LoadFromEnumerable(unseen.Select(e => new ImageItem { ImagePath = e.ImagePath })))
     .GetColumn<float[]>(SiameseModel.EmbeddingColumnName).ToArray();
 var scoringTime = scoring.Elapsed;

@@ -14,3 +14,6 @@ using System.Runtime.CompilerServices;
 [assembly: InternalsVisibleTo("siamese-scoring")]
 [assembly: InternalsVisibleTo("MLNet.Siamese.Fuzz")]
 [assembly: InternalsVisibleTo("MLNet.Siamese.Bench")]
+
+// The tests judge the temporary-folder cleanup (Files/OwnedTempFolder.cs and its stamp and reaper) directly.
+[assembly: InternalsVisibleTo("MLNet.Siamese.Tests")]

@@ -18,6 +18,7 @@ if (args.Length != 2)
     return 2;
 }
 var model = ml.Model.Load(args[0], out var inputSchema);
+using var ownsModel = model as IDisposable;   // disposing deletes the ONNX copies ML.NET made in $TMPDIR to load it
 if (inputSchema.GetColumnOrNull("LeftImagePath") is not null)
 {
     var imageEngine = ml.Model.CreatePredictionEngine<ImagePair, Scored>(model);
@@ -50,6 +51,7 @@ return 0;
 static int Identify(MLContext ml, string modelPath, string itemsPath)
 {
     var identifier = ml.Model.Load(modelPath, out var schema);
+    using var ownsIdentifier = identifier as IDisposable;
     int length = ((VectorDataViewType)schema["Features"].Type).Size;
     var definition = SchemaDefinition.Create(typeof(Item));
     definition["Features"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, length);

@@ -1,15 +1,36 @@
+using Microsoft.ML;
 using MLNet.Siamese.Checkpoints;
+using MLNet.Siamese.Trainers;
 
 // Usage:
 //   write-loop --path FILE --mb M
 //       Saves a checkpoint of M MiB to FILE over and over (printing "saved I" after each), so that a kill lands mid-write.
+//   model-files --root DIR --then exit|wait
+//       Makes a model's temporary folder under DIR (as a trained SiameseModel does), writes a file in it, prints
+//       "folder PATH", and then exits without disposing it, or waits to be killed.
 // (The kill-and-resume tests of training itself run the real `siamese train` CLI; see CliKillAndResumeTests.)
-if (args.Length == 0 || args[0] != "write-loop")
+return args.FirstOrDefault() switch
 {
-    Console.Error.WriteLine("usage: write-loop --path FILE --mb M");
+    "write-loop" => WriteLoop(args),
+    "model-files" => ModelFiles(args),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: write-loop --path FILE --mb M | model-files --root DIR --then exit|wait");
     return 2;
 }
-return WriteLoop(args);
+
+static int ModelFiles(string[] args)
+{
+    var files = new ModelTempFiles(new MLContext(seed: 1) { TempFilePath = Arg(args, "--root") });
+    string graph = files.Write("embedder.onnx", new byte[1 << 20]);
+    Console.WriteLine($"folder {Path.GetDirectoryName(graph)}");
+    if (Arg(args, "--then") == "wait")
+        Thread.Sleep(Timeout.Infinite);
+    return 0;   // files is never disposed: the exit handler deletes the folder
+}
 
 static string Arg(string[] args, string name)
 {

@@ -123,7 +123,7 @@ public sealed class GalleryEmbedder
         // The model's own description (network, loss, threshold, held-out choice) goes with it into the identifier.
         var described = contents.Metadata.Where(m => m.Key.StartsWith("mlnet_siamese.", StringComparison.Ordinal)).ToDictionary(StringComparer.Ordinal);
         var embedderOnnx = OnnxExporter.ExportEmbedder(spec, weights, leftFeatures, EmbeddingColumnName, described);
-        var head = context.Transforms.ApplyOnnxModel(new MemoryStream(embedderOnnx)).Fit(OnnxTransformers.Empty(current));
+        var head = LoadedModelTempFolder.Run(context, () => context.Transforms.ApplyOnnxModel(new MemoryStream(embedderOnnx)).Fit(OnnxTransformers.Empty(current)));
         kept.Add(head);
         return new GalleryEmbedder(context, kept, single, input, spec.EmbeddingDimension, fingerprint);
     }

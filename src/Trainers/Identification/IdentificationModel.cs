@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLNet.Siamese.ModelFiles;
 using MLNet.Siamese.Trainers;
 
 namespace MLNet.Siamese.Identification;
@@ -41,7 +42,7 @@ public sealed class IdentificationModel : ITransformer
         RowCount = rows.Count;
         _galleryOnnx = GalleryGraphWriter.Write(gallery, rows, settings, GalleryEmbedder.EmbeddingColumnName);
         var embedded = embedder.Transformer.GetOutputSchema(embedder.InputSchema);
-        var head = embedder.Context.Transforms.ApplyOnnxModel(new MemoryStream(_galleryOnnx)).Fit(OnnxTransformers.Empty(embedded));
+        var head = LoadedModelTempFolder.Run(embedder.Context, () => embedder.Context.Transforms.ApplyOnnxModel(new MemoryStream(_galleryOnnx)).Fit(OnnxTransformers.Empty(embedded)));
         _chain = new TransformerChain<ITransformer>(embedder.Parts.Append(head).ToArray());
     }
 

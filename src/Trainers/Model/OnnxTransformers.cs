@@ -3,12 +3,9 @@ using Microsoft.ML.Data;
 
 namespace MLNet.Siamese.Trainers;
 
-/// <summary>Wraps ONNX model bytes in ML.NET's own ONNX transformer, fitted on an empty view of the input columns.</summary>
+/// <summary>The input schemas ML.NET's ONNX transformers are fitted on, and empty views of them.</summary>
 internal static class OnnxTransformers
 {
-    public static ITransformer Fit(MLContext context, byte[] onnx, DataViewSchema inputSchema)
-        => context.Transforms.ApplyOnnxModel(new MemoryStream(onnx)).Fit(Empty(inputSchema));
-
     /// <summary>A schema of float vector columns of one size.</summary>
     public static DataViewSchema VectorSchema(int size, params string[] columns)
     {

@@ -30,8 +30,10 @@ public static class SiameseModelFile
     /// names the file and entry); or ML.NET cannot load the verified zip, e.g. because it was written by a newer or different
     /// version of ML.NET (the message names the file, the ML.NET version running and ML.NET's reason on one line, and
     /// <see cref="Exception.InnerException"/> is ML.NET's exception); or an ONNX tensor in it is stored as external data.</exception>
-    /// <remarks>ML.NET copies each ONNX graph to a file in <see cref="MLContext.TempFilePath"/> while the model is loaded;
-    /// dispose the returned transformer (it is <see cref="IDisposable"/>) to delete it.</remarks>
+    /// <remarks>ML.NET copies each ONNX graph to a file while the model is loaded; dispose the returned transformer (it is
+    /// <see cref="IDisposable"/>) to delete it. The copies go to a folder of this process's under
+    /// <see cref="MLContext.TempFilePath"/> (the setting is pointed there during the load and put back), which is deleted
+    /// when the process exits, or, after a kill, by the next process that loads or trains a model there.</remarks>
     public static ITransformer Load(MLContext mlContext, string path, out DataViewSchema inputSchema, string? expectedSha256 = null)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
@@ -39,7 +41,10 @@ public static class SiameseModelFile
         OnnxExternalDataCheck.Check(path);
         try
         {
-            return mlContext.Model.Load(path, out inputSchema);
+            DataViewSchema? schema = null;
+            var model = LoadedModelTempFolder.Run(mlContext, () => mlContext.Model.Load(path, out schema));
+            inputSchema = schema!;
+            return model;
         }
         catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
         {

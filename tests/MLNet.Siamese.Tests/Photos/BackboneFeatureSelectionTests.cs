@@ -133,7 +133,7 @@ public sealed class BackboneFeatureSelectionTests
         options.SelectBackboneFeatures = false;
         options.Backbone = PretrainedBackbone.ResNet18.UpToStage(3);
         options.Network = options.Backbone.Head();
-        var model = ml.Siamese().Train(options).Fit(ml.Data.LoadFromEnumerable(entries));
+        using var model = ml.Siamese().Train(options).Fit(ml.Data.LoadFromEnumerable(entries));
         Assert.AreEqual("resnet18-s3-64", model.Network.Name);
         Assert.AreEqual(256, model.EmbeddingDimension);
         Assert.IsTrue(model.Images!.BackboneInNetwork);

@@ -81,7 +81,7 @@ public sealed class FineTuneTests
         var ml = new MLContext(seed: 1);
         var options = InNetworkBackboneRun.Options();
         options.FineTuneStages = 1;
-        var model = ml.Siamese().Train(options).Fit(ml.Data.LoadFromEnumerable(entries));
+        using var model = ml.Siamese().Train(options).Fit(ml.Data.LoadFromEnumerable(entries));
         Assert.AreEqual("resnet18-64", model.Network.Name);
         Assert.AreEqual(512, model.EmbeddingDimension);
         Assert.IsTrue(model.Images!.BackboneInNetwork);

@@ -128,7 +128,7 @@ public sealed class FrozenPrefixTests
         var options = InNetworkBackboneRun.Options();
         options.FineTuneStages = 1;
         options.PhotoAugmentation = null;
-        var model = ml.Siamese().Train(options).Fit(ml.Data.LoadFromEnumerable(entries));
+        using var model = ml.Siamese().Train(options).Fit(ml.Data.LoadFromEnumerable(entries));
         Assert.AreEqual("resnet18-64", model.Network.Name, "the whole network is saved");
         Assert.AreEqual(4, model.Summary.Iterations);
         Assert.IsFalse(model.Summary.KeptStart);
@@ -147,7 +147,7 @@ public sealed class FrozenPrefixTests
         options.HeadWhiteningPowers = [];
         options.HeadWithinClassWhiteningPowers = [];
         options.ValidationMinimumGain = 2;   // no trained head can beat the untrained one: the identity head is kept
-        var model = ml.Siamese().Train(options).Fit(ml.Data.LoadFromEnumerable(entries));
+        using var model = ml.Siamese().Train(options).Fit(ml.Data.LoadFromEnumerable(entries));
         Assert.IsTrue(model.Summary.KeptStart);
         Assert.AreEqual("resnet18-s3-64", model.Network.Name, "the saved network is the trunk and the head");
         Assert.IsGreaterThan(TimeSpan.Zero, model.Summary.FeaturizationTime);
@@ -177,8 +177,8 @@ public sealed class FrozenPrefixTests
         Assert.IsNotNull(augmented.PhotoAugmentation, "the recipe's");
         var plain = CutTrunkOptions();
         plain.PhotoAugmentation = null;
-        var a = ml.Siamese().Train(augmented).Fit(data);
-        var b = ml.Siamese().Train(plain).Fit(data);
+        using var a = ml.Siamese().Train(augmented).Fit(data);
+        using var b = ml.Siamese().Train(plain).Fit(data);
         Assert.IsFalse(a.Summary.KeptStart, "four steps kept whatever the validation says");
         CollectionAssert.AreEqual(a.Summary.LossHistory.ToArray(), b.Summary.LossHistory.ToArray());
         var ea = a.Transform(data).GetColumn<float[]>(SiameseModel.EmbeddingColumnName).SelectMany(v => v).ToArray();

@@ -122,7 +122,7 @@ public sealed class HeadWhiteningTests
         var options = InNetworkBackboneRun.ShortRecipeRun();
         options.SelectBackboneFeatures = false;
         var data = ml.Data.LoadFromEnumerable(entries);
-        var trained = ml.Siamese().Train(options).Fit(data);
+        using var trained = ml.Siamese().Train(options).Fit(data);
         var withMargin = trained.Summary;
         using (var folder = new TempFolder())
         {

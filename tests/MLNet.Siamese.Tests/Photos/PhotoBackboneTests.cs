@@ -69,7 +69,7 @@ public sealed class PhotoBackboneTests
         var options = InNetworkBackboneRun.ShortRecipeRun();
         options.Iterations = 20;
         options.ValidationInterval = 5;
-        var model = ml.Siamese().Train(options).Fit(ml.Data.LoadFromEnumerable(entries));
+        using var model = ml.Siamese().Train(options).Fit(ml.Data.LoadFromEnumerable(entries));
         Assert.AreEqual(512, model.EmbeddingDimension);
         Assert.IsNotNull(model.Summary.StartValidation, "the untrained head is validated on the held-out classes");
         Assert.IsGreaterThan(TimeSpan.Zero, model.Summary.FeaturizationTime);
