@@ -202,6 +202,11 @@ internal static partial class TrainCommand
                 ["backboneStages"] = model.Summary.BackboneSelection?.Chosen.Stages ?? options.Backbone?.Stages,
                 ["startWhitening"] = JsonNumbers.Of(model.Summary.StartWhitening?.Power),
                 ["startWhiteningKind"] = WhiteningKindName(model.Summary.StartWhitening),
+                ["identityHeldOutMapAtR"] = JsonNumbers.Of(model.Summary.IdentityValidation),
+                ["whiteningCandidates"] = WhiteningCandidates(model.Summary),
+                ["keptStart"] = model.Summary.KeptStart,
+                ["heldOutChoice"] = model.Summary.DescribeHeldOutChoice(),
+                ["fineTuneHint"] = FineTuneHint.For(options, model.Summary),
                 ["loss"] = options.Loss.ToString(),
                 ["embeddingDimension"] = model.EmbeddingDimension,
                 ["testTimeViews"] = spec.TestTimeViews?.Count ?? 1,
@@ -223,6 +228,22 @@ internal static partial class TrainCommand
         if (model.Summary.DescribeHeldOutChoice() is { } heldOut) io.Info(heldOut);
         if (FineTuneHint.For(options, model.Summary) is { } hint) io.Info(hint);
         return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// The <c>--json</c> list of the whitened starts tried: kind, power, the held-out classes' MAP@R from it (before
+    /// training) and its gains over the unwhitened features on each fold of the training classes (empty without folds).
+    /// </summary>
+    internal static JsonArray WhiteningCandidates(TrainingSummary summary)
+    {
+        var folds = summary.WhiteningFoldGains.ToDictionary(p => p.Key, p => p.Value);
+        return new JsonArray(summary.WhiteningValidation.Select(v => (JsonNode?)new JsonObject
+        {
+            ["kind"] = WhiteningKindName(v.Key),
+            ["power"] = JsonNumbers.Of(v.Key.Power),
+            ["heldOutMapAtR"] = JsonNumbers.Of(v.Value),
+            ["foldGains"] = new JsonArray((folds.GetValueOrDefault(v.Key) ?? []).Select(g => JsonNumbers.Of(g)).ToArray()),
+        }).ToArray());
     }
 
     /// <summary>The <c>--json</c> name of a whitened start's kind: "pca", "within-class", or null for the identity start.</summary>

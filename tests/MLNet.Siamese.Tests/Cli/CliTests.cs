@@ -57,6 +57,12 @@ public sealed class CliTests
         StringAssert.Contains(root.GetProperty("recipeReason").GetString(), "light background");
         Assert.AreEqual(SiameseRecipes.Handwriting.CreateOptions().WeightAveragingDecay, root.GetProperty("weightAveraging").GetDouble());
         Assert.AreEqual(HandwritingRecipe.Spread, root.GetProperty("spread").GetDouble());
+        // The handwriting recipe holds no classes out and tries no whitened start: the choice fields say so.
+        Assert.IsFalse(root.GetProperty("keptStart").GetBoolean());
+        Assert.AreEqual(JsonValueKind.Null, root.GetProperty("heldOutChoice").ValueKind);
+        Assert.AreEqual(JsonValueKind.Null, root.GetProperty("identityHeldOutMapAtR").ValueKind);
+        Assert.AreEqual(0, root.GetProperty("whiteningCandidates").GetArrayLength());
+        Assert.AreEqual(JsonValueKind.Null, root.GetProperty("fineTuneHint").ValueKind);
         // Progress, the recipe and the inversion notice went to stderr, not stdout.
         StringAssert.Contains(_train.Error, "Recipe: handwriting");
         StringAssert.Contains(_train.Error, "Images inverted");

@@ -55,6 +55,13 @@ public sealed class HeldOutChoiceTests
             + "kept the whitened start (within-class, power 0.25): its gains over the identity head on the folds and the held-out classes were positive with 95 % confidence, and training did not gain 0.03 over it.",
             folds.DescribeHeldOutChoice());
         StringAssert.Contains(TrainCommand.TrainedSentence(folds, TimeSpan.FromSeconds(1), 1, 0.5), "the model is the whitened start, untrained (the held-out classes and the folds of the training classes preferred it)");
+
+        // train --json lists the same candidates: a fold that could not be fitted is null, not NaN (which JSON has not).
+        Assert.AreEqual("[{\"kind\":\"pca\",\"power\":0.25,\"heldOutMapAtR\":0.5824,\"foldGains\":[-0.0102,-0.0097,null]},"
+            + "{\"kind\":\"within-class\",\"power\":0.25,\"heldOutMapAtR\":0.5948,\"foldGains\":[0.0042,0.0122,0.0146]}]",
+            TrainCommand.WhiteningCandidates(folds).ToJsonString());
+        Assert.StartsWith("[{\"kind\":\"pca\",\"power\":0.25,\"heldOutMapAtR\":0.6972,\"foldGains\":[]},",
+            TrainCommand.WhiteningCandidates(Summary(keptStart: true)).ToJsonString(), "without folds the gains are empty");
     }
 
     [TestMethod]
