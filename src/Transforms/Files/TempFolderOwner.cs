@@ -4,9 +4,11 @@ using System.Globalization;
 namespace MLNet.Siamese.Files;
 
 /// <summary>
-/// The stamp that says which process owns an <see cref="OwnedTempFolder"/>: a file <c>.owner</c> holding the process id
-/// and the process's start time. A process id alone would not do, because ids are reused; an id whose process started
-/// at another time is another process.
+/// The stamp that says which process owns an <see cref="OwnedTempFolder"/>: a file <c>.owner</c> holding the process id,
+/// the process's start time and where process ids mean that process (the machine's name and, on Linux, the process-id
+/// namespace). A process id alone would not do: ids are reused (an id whose process started at another time is another
+/// process), and a container sharing the temporary folder numbers its processes on its own (an id from another machine
+/// or namespace says nothing here, so such a folder is never called stale).
 /// </summary>
 internal static class TempFolderOwner
 {
@@ -14,11 +16,12 @@ internal static class TempFolderOwner
     public const string FileName = ".owner";
 
     private static readonly TimeSpan StartTimeTolerance = TimeSpan.FromSeconds(2);
+    private static readonly Lazy<string> Scope = new(() => Sanitize(Environment.MachineName) + "/" + PidNamespace());
     private static readonly Lazy<string> Current = new(() =>
     {
         using var self = Process.GetCurrentProcess();
         return Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + " "
-            + self.StartTime.ToUniversalTime().Ticks.ToString(CultureInfo.InvariantCulture);
+            + self.StartTime.ToUniversalTime().Ticks.ToString(CultureInfo.InvariantCulture) + " " + Scope.Value;
     });
 
     /// <summary>Writes this process's stamp into <paramref name="folder"/>.</summary>
@@ -26,9 +29,9 @@ internal static class TempFolderOwner
     public static void Stamp(string folder) => File.WriteAllText(Path.Combine(folder, FileName), Current.Value);
 
     /// <summary>
-    /// True when <paramref name="folder"/> has a readable stamp and the process it names is no longer running. A folder
-    /// without a stamp (being created, or made by something else), with a stamp it cannot read, or whose process
-    /// cannot be inspected is never called stale.
+    /// True when <paramref name="folder"/> has a readable stamp from this machine and process-id namespace and the process
+    /// it names is no longer running. A folder without a stamp (being created, or made by something else), with a stamp it
+    /// cannot read, from elsewhere, or whose process cannot be inspected is never called stale.
     /// </summary>
     /// <param name="folder">The folder to judge.</param>
     public static bool IsStale(string folder)
@@ -43,12 +46,18 @@ internal static class TempFolderOwner
             return false;
         }
         string[] parts = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length != 2
+        if (parts.Length != 3 || parts[2] != Scope.Value
             || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int id)
             || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out long ticks))
             return false;
         return !IsRunning(id, new DateTime(ticks, DateTimeKind.Utc));
     }
+
+    /// <summary>This process's stamp with another process id and start time (for tests).</summary>
+    /// <param name="id">The process id.</param>
+    /// <param name="startedUtc">The process's start time.</param>
+    internal static string StampOf(int id, DateTime startedUtc)
+        => id.ToString(CultureInfo.InvariantCulture) + " " + startedUtc.Ticks.ToString(CultureInfo.InvariantCulture) + " " + Scope.Value;
 
     private static bool IsRunning(int id, DateTime startedUtc)
     {
@@ -66,4 +75,20 @@ internal static class TempFolderOwner
             return true;    // it cannot be inspected (another user's, or it is exiting): leave its folder alone
         }
     }
+
+    private static string PidNamespace()
+    {
+        if (!OperatingSystem.IsLinux())
+            return "-";
+        try
+        {
+            return Sanitize(new FileInfo("/proc/self/ns/pid").LinkTarget ?? "-");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "-";
+        }
+    }
+
+    private static string Sanitize(string text) => text.Replace(' ', '_').Replace('\n', '_');
 }

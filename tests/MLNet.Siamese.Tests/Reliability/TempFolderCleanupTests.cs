@@ -53,23 +53,28 @@ public sealed class TempFolderCleanupTests
     public void OnlyStampedFoldersOfGoneProcessesAreStale()
     {
         using var root = new ReliabilityFolder();
-        string gone = Folder(root, "mlnet-siamese-gone", GoneProcessStamp());
-        string reused = Folder(root, "mlnet-siamese-reused", $"{Environment.ProcessId} {DateTime.UtcNow.AddDays(-3).Ticks}");
+        string goneFolder = Folder(root, "mlnet-siamese-gone", GoneProcessStamp());
+        string reused = Folder(root, "mlnet-siamese-reused", TempFolderOwner.StampOf(Environment.ProcessId, DateTime.UtcNow.AddDays(-3)));
         string alive = Folder(root, "mlnet-siamese-alive", null);
         TempFolderOwner.Stamp(alive);
         string unstamped = Folder(root, "mlnet-siamese-unstamped", null);
         string garbled = Folder(root, "mlnet-siamese-garbled", "not a stamp");
+        string gone = GoneProcessStamp();
+        string elsewhere = Folder(root, "mlnet-siamese-elsewhere", string.Join(' ', gone.Split(' ')[..2]) + " other-machine/pid:[1]");
+        string oldFormat = Folder(root, "mlnet-siamese-two-fields", string.Join(' ', gone.Split(' ')[..2]));
         string otherPrefix = Folder(root, "other-gone", GoneProcessStamp());
         string link = Path.Combine(root.Path, "mlnet-siamese-link");
         string target = Folder(root, "elsewhere", GoneProcessStamp());
         Directory.CreateSymbolicLink(link, target);
 
         Assert.AreEqual(2, TempFolderReaper.DeleteStale(root.Path, "mlnet-siamese-"), "the gone process's folder and the reused id's");
-        Assert.IsFalse(Directory.Exists(gone), "a process id that no longer runs");
+        Assert.IsFalse(Directory.Exists(goneFolder), "a process id that no longer runs");
         Assert.IsFalse(Directory.Exists(reused), "this process's id with another start time is another process");
         Assert.IsTrue(Directory.Exists(alive), "this process's own folder is kept");
         Assert.IsTrue(Directory.Exists(unstamped), "a folder without a stamp (being made, or not ours) is kept");
         Assert.IsTrue(Directory.Exists(garbled), "an unreadable stamp is kept");
+        Assert.IsTrue(Directory.Exists(elsewhere), "a stamp from another machine or process-id namespace (a container sharing the folder) is kept");
+        Assert.IsTrue(Directory.Exists(oldFormat), "a stamp without its scope is kept");
         Assert.IsTrue(Directory.Exists(otherPrefix), "another prefix is not looked at");
         Assert.IsTrue(Directory.Exists(link) && File.Exists(Path.Combine(target, TempFolderOwner.FileName)), "a link is neither deleted nor followed");
     }
@@ -115,8 +120,8 @@ public sealed class TempFolderCleanupTests
     private static string GoneProcessStamp()
     {
         using var process = Process.Start(new ProcessStartInfo("true") { UseShellExecute = false })!;
-        long started = process.StartTime.ToUniversalTime().Ticks;
+        var started = process.StartTime.ToUniversalTime();
         process.WaitForExit();
-        return process.Id.ToString(CultureInfo.InvariantCulture) + " " + started.ToString(CultureInfo.InvariantCulture);
+        return TempFolderOwner.StampOf(process.Id, started);
     }
 }
