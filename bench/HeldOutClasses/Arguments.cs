@@ -36,6 +36,9 @@ internal sealed record Arguments(string Recipe, string Data, string? TestData, i
     /// <summary>--no-photo-augmentation: fine-tune on the photos as they are.</summary>
     public bool NoPhotoAugmentation { get; init; }
 
+    /// <summary>--mirror-views on|off|auto: average the frozen backbone's features over each photo and its mirror image; auto decides on the training classes (the recipe's when left out).</summary>
+    public string? MirrorViews { get; init; }
+
     /// <summary>--whitening auto|pca|within-class|none: the whitened starts of a backbone's head the held-out classes may choose (the recipe's when left out).</summary>
     public string? Whitening { get; init; }
 
@@ -48,7 +51,7 @@ internal sealed record Arguments(string Recipe, string Data, string? TestData, i
           --held-out-fraction X      fraction of the classes held out of training (0.3)
           --iterations N, --seed N, --loss NAME, --learning-rate X, --temperature X, --patience N
           --fine-tune N, --fine-tune-size S, --backbone-lr-scale X, --no-photo-augmentation
-          --minimum-gain X, --validation-fraction X, --whitening auto|pca|within-class|none
+          --minimum-gain X, --validation-fraction X, --whitening auto|pca|within-class|none, --mirror-views on|off|auto
         """;
 
     public static Arguments Parse(string[] args)
@@ -62,6 +65,7 @@ internal sealed record Arguments(string Recipe, string Data, string? TestData, i
         int? patience = null;
         bool noPhotoAugmentation = false;
         string? whitening = null;
+        string? mirror = null;
         double fraction = 0.3;
         for (int i = 0; i < args.Length; i++)
         {
@@ -84,6 +88,7 @@ internal sealed record Arguments(string Recipe, string Data, string? TestData, i
                 case "--minimum-gain": gain = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--validation-fraction": validationFraction = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--no-photo-augmentation": noPhotoAugmentation = true; break;
+                case "--mirror-views": mirror = Next() is "on" or "off" or "auto" ? args[i] : throw new ArgumentException($"--mirror-views '{args[i]}': give on, off or auto."); break;
                 case "--whitening":
                     whitening = Next();
                     if (!PhotosRecipe.WhiteningChoices.Contains(whitening))
@@ -96,7 +101,7 @@ internal sealed record Arguments(string Recipe, string Data, string? TestData, i
         if (data.Length == 0) throw new ArgumentException("--data is required.");
         return new Arguments(recipe, data, test, depth, fraction, iterations, seed)
         {
-            NoPhotoAugmentation = noPhotoAugmentation, Whitening = whitening, FineTune = fineTune, FineTuneSize = fineTuneSize, BackboneLearningRateScale = scale, Loss = loss,
+            NoPhotoAugmentation = noPhotoAugmentation, MirrorViews = mirror, Whitening = whitening, FineTune = fineTune, FineTuneSize = fineTuneSize, BackboneLearningRateScale = scale, Loss = loss,
             LearningRate = rate, Temperature = temperature, MinimumGain = gain, Patience = patience,
             ValidationFraction = validationFraction,
         };

@@ -3,7 +3,7 @@
 //   dotnet run -c Release --project bench/HeldOutClasses -- --recipe general --data FOLDER|ZIP|IDX-IMAGES [--test-data FOLDER|ZIP|IDX-IMAGES]
 //       [--label-depth N] [--held-out-fraction 0.3] [--iterations N] [--seed 1]
 //       [--fine-tune N] [--fine-tune-size S] [--backbone-lr-scale X] [--loss NAME] [--learning-rate X] [--temperature X] [--minimum-gain X] [--patience N]
-//       [--validation-fraction X] [--no-photo-augmentation] [--whitening auto|pca|within-class|none] [--help]
+//       [--validation-fraction X] [--no-photo-augmentation] [--whitening auto|pca|within-class|none] [--mirror-views on|off|auto] [--help]
 // Held-out classes: the last fraction of the class names in ordinal order (IDX: of the label numbers). With --test-data
 // (an IDX test file), training reads the training classes of --data and evaluation the held-out classes of --test-data.
 // With --test-data a folder or .zip of images, every class of --data trains and the classes of --test-data that --data
@@ -51,6 +51,7 @@ if (split.Side is not null) { options.ImageColumnName = null; options.FeatureCol
 if (arguments.Iterations is { } iterations) options.Iterations = iterations;
 if (arguments.FineTune is { } stages) options.FineTuneStages = stages;
 if (arguments.NoPhotoAugmentation) options.PhotoAugmentation = null;
+if (arguments.MirrorViews is { } mirror) (options.MirrorViews, options.SelectMirrorViews) = (mirror == "on", mirror == "auto");
 if (arguments.Whitening is { } whitening) PhotosRecipe.ChooseWhitening(options, whitening);
 if (arguments.FineTuneSize is { } fineTuneSize) options.Geometry = ImageGeometry.Square(fineTuneSize, channels: 3);
 if (arguments.BackboneLearningRateScale is { } scale) options.BackboneLearningRateScale = scale;

@@ -22,6 +22,7 @@ internal static partial class TrainCommand
         public string? Backbone { get; init; }
         public int? FineTune { get; init; }
         public string? BackboneFeatures { get; init; }
+        public string? MirrorViews { get; init; }
         public string? Whitening { get; init; }
         public int? Iterations { get; init; }
         public int? BatchSize { get; init; }

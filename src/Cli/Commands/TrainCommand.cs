@@ -36,6 +36,7 @@ internal static partial class TrainCommand
         var imageSize = new Option<int?>("--image-size") { Description = "Image side the network sees (default: the recipe's, 48; IDX data keeps its own size)." };
         var backbone = new Option<string?>("--backbone") { Description = "Pretrained backbone in front of the network: resnet18 (ImageNet ResNet18; default: the recipe's, resnet18 for photos, none otherwise)." };
         var fineTune = new Option<int?>("--fine-tune") { Description = "Residual stages of the backbone to train, from the last: 0 (frozen) to 4 (default: the recipe's)." };
+        var mirrorViews = new Option<string?>("--mirror-views") { Description = "Average the frozen backbone's features over each photo and its mirror image: auto (when that gains on the training classes; the photos recipe's default), on or off. On, the backbone runs inside the model's graph, twice per photo." };
         var backboneFeatures = new Option<string?>("--backbone-features") { Description = "Which features of the frozen backbone the head trains on: auto (measure the whole trunk and stage 3 at 224, 112 and 64 px on the training classes and take the best; the photos recipe's default) or full (the whole trunk at 224 px, ML.NET's featurizer)." };
         var whitening = new Option<string?>("--whitening") { Description = "Starts the frozen backbone's head may take, chosen by the held-out classes: auto (PCA and within-class whitening; the photos recipe's default), pca, within-class, or none (the identity head only)." };
         var iterations = new Option<int?>("--iterations") { Description = "Optimizer steps (default: the recipe's; handwriting 4000, general 2500)." };
@@ -51,7 +52,7 @@ internal static partial class TrainCommand
         var pictures = new Plots.TrainPictures();
 
         var command = new Command("train", "Train a Siamese network; the zip holds the whole pipeline from image path (or IDX features) to pair score.")
-            .With(data, labelDepth, recipe, network, loss, embeddingDim, margin, learningRate, schedule, averaging, views, spread, augment, noAugment, imageSize, backbone, fineTune, backboneFeatures, whitening, iterations, batch, ways, seed, checkpoint, checkpointInterval, resume, resumeChanged, output, json);
+            .With(data, labelDepth, recipe, network, loss, embeddingDim, margin, learningRate, schedule, averaging, views, spread, augment, noAugment, imageSize, backbone, fineTune, backboneFeatures, mirrorViews, whitening, iterations, batch, ways, seed, checkpoint, checkpointInterval, resume, resumeChanged, output, json);
         pictures.AddTo(command);
 
         command.SetGuardedAction(stderr, (parse, token) =>
@@ -76,6 +77,7 @@ internal static partial class TrainCommand
                 Backbone = parse.GetValue(backbone),
                 FineTune = parse.GetValue(fineTune),
                 BackboneFeatures = parse.GetValue(backboneFeatures),
+                MirrorViews = parse.GetValue(mirrorViews),
                 Whitening = parse.GetValue(whitening),
                 Iterations = parse.GetValue(iterations),
                 BatchSize = parse.GetValue(batch),
@@ -200,6 +202,7 @@ internal static partial class TrainCommand
                 ["backbone"] = options.Backbone?.Name,
                 ["fineTuneStages"] = options.FineTuneStages,
                 ["backboneStages"] = model.Summary.BackboneSelection?.Chosen.Stages ?? options.Backbone?.Stages,
+                ["mirrorViews"] = model.Network.TestTimeViews?.Contains(EmbeddingView.Mirrored) == true,
                 ["startWhitening"] = JsonNumbers.Of(model.Summary.StartWhitening?.Power),
                 ["startWhiteningKind"] = WhiteningKindName(model.Summary.StartWhitening),
                 ["identityHeldOutMapAtR"] = JsonNumbers.Of(model.Summary.IdentityValidation),

@@ -36,6 +36,8 @@ internal static class TrainOverrides
             throw new CliUsageException($"--fine-tune {stages} is out of range; ResNet18 has {ResNet18Network.Stages} residual stages: give 0 (frozen) to {ResNet18Network.Stages}.");
         if (s.BackboneFeatures is { } features && features is not ("auto" or "full"))
             throw new CliUsageException($"--backbone-features '{features}' is unknown; give auto (chosen on the training classes) or full (the whole trunk, 224 px).");
+        if (s.MirrorViews is { } mirror && mirror is not ("auto" or "on" or "off"))
+            throw new CliUsageException($"--mirror-views '{mirror}' is unknown; give auto (decided on the training classes), on or off.");
         if (s.Whitening is { } kind && !PhotosRecipe.WhiteningChoices.Contains(kind))
             throw new CliUsageException($"--whitening '{kind}' is unknown; give auto (PCA and within-class, the held-out classes choose), pca, within-class or none.");
         if (s.Ways is { } w && w < 2)
@@ -77,6 +79,12 @@ internal static class TrainOverrides
             if (options.Backbone is null)
                 throw new ArgumentException("--backbone-features chooses among a pretrained backbone's features; add --backbone resnet18 (or use --recipe photos).");
             options.SelectBackboneFeatures = choice == "auto";
+        }
+        if (s.MirrorViews is { } mirrorViews)
+        {
+            if (options.Backbone is null)
+                throw new ArgumentException("--mirror-views averages a pretrained backbone's features over each photo and its mirror image; add --backbone resnet18 (or use --recipe photos).");
+            (options.MirrorViews, options.SelectMirrorViews) = (mirrorViews == "on", mirrorViews == "auto");
         }
         if (s.Whitening is { } whitening)
         {

@@ -30,6 +30,13 @@ internal static class BackboneFeatureSelection
     /// <summary>How much a candidate's MAP@R must exceed the featurizer's own features' to replace them: 0.03, the photos recipe's margin.</summary>
     public const double MinimumGain = 0.03;
 
+    /// <summary>
+    /// How much the chosen features averaged over each photo and its mirror image must gain in MAP@R on the training
+    /// classes to turn <see cref="Trainers.SiameseTrainerOptions.MirrorViews"/> on (with
+    /// <see cref="Trainers.SiameseTrainerOptions.SelectMirrorViews"/>): 0.005. Measured (docs/photos.md, "Mirrored views").
+    /// </summary>
+    public const double MinimumMirrorGain = 0.005;
+
     /// <summary>Images embedded at once by the TorchSharp trunk.</summary>
     private const int Chunk = 32;
 
@@ -39,9 +46,10 @@ internal static class BackboneFeatureSelection
     /// <param name="paths">Training image files.</param>
     /// <param name="labels">The class of each file.</param>
     /// <param name="seed">Seed of the sample.</param>
+    /// <param name="measureMirror">Also measure the chosen features averaged over each photo and its mirror image.</param>
     /// <returns>The measurement.</returns>
     /// <exception cref="InvalidDataException">An image does not decode; the message names the file.</exception>
-    public static BackboneSelection Select(MLContext context, PretrainedBackbone backbone, IReadOnlyList<string> paths, IReadOnlyList<string> labels, int seed)
+    public static BackboneSelection Select(MLContext context, PretrainedBackbone backbone, IReadOnlyList<string> paths, IReadOnlyList<string> labels, int seed, bool measureMirror = false)
     {
         ArgumentNullException.ThrowIfNull(backbone);
         if (paths.Count != labels.Count)
@@ -50,22 +58,45 @@ internal static class BackboneFeatureSelection
         var sample = Sample(labels, seed);
         var samplePaths = sample.Select(i => paths[i]).ToList();
         var sampleLabels = sample.Select(i => labels[i]).ToList();
-        var scores = new Dictionary<(int, int), double>();
+        var features = new Dictionary<(int, int), float[]>();
         var whole = backbone with { Stages = ResNet18Network.Stages, FeatureDimension = ResNet18Network.StageChannels[^1] };
-        scores[Candidates[0]] = MapAtR(BackboneFeaturizer.Featurize(context, whole, samplePaths, out _), whole.FeatureDimension, sampleLabels);
+        features[Candidates[0]] = BackboneFeaturizer.Featurize(context, whole, samplePaths, out _);
         foreach (int size in Candidates.Skip(1).Select(c => c.ImageSize).Distinct())
-        {
-            var pixels = BackboneFeaturizer.DecodePixels(context, size, samplePaths);
-            var weights = ResNet18Weights.Import(backbone.ResolveModelDirectory(), size);
-            var (stage3, stage4) = EmbedStages3And4(pixels, samplePaths.Count, size, weights);
-            scores[(3, size)] = MapAtR(stage3, ResNet18Network.StageChannels[2], sampleLabels);
-            scores[(4, size)] = MapAtR(stage4, ResNet18Network.StageChannels[3], sampleLabels);
-        }
+            (features[(3, size)], features[(4, size)]) = EmbedStages3And4(BackboneFeaturizer.DecodePixels(context, size, samplePaths), samplePaths.Count, size, backbone);
+        var scores = features.ToDictionary(f => f.Key, f => MapAtR(f.Value, Dimension(f.Key.Item1), sampleLabels));
         double baseline = scores[Candidates[0]];
         var best = Candidates.Skip(1).MaxBy(c => scores[c]);
         var chosen = scores[best] >= baseline + MinimumGain ? best : Candidates[0];
         var measured = Candidates.Select(c => new BackboneCandidate(c.Stages, c.ImageSize, scores[c], c == chosen)).ToList();
-        return new BackboneSelection(measured, sample.Count, clock.Elapsed);
+        if (!measureMirror)
+            return new BackboneSelection(measured, sample.Count, clock.Elapsed);
+        // The chosen features of the mirror images, averaged with the photos' own: what MirrorViews would train on.
+        var mirrored = MirrorImages(BackboneFeaturizer.DecodePixels(context, chosen.ImageSize, samplePaths), chosen.ImageSize);
+        var (mirror3, mirror4) = EmbedStages3And4(mirrored, samplePaths.Count, chosen.ImageSize, backbone);
+        var plain = features[chosen];
+        var averaged = (chosen.Stages == 3 ? mirror3 : mirror4).Select((v, i) => (v + plain[i]) / 2).ToArray();
+        double mirroredScore = MapAtR(averaged, Dimension(chosen.Stages), sampleLabels);
+        return new BackboneSelection(measured, sample.Count, clock.Elapsed)
+        {
+            MirroredMapAtR = mirroredScore,
+            Mirror = mirroredScore >= scores[chosen] + MinimumMirrorGain,
+        };
+    }
+
+    private static int Dimension(int stages) => ResNet18Network.StageChannels[stages - 1];
+
+    /// <summary>Decoded photos (rows of 3 x side x side) mirrored left to right.</summary>
+    internal static float[] MirrorImages(float[] pixels, int side)
+    {
+        var result = new float[pixels.Length];
+        for (long row = 0; row < pixels.Length / side; row++)
+        {
+            var from = pixels.AsSpan((int)(row * side), side);
+            var to = result.AsSpan((int)(row * side), side);
+            from.CopyTo(to);
+            to.Reverse();
+        }
+        return result;
     }
 
     /// <summary>True when the labels hold two classes of two items at least: the fewest that give a MAP@R.</summary>
@@ -93,8 +124,9 @@ internal static class BackboneFeatureSelection
     /// The average-pooled features of ResNet18 after stage 3 and after stage 4, for decoded pixels, in one pass: the trunk
     /// up to stage 3 gives its maps, which are pooled for the stage-3 features and go on through stage 4.
     /// </summary>
-    private static (float[] Stage3, float[] Stage4) EmbedStages3And4(float[] pixels, int count, int size, IReadOnlyDictionary<string, WeightTensor> weights)
+    private static (float[] Stage3, float[] Stage4) EmbedStages3And4(float[] pixels, int count, int size, PretrainedBackbone backbone)
     {
+        var weights = ResNet18Weights.Import(backbone.ResolveModelDirectory(), size);
         var whole = ResNet18Network.Create(size);
         int cut = ResNet18Network.PoolingLayerOf(3);
         var toStage3 = new NetworkSpec($"resnet18-s3-maps-{size}", 3, size, size, [.. whole.Layers.Take(cut), new FlattenLayer()]);

@@ -24,7 +24,7 @@ internal sealed class FineTuning
     private FineTuning(FineTuning other, FrozenPrefix prefix)
     {
         (Backbone, Stages, TrunkStages, ImageSize) = (other.Backbone, other.Stages, other.TrunkStages, other.ImageSize);
-        (LearningRateScale, TrainBatchNorm, FrozenLayers) = (other.LearningRateScale, other.TrainBatchNorm, other.FrozenLayers);
+        (LearningRateScale, TrainBatchNorm, FrozenLayers, MirrorViews) = (other.LearningRateScale, other.TrainBatchNorm, other.FrozenLayers, other.MirrorViews);
         _prefix = prefix;
         _weights = prefix.RestWeights();
     }
@@ -38,7 +38,11 @@ internal sealed class FineTuning
         LearningRateScale = options.BackboneLearningRateScale;
         TrainBatchNorm = options.TrainBatchNorm;
         FrozenLayers = ResNet18Network.FrozenLayerCount(Stages, TrunkStages);
+        MirrorViews = options.MirrorViews;
     }
+
+    /// <summary>Whether the trunk's features are averaged over the photo and its mirror image (<see cref="SiameseTrainerOptions.MirrorViews"/>).</summary>
+    public bool MirrorViews { get; }
 
     /// <summary>The backbone whose weights start the trunk.</summary>
     public PretrainedBackbone Backbone { get; }
@@ -72,7 +76,9 @@ internal sealed class FineTuning
     /// <exception cref="ArgumentException">Fine-tuning is asked for without a backbone.</exception>
     public static FineTuning? Create(SiameseTrainerOptions options)
     {
-        if (options.FineTuneStages == 0 && (options.Backbone is null || options.Backbone.IsFeaturizerOutput(options.ResolveGeometry().Height)))
+        if (options.MirrorViews && (options.Backbone is null || options.FineTuneStages != 0))
+            throw new ArgumentException("MirrorViews averages a frozen backbone's features over the photo and its mirror image: it needs a Backbone and FineTuneStages 0.", nameof(SiameseTrainerOptions.MirrorViews));
+        if (options.FineTuneStages == 0 && !options.MirrorViews && (options.Backbone is null || options.Backbone.IsFeaturizerOutput(options.ResolveGeometry().Height)))
             return null;
         if (options.Backbone is not { } backbone)
             throw new ArgumentException("FineTuneStages needs a Backbone (PretrainedBackbone.ResNet18).", nameof(SiameseTrainerOptions.FineTuneStages));
@@ -105,9 +111,16 @@ internal sealed class FineTuning
     /// </summary>
     public NetworkSpec Network(NetworkSpec head)
     {
-        var whole = ResNet18Network.Create(ImageSize, head, TrunkStages);
+        var whole = WithViews(ResNet18Network.Create(ImageSize, head, TrunkStages));
         return _prefix is null ? whole : _prefix.Rest(whole);
     }
+
+    /// <summary>
+    /// <paramref name="network"/> (ResNet18 and possibly a head) with the mirrored views when <see cref="MirrorViews"/>:
+    /// each view runs through the trunk (up to its pooled features) and the head takes their mean.
+    /// </summary>
+    public NetworkSpec WithViews(NetworkSpec network) => !MirrorViews ? network
+        : network with { TestTimeViews = EmbeddingView.PhotoAndMirror, TestTimeViewsMergeAfter = ResNet18Network.PoolingLayerOf(TrunkStages) + 1 };
 
     /// <summary>Decodes photos as the saved pipeline does (centre crop to <see cref="ImageSize"/>, RGB 0..255 planes).</summary>
     public float[] DecodePixels(MLContext context, IReadOnlyList<string> paths)

@@ -27,6 +27,7 @@ internal sealed class FrozenPrefix : IDisposable
     private readonly Device _device;
     private readonly string _wholeName;
     private readonly IReadOnlyList<LayerSpec> _prefixLayers;
+    private readonly FineTuning _fineTuning;
 
     private FrozenPrefix(FineTuning fineTuning, int layers, Device device)
     {
@@ -36,7 +37,10 @@ internal sealed class FrozenPrefix : IDisposable
         var trunk = ResNet18Network.Create(ImageSize, null, fineTuning.TrunkStages);
         _wholeName = trunk.Name;
         _prefixLayers = trunk.Layers.Take(layers).ToList();
+        _fineTuning = fineTuning;
         var prefix = new NetworkSpec($"{trunk.Name}-prefix{layers}", 3, ImageSize, ImageSize, [.. trunk.Layers.Take(layers), new FlattenLayer()]);
+        if (fineTuning.MirrorViews)
+            prefix = prefix with { TestTimeViews = EmbeddingView.PhotoAndMirror };   // evaluation mode: the mean of the two views' features
         Output = prefix.InferShapes()[layers];
         _weights = ResNet18Weights.Import(fineTuning.Backbone.ResolveModelDirectory(), ImageSize, fineTuning.TrunkStages);
         _prefix = new EmbeddingNetwork(prefix);
@@ -158,7 +162,7 @@ internal sealed class FrozenPrefix : IDisposable
     /// <returns>The whole network and its weights.</returns>
     public (NetworkSpec Network, Dictionary<string, WeightTensor> Weights) Whole(NetworkSpec rest, IReadOnlyDictionary<string, WeightTensor> restWeights)
     {
-        var network = new NetworkSpec(_wholeName, 3, ImageSize, ImageSize, [.. _prefixLayers, .. rest.Layers]);
+        var network = _fineTuning.WithViews(new NetworkSpec(_wholeName, 3, ImageSize, ImageSize, [.. _prefixLayers, .. rest.Layers]));
         var weights = _weights.Where(w => ResNet18Weights.LayerOf(w.Key) < Layers).ToDictionary(w => w.Key, w => w.Value, StringComparer.Ordinal);
         foreach (var (name, weight) in restWeights)
             weights[name.StartsWith("head.", StringComparison.Ordinal) ? name : ResNet18Weights.Renumbered(name, Layers)] = weight;

@@ -63,14 +63,25 @@ public sealed class EmbeddingNetwork : nn.Module<Tensor, Tensor>
         // Test-time augmentation: the mean of the outputs over the views, each resampled as the ONNX graph's GridSample does.
         var grids = _viewGrids.Length > 0 ? _viewGrids : [_identityGrid];
         var measured = normalization?.Measure(x);
+        int merge = Spec.TestTimeViewsMergeAfter ?? _children.Count;
         Tensor? sum = null;
         foreach (var viewGrid in grids)
         {
-            var y = _layers.forward(Resample(x, viewGrid, _layerShape, measured));
+            var y = RunLayers(Resample(x, viewGrid, _layerShape, measured), 0, merge);
             sum = sum is null ? y : sum.Plus(y);
         }
         using Scalar views = grids.Length;
-        return (grids.Length == 1 ? sum! : sum! / views).MoveToOuterDisposeScope();
+        var mean = grids.Length == 1 ? sum! : sum! / views;
+        return RunLayers(mean, merge, _children.Count).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Layers <paramref name="from"/> (inclusive) to <paramref name="to"/> (exclusive) on <paramref name="x"/>.</summary>
+    private Tensor RunLayers(Tensor x, int from, int to)
+    {
+        if (from == 0 && to == _children.Count)
+            return _layers.forward(x);
+        for (int i = from; i < to; i++) x = _children[i].forward(x);
+        return x;
     }
 
     /// <summary>The layers; the frozen first ones (<see cref="Freeze"/>) without gradients.</summary>

@@ -10,10 +10,21 @@ namespace MLNet.Siamese.Networks;
 /// <param name="ShiftY">Vertical shift of the sampling window, as a fraction of the height.</param>
 /// <param name="RotationDegrees">Rotation of the sampling window, in degrees.</param>
 /// <param name="Scale">Zoom: 1.1 shows the content 10 % larger, 0.9 10 % smaller; must be positive.</param>
-public sealed record EmbeddingView(double ShiftX = 0, double ShiftY = 0, double RotationDegrees = 0, double Scale = 1)
+/// <param name="Mirror">True to mirror the image left to right first (then shift, rotate and zoom as the other values say).
+/// Pixel centres map onto pixel centres, so the mirrored view is exact.</param>
+public sealed record EmbeddingView(double ShiftX = 0, double ShiftY = 0, double RotationDegrees = 0, double Scale = 1, bool Mirror = false)
 {
     /// <summary>The unchanged image.</summary>
     public static EmbeddingView Identity { get; } = new();
+
+    /// <summary>The image mirrored left to right.</summary>
+    public static EmbeddingView Mirrored { get; } = new(Mirror: true);
+
+    /// <summary>
+    /// A photo and its mirror image: for photos, whose classes do not change under a horizontal flip (a face, an object,
+    /// a garment). The <c>photos</c> recipe averages its backbone's features over them (measured in docs/photos.md).
+    /// </summary>
+    public static IReadOnlyList<EmbeddingView> PhotoAndMirror { get; } = new[] { Identity, Mirrored };
 
     /// <summary>
     /// Nine views: the image itself, shifted by 7.5 % of its side left, right, up and down, rotated by 20 degrees either
@@ -37,11 +48,12 @@ public sealed record EmbeddingView(double ShiftX = 0, double ShiftY = 0, double 
     /// <returns>Six values.</returns>
     public float[] Theta()
     {
-        double a = RotationDegrees * Math.PI / 180, c = Math.Cos(a), s = Math.Sin(a);
+        double a = RotationDegrees * Math.PI / 180, c = Math.Cos(a), s = Math.Sin(a), m = Mirror ? -1 : 1;
+        // Mirroring first negates the output x before the rotation and zoom: the x column of the matrix changes sign.
         return new[]
         {
-            (float)(c / Scale), (float)(-s / Scale), (float)(2 * ShiftX),
-            (float)(s / Scale), (float)(c / Scale), (float)(2 * ShiftY),
+            (float)(m * c / Scale), (float)(-s / Scale), (float)(2 * ShiftX),
+            (float)(m * s / Scale), (float)(c / Scale), (float)(2 * ShiftY),
         };
     }
 

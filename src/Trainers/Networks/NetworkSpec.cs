@@ -49,6 +49,15 @@ public sealed record NetworkSpec
     public IReadOnlyList<EmbeddingView>? TestTimeViews { get; init; }
 
     /// <summary>
+    /// With <see cref="TestTimeViews"/>: how many leading layers each view runs through on its own. Their outputs are
+    /// averaged there and the remaining layers run once, on the mean: e.g. a pretrained trunk's features averaged over a
+    /// photo and its mirror image before the head. Null (the default) runs every layer per view and averages the
+    /// embeddings.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? TestTimeViewsMergeAfter { get; init; }
+
+    /// <summary>
     /// Size and position normalization of every input image (<see cref="MomentNormalization"/>): null (the default)
     /// feeds the images as they are. The trainer normalizes its images once, before augmentation; in evaluation mode
     /// and in the exported ONNX model the network does it itself.
@@ -88,6 +97,8 @@ public sealed record NetworkSpec
             for (int v = 0; v < views.Count; v++)
                 (views[v] ?? throw new InvalidOperationException($"Network '{Name}': test-time view {v} is null.")).Validate(v);
         }
+        if (TestTimeViewsMergeAfter is { } merge && (TestTimeViews is null || merge < 1 || merge > Layers.Count))
+            throw new InvalidOperationException($"Network '{Name}': TestTimeViewsMergeAfter {merge} needs TestTimeViews and must be 1 to {Layers.Count} (the layers).");
         InputNormalization?.Validate(Name);
         var geometry = Geometry;
         var shapes = new List<TensorShape> { TensorShape.Image(Channels, geometry.Height, geometry.Width) };
@@ -186,13 +197,14 @@ public sealed record NetworkSpec
         return spec;
     }
 
-    /// <summary>Value equality including the layer list, the input normalization and the test-time views.</summary>
+    /// <summary>Value equality including the layer list, the input normalization and the test-time views and their merge point.</summary>
     /// <param name="other">The other specification.</param>
-    /// <returns>True when name, input size, every layer, the input normalization and every test-time view are equal.</returns>
+    /// <returns>True when name, input size, every layer, the input normalization, every test-time view and where they merge are equal.</returns>
     public bool Equals(NetworkSpec? other) => other is not null && Name == other.Name && Channels == other.Channels
         && Height == other.Height && Width == other.Width && Layers.SequenceEqual(other.Layers)
         && Equals(InputNormalization, other.InputNormalization)
-        && (TestTimeViews is null ? other.TestTimeViews is null : other.TestTimeViews is not null && TestTimeViews.SequenceEqual(other.TestTimeViews));
+        && (TestTimeViews is null ? other.TestTimeViews is null : other.TestTimeViews is not null && TestTimeViews.SequenceEqual(other.TestTimeViews))
+        && TestTimeViewsMergeAfter == other.TestTimeViewsMergeAfter;
 
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(Name, Channels, Height, Width, Layers.Count);

@@ -70,20 +70,30 @@ internal sealed class NetworkGraphWriter
         var views = _spec.TestTimeViews;
         if (_spec.InputNormalization is { } normalization) x = WriteNormalizedViews(graph, normalization, views, x, prefix);
         else if (views is { Count: > 0 }) x = WriteViews(graph, views, x, prefix);
-        for (int i = 0; i < _spec.Layers.Count; i++)
+        int count = _spec.Layers.Count;
+        int merge = views is { Count: > 0 } ? _spec.TestTimeViewsMergeAfter ?? count : -1;
+        for (int i = 0; i < count; i++)
         {
             var layer = _spec.Layers[i];
-            bool last = i == _spec.Layers.Count - 1;
-            string y = last && views is not { Count: > 0 } ? output : prefix + Key(i, layer.GetType().Name.Replace("Layer", "", StringComparison.Ordinal).ToLowerInvariant());
+            bool last = i == count - 1;
+            string y = last && merge != count ? output : prefix + Key(i, layer.GetType().Name.Replace("Layer", "", StringComparison.Ordinal).ToLowerInvariant());
             x = WriteLayer(graph, layer, i, x, y);
+            if (i == merge - 1)
+                x = WriteViewMean(graph, views!.Count, _shapes[merge], x, last ? output : prefix + "views/mean");
         }
-        if (views is { Count: > 0 })
-        {
-            // (V*N, D) -> (V, N, D) -> mean over the views.
-            var byView = graph.Int64Initializer("views_shape", new long[] { 3 }, new long[] { views.Count, -1, EmbeddingDimension });
-            string stacked = graph.Node("Reshape", prefix + "views/embeddings", new[] { x, byView });
-            graph.Node("ReduceMean", output, new[] { stacked }, OnnxProto.IntsAttribute("axes", 0), OnnxProto.IntAttribute("keepdims", 0));
-        }
+    }
+
+    /// <summary>
+    /// The mean over the test-time views of values stacked view after view: (V*N, ...) -> (V, N, ...) -> mean over the
+    /// views, (N, ...). After the last layer it is the embedding; after <see cref="NetworkSpec.TestTimeViewsMergeAfter"/>
+    /// layers, what the remaining layers take.
+    /// </summary>
+    private static string WriteViewMean(OnnxGraphBuilder graph, int views, TensorShape shape, string stacked, string output)
+    {
+        string name = "views_shape_" + string.Join('x', shape.Dimensions);
+        var byView = graph.Int64Initializer(name, new long[] { 2 + shape.Dimensions.Count }, [views, -1, .. shape.Dimensions.Select(d => (long)d)]);
+        string reshaped = graph.Node("Reshape", output + "/by_view", new[] { stacked, byView });
+        return graph.Node("ReduceMean", output, new[] { reshaped }, OnnxProto.IntsAttribute("axes", 0), OnnxProto.IntAttribute("keepdims", 0));
     }
 
     /// <summary>

@@ -21,12 +21,14 @@ public sealed partial class SiameseTrainer
         var (paths, labels, _) = TrainingData.ReadLabelledPaths(input, _options.ImageColumnName!, _options.LabelColumnName, null, _options.Preprocessing?.ImageFolder, "Siamese trainer");
         if (!BackboneFeatureSelection.CanMeasure(labels))
             return Train(input, null);   // too few classes to compare features: training refuses the data with its own message
-        var selection = BackboneFeatureSelection.Select(_context, _options.Backbone!, paths, labels, _options.Seed ?? 0);
+        var selection = BackboneFeatureSelection.Select(_context, _options.Backbone!, paths, labels, _options.Seed ?? 0, measureMirror: _options.SelectMirrorViews && !_options.MirrorViews);
         var chosen = selection.Chosen;
         using (var channel = ((IHostEnvironment)_context).Register("SiameseTrainer").Start("Backbone"))
             channel.Info(MessageSensitivity.None, $"Backbone features: {selection}.");
         var options = _options.Clone();
         options.SelectBackboneFeatures = false;
+        options.SelectMirrorViews = false;
+        options.MirrorViews |= selection.Mirror;
         if (chosen != selection.Candidates[0])
         {
             options.Backbone = _options.Backbone!.UpToStage(chosen.Stages);

@@ -63,6 +63,7 @@ public sealed class CliTests
         Assert.AreEqual(JsonValueKind.Null, root.GetProperty("identityHeldOutMapAtR").ValueKind);
         Assert.AreEqual(0, root.GetProperty("whiteningCandidates").GetArrayLength());
         Assert.AreEqual(JsonValueKind.Null, root.GetProperty("fineTuneHint").ValueKind);
+        Assert.IsFalse(root.GetProperty("mirrorViews").GetBoolean(), "drawings have no backbone to mirror");
         // Progress, the recipe and the inversion notice went to stderr, not stdout.
         StringAssert.Contains(_train.Error, "Recipe: handwriting");
         StringAssert.Contains(_train.Error, "Images inverted");

@@ -124,6 +124,32 @@ public sealed class BackboneFeatureSelectionTests
     }
 
     [TestMethod]
+    public void Selection_WithTheMirror_MeasuresTheChosenFeaturesAveragedOverTheMirrorImages()
+    {
+        var entries = PhotoBackboneTests.SmallPhotoSet();
+        var ml = new MLContext(seed: 1);
+        var paths = entries.Select(e => e.ImagePath).ToList();
+        var labels = entries.Select(e => e.Label).ToList();
+        var plain = BackboneFeatureSelection.Select(ml, PretrainedBackbone.ResNet18, paths, labels, seed: 1);
+        Assert.IsNull(plain.MirroredMapAtR);
+        Assert.IsFalse(plain.Mirror);
+        var selection = BackboneFeatureSelection.Select(ml, PretrainedBackbone.ResNet18, paths, labels, seed: 1, measureMirror: true);
+        Assert.AreEqual(plain.Chosen, selection.Chosen, "the mirror is measured after the choice, on the chosen features");
+        double mirrored = selection.MirroredMapAtR!.Value;
+        Assert.IsTrue(mirrored is > 0 and <= 1, selection.ToString());
+        Assert.AreNotEqual(selection.Chosen.MapAtR, mirrored, "the mirror images change the features");
+        Assert.AreEqual(mirrored >= selection.Chosen.MapAtR + BackboneFeatureSelection.MinimumMirrorGain, selection.Mirror);
+        StringAssert.Contains(selection.ToString(), "averaged with the mirror images");
+    }
+
+    [TestMethod]
+    public void MirrorImages_ReversesEveryRowOfEveryPlane()
+    {
+        float[] pixels = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18];   // 2 planes of 3 x 3
+        CollectionAssert.AreEqual(new float[] { 3, 2, 1, 6, 5, 4, 9, 8, 7, 12, 11, 10, 15, 14, 13, 18, 17, 16 }, BackboneFeatureSelection.MirrorImages(pixels, 3));
+    }
+
+    [TestMethod]
     public void CutTrunkModel_TrainsTheHeadOnly_AndItsZipScoresWithoutTorchSharp()
     {
         var entries = PhotoBackboneTests.SmallPhotoSet();
