@@ -119,8 +119,10 @@ public sealed class TempFolderCleanupTests
     /// <summary>The stamp of a process that ran and ended.</summary>
     private static string GoneProcessStamp()
     {
-        using var process = Process.Start(new ProcessStartInfo("true") { UseShellExecute = false })!;
+        // A process that waits, so that its start time can be read before it ends (one that exits at once may be gone first).
+        using var process = Process.Start(new ProcessStartInfo("sleep", "60") { UseShellExecute = false })!;
         var started = process.StartTime.ToUniversalTime();
+        process.Kill();
         process.WaitForExit();
         return TempFolderOwner.StampOf(process.Id, started);
     }
