@@ -180,7 +180,7 @@ internal static partial class TrainCommand
         var history = model.Summary.LossHistory;
         int tail = Math.Min(history.Count, Math.Max(1, options.ProgressInterval));
         double? finalLoss = history.Count == 0 ? null : history.Skip(history.Count - tail).Average(v => (double)v);
-        var spec = options.ResolveNetwork();
+        var spec = model.Network;   // what was saved: with a backbone in the network (cut, mirrored, fine-tuned), the trunk and the head
         if (io.Json)
         {
             io.WriteJson(new JsonObject
