@@ -62,7 +62,7 @@ internal static class BackboneFeatureSelection
         var whole = backbone with { Stages = ResNet18Network.Stages, FeatureDimension = ResNet18Network.StageChannels[^1] };
         features[Candidates[0]] = BackboneFeaturizer.Featurize(context, whole, samplePaths, out _);
         foreach (int size in Candidates.Skip(1).Select(c => c.ImageSize).Distinct())
-            (features[(3, size)], features[(4, size)]) = EmbedStages3And4(BackboneFeaturizer.DecodePixels(context, size, samplePaths), samplePaths.Count, size, backbone);
+            (features[(3, size)], features[(4, size)]) = EmbedStages3And4(BackboneFeaturizer.DecodePixels(context, size, samplePaths), samplePaths.Count, size, Weights(backbone, size));
         var scores = features.ToDictionary(f => f.Key, f => MapAtR(f.Value, Dimension(f.Key.Item1), sampleLabels));
         double baseline = scores[Candidates[0]];
         var best = Candidates.Skip(1).MaxBy(c => scores[c]);
@@ -74,11 +74,12 @@ internal static class BackboneFeatureSelection
         // photos are decoded a chunk at a time (1,387 photos at 224 px are 835 MB of pixels).
         int dimension = Dimension(chosen.Stages), perChunk = Math.Max(1, FrozenPrefix.DecodeChunkValues / (3 * chosen.ImageSize * chosen.ImageSize));
         var averaged = features[chosen].ToArray();
+        var weights = Weights(backbone, chosen.ImageSize);   // read once, not once per chunk
         for (int start = 0; start < samplePaths.Count; start += perChunk)
         {
             var chunk = samplePaths.Skip(start).Take(perChunk).ToList();
             var mirrored = MirrorImages(BackboneFeaturizer.DecodePixels(context, chosen.ImageSize, chunk), chosen.ImageSize);
-            var (mirror3, mirror4) = EmbedStages3And4(mirrored, chunk.Count, chosen.ImageSize, backbone);
+            var (mirror3, mirror4) = EmbedStages3And4(mirrored, chunk.Count, chosen.ImageSize, weights);
             var mirror = chosen.Stages == 3 ? mirror3 : mirror4;
             for (int i = 0; i < mirror.Length; i++)
                 averaged[start * dimension + i] = (averaged[start * dimension + i] + mirror[i]) / 2;
@@ -92,6 +93,8 @@ internal static class BackboneFeatureSelection
     }
 
     private static int Dimension(int stages) => ResNet18Network.StageChannels[stages - 1];
+
+    private static IReadOnlyDictionary<string, WeightTensor> Weights(PretrainedBackbone backbone, int size) => ResNet18Weights.Import(backbone.ResolveModelDirectory(), size);
 
     /// <summary>Decoded photos (rows of 3 x side x side) mirrored left to right.</summary>
     internal static float[] MirrorImages(float[] pixels, int side)
@@ -132,9 +135,8 @@ internal static class BackboneFeatureSelection
     /// The average-pooled features of ResNet18 after stage 3 and after stage 4, for decoded pixels, in one pass: the trunk
     /// up to stage 3 gives its maps, which are pooled for the stage-3 features and go on through stage 4.
     /// </summary>
-    private static (float[] Stage3, float[] Stage4) EmbedStages3And4(float[] pixels, int count, int size, PretrainedBackbone backbone)
+    private static (float[] Stage3, float[] Stage4) EmbedStages3And4(float[] pixels, int count, int size, IReadOnlyDictionary<string, WeightTensor> weights)
     {
-        var weights = ResNet18Weights.Import(backbone.ResolveModelDirectory(), size);
         var whole = ResNet18Network.Create(size);
         int cut = ResNet18Network.PoolingLayerOf(3);
         var toStage3 = new NetworkSpec($"resnet18-s3-maps-{size}", 3, size, size, [.. whole.Layers.Take(cut), new FlattenLayer()]);
