@@ -39,6 +39,21 @@ internal static class CommonOptions
         Description = "Print one JSON object on standard output and nothing else (progress goes to standard error).",
     };
 
+    /// <summary>--calibration auto|gallery|model: what an identifier's unknown threshold is measured on (<see cref="Identification.ThresholdCalibration"/>).</summary>
+    public static Option<string> Calibration()
+    {
+        var option = new Option<string>("--calibration")
+        {
+            Description = "What the unknown threshold for --far is measured on: model (the distances between classes the model measured when it was trained), gallery (the enrolled classes left out in turn, plus --impostors), or auto (model when the model measured them on classes held out of training, as the photos recipe does, the gallery compares items and no impostors are given; the default).",
+            DefaultValueFactory = _ => "auto",
+        };
+        option.AcceptOnlyFromAmong("auto", "gallery", "model");
+        return option;
+    }
+
+    /// <summary>The value of <see cref="Calibration"/>.</summary>
+    public static Identification.ThresholdCalibration CalibrationOf(string value) => Enum.Parse<Identification.ThresholdCalibration>(value, ignoreCase: true);
+
     public static Option<bool> WithinGroup(string description) => new("--within-group") { Description = description };
 
     /// <summary>Adds the options to a command and returns it.</summary>

@@ -23,10 +23,11 @@ internal static class EnrollCommand
         var output = new Option<string>("--out") { Description = "Identifier zip to write.", Required = true };
         var far = new Option<double>("--far") { Description = $"Target false-accept rate of the unknown threshold (default {EnrollmentOptions.Defaults.TargetFalseAcceptRate.ToString(CultureInfo.InvariantCulture)}).", DefaultValueFactory = _ => EnrollmentOptions.Defaults.TargetFalseAcceptRate };
         var prototypes = new Option<bool>("--prototypes") { Description = "Compare queries with one prototype (mean embedding) per class instead of every item." };
+        var calibration = CommonOptions.Calibration();
         var k = new Option<int>("--k") { Description = $"Neighbours the identifier returns (default {EnrollmentOptions.Defaults.K}, at most the gallery size).", DefaultValueFactory = _ => EnrollmentOptions.Defaults.K };
         var json = CommonOptions.Json();
         var command = new Command("enroll", "Enrol a gallery into an identifier zip (or update one).")
-            .With(model, gallery, remove, impostors, labelDepth, output, far, prototypes, k, json);
+            .With(model, gallery, remove, impostors, labelDepth, output, far, calibration, prototypes, k, json);
         command.SetGuardedAction(stderr, (parse, _) =>
         {
             var io = new CliIO(stdout, stderr, parse.GetValue(json));
@@ -51,6 +52,8 @@ internal static class EnrollCommand
                 identifier = IdentificationModel.Load(ml, modelPath);
                 if (impostorSources.Length > 0)
                     throw new CliUsageException("--impostors calibrates a new identifier: give a model written by 'siamese train' as --model.");
+                if (parse.GetResult(calibration) is { Implicit: false })
+                    throw new CliUsageException("--calibration chooses how a new identifier is calibrated; an updated one keeps its own: give a model written by 'siamese train' as --model.");
                 if (sources.Length == 0 && removed.Length == 0)
                     throw new CliUsageException($"--model '{modelPath}' is an identifier: give --gallery to add items or --remove to remove ids.");
                 if (removed.Length > 0)
@@ -75,6 +78,7 @@ internal static class EnrollCommand
                     Mode = parse.GetValue(prototypes) ? GalleryMode.Prototypes : GalleryMode.Items,
                     K = parse.GetValue(k),
                     TargetFalseAcceptRate = rate,
+                    Calibration = CommonOptions.CalibrationOf(parse.GetValue(calibration)!),
                     Impostors = unknown is null ? null : IdentificationInputs.ToDataView(ml, unknown, embedder, "--impostors"),
                 });
             }

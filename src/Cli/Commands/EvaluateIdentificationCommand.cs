@@ -11,8 +11,8 @@ namespace MLNet.Siamese.Cli.Commands;
 /// <summary>
 /// <c>siamese evaluate-identification</c>: the open-set protocol on a labelled folder. Classes are split (seeded) into
 /// enrolled and never-enrolled ones; each enrolled class contributes <c>--shots</c> items to the gallery and its other
-/// items are known queries; every item of a never-enrolled class is an impostor query. The identifier is calibrated on
-/// the gallery alone (leave-class-out), then reports the false-accept rate it really has on the fresh impostors, DIR at
+/// items are known queries; every item of a never-enrolled class is an impostor query. The identifier is calibrated
+/// without them (<c>--calibration</c>: the model's impostor distances, or the gallery left out class by class), then reports the false-accept rate it really has on the fresh impostors, DIR at
 /// its threshold, DIR@FAR (threshold chosen on these impostors) and closed-set rank-1 / rank-5.
 /// </summary>
 internal static class EvaluateIdentificationCommand
@@ -26,10 +26,11 @@ internal static class EvaluateIdentificationCommand
         var shots = new Option<int>("--shots") { Description = "Items enrolled per known class (default 1).", DefaultValueFactory = _ => 1 };
         var far = new Option<double>("--far") { Description = "Target false-accept rate (default 0.01).", DefaultValueFactory = _ => EnrollmentOptions.Defaults.TargetFalseAcceptRate };
         var prototypes = new Option<bool>("--prototypes") { Description = "Compare with per-class prototypes instead of every item." };
+        var calibration = CommonOptions.Calibration();
         var seed = CommonOptions.Seed();
         var json = CommonOptions.Json();
         var command = new Command("evaluate-identification", "Open-set identification on a labelled folder: DIR@FAR, rank-1, rank-5, FAR on never-enrolled classes.")
-            .With(model, data, labelDepth, unknown, shots, far, prototypes, seed, json);
+            .With(model, data, labelDepth, unknown, shots, far, calibration, prototypes, seed, json);
         command.SetGuardedAction(stderr, (parse, _) =>
         {
             var io = new CliIO(stdout, stderr, parse.GetValue(json));
@@ -57,6 +58,7 @@ internal static class EvaluateIdentificationCommand
                 Mode = parse.GetValue(prototypes) ? GalleryMode.Prototypes : GalleryMode.Items,
                 K = Math.Min(5, rows),
                 TargetFalseAcceptRate = rate,
+                Calibration = CommonOptions.CalibrationOf(parse.GetValue(calibration)!),
             });
             var queryIndices = split.Known.Concat(split.Impostors).ToList();
             var queries = items.Select(queryIndices);
@@ -83,6 +85,7 @@ internal static class EvaluateIdentificationCommand
                     ["rank1"] = JsonNumbers.Of(calibrated.Rank1),
                     ["rank5"] = JsonNumbers.Of(calibrated.Rank5),
                     ["mode"] = identifier.Mode.ToString(),
+                    ["calibration"] = identifier.Calibration,
                 });
                 return ExitCodes.Success;
             }
@@ -96,6 +99,7 @@ internal static class EvaluateIdentificationCommand
             table.AddRow("Closed-set rank-1", calibrated.Rank1.ToString("P2", inv));
             table.AddRow("Closed-set rank-5", calibrated.Rank5.ToString("P2", inv));
             io.WriteTable(table);
+            io.Out.WriteLine($"Threshold: {identifier.Calibration}.");
             return ExitCodes.Success;
         });
         return command;

@@ -36,6 +36,13 @@ public sealed class EnrollmentOptions
     /// </summary>
     public double TargetFalseAcceptRate { get; set; } = Defaults.TargetFalseAcceptRate;
 
+    /// <summary>
+    /// What the threshold of <see cref="TargetFalseAcceptRate"/> is measured on: the model's own impostor distances, the
+    /// gallery, or (<see cref="ThresholdCalibration.Auto"/>, the default) the model's when it measured them on classes held
+    /// out of training, the gallery compares items and no <see cref="Impostors"/> are given.
+    /// </summary>
+    public ThresholdCalibration Calibration { get; set; } = ThresholdCalibration.Auto;
+
     /// <summary>Instead of a false-accept rate: the largest threshold whose accepted answers reach this precision. Default null.</summary>
     public double? TargetPrecision { get; set; }
 
@@ -65,6 +72,8 @@ public sealed class EnrollmentOptions
         if (Threshold is float t && (float.IsNaN(t) || t < 0))
             throw new ArgumentOutOfRangeException(nameof(Threshold), t, "The threshold must be a non-negative distance.");
         ArgumentNullException.ThrowIfNull(UnknownLabel, nameof(UnknownLabel));
+        if (!Enum.IsDefined(Calibration))
+            throw new ArgumentOutOfRangeException(nameof(Calibration), Calibration, "Unknown threshold calibration.");
         if (!Enum.IsDefined(Mode))
             throw new ArgumentOutOfRangeException(nameof(Mode), Mode, "Unknown gallery mode.");
     }

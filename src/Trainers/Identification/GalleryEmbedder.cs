@@ -17,8 +17,9 @@ public sealed class GalleryEmbedder
 {
     private readonly ITransformer[] _parts;
 
-    private GalleryEmbedder(MLContext context, IEnumerable<ITransformer> parts, DataViewSchema inputSchema, string inputColumnName, int dimension, string fingerprint)
+    private GalleryEmbedder(MLContext context, IEnumerable<ITransformer> parts, DataViewSchema inputSchema, string inputColumnName, int dimension, string fingerprint, ImpostorDistanceProfile? impostors)
     {
+        Impostors = impostors;
         Context = context;
         _parts = parts.ToArray();
         InputSchema = inputSchema;
@@ -53,6 +54,12 @@ public sealed class GalleryEmbedder
     /// <summary>SHA-256 (hex) of the network (specification and weights): two embedders with the same fingerprint embed identically.</summary>
     public string Fingerprint { get; }
 
+    /// <summary>
+    /// The distances between items of different classes that the model measured when it was trained (null for models
+    /// saved before they were measured): the identifier's reject threshold is read from them (<see cref="ThresholdCalibration.Model"/>).
+    /// </summary>
+    internal ImpostorDistanceProfile? Impostors { get; }
+
 #if !SIAMESE_SCORING_ONLY
     /// <summary>The embedder of a trained model.</summary>
     /// <param name="context">The ML.NET context.</param>
@@ -64,7 +71,7 @@ public sealed class GalleryEmbedder
         ArgumentNullException.ThrowIfNull(model);
         string input = model.Images?.ImageColumnName ?? model.FeatureColumnName;
         return new GalleryEmbedder(context, Flatten(model.Embedder), model.EmbedderInputSchema, input, model.EmbeddingDimension,
-            EmbedderNetwork.Fingerprint(model.EmbedderOnnx.Span, "The model's embedder"));
+            EmbedderNetwork.Fingerprint(model.EmbedderOnnx.Span, "The model's embedder"), model.Summary.Impostors);
     }
 #endif
 
@@ -89,14 +96,16 @@ public sealed class GalleryEmbedder
             throw new InvalidDataException($"Model file '{path}' holds no ONNX model: it is not an MLNet.Siamese model.");
         var parts = Flatten(loaded).ToList();
         if (GalleryGraphReader.TryRead(onnx[^1]) is { } found)
-            return new GalleryEmbedder(context, parts.Take(parts.Count - 1), schema, schema[0].Name, found.Gallery.Dimension, found.Gallery.EmbedderFingerprint);
+            return new GalleryEmbedder(context, parts.Take(parts.Count - 1), schema, schema[0].Name, found.Gallery.Dimension, found.Gallery.EmbedderFingerprint,
+                onnx.Take(onnx.Count - 1).Select(m => ImpostorDistanceProfile.FromMetadata(OnnxModelReader.Read(m).Metadata)).LastOrDefault(p => p is not null));
 
         var contents = OnnxModelReader.Read(onnx[^1]);
         var (spec, weights) = EmbedderNetwork.Read(contents, $"Model file '{path}'");
         string fingerprint = EmbedderNetwork.Fingerprint(spec, weights);
+        var impostors = ImpostorDistanceProfile.FromMetadata(contents.Metadata);
         var left = schema.FirstOrDefault(c => c.Name.StartsWith("Left", StringComparison.Ordinal));
         if (left.Name is null || schema.GetColumnOrNull("Right" + left.Name[4..]) is null)
-            return new GalleryEmbedder(context, parts, schema, schema[0].Name, spec.EmbeddingDimension, fingerprint);
+            return new GalleryEmbedder(context, parts, schema, schema[0].Name, spec.EmbeddingDimension, fingerprint, impostors);
 
         // A pair scorer: copy the one input column to the left one, keep the left branch's preprocessing, embed with the left network.
         string input = left.Name[4..];
@@ -125,12 +134,8 @@ public sealed class GalleryEmbedder
         var embedderOnnx = OnnxExporter.ExportEmbedder(spec, weights, leftFeatures, EmbeddingColumnName, described);
         var head = LoadedModelTempFolder.Run(context, () => context.Transforms.ApplyOnnxModel(new MemoryStream(embedderOnnx)).Fit(OnnxTransformers.Empty(current)));
         kept.Add(head);
-        return new GalleryEmbedder(context, kept, single, input, spec.EmbeddingDimension, fingerprint);
+        return new GalleryEmbedder(context, kept, single, input, spec.EmbeddingDimension, fingerprint, impostors);
     }
-
-    /// <summary>Internal: an embedder from parts already built (a loaded identifier's).</summary>
-    internal static GalleryEmbedder FromParts(MLContext context, IEnumerable<ITransformer> parts, DataViewSchema schema, int dimension, string fingerprint)
-        => new(context, parts, schema, schema[0].Name, dimension, fingerprint);
 
     /// <summary>Embeds every row of <paramref name="data"/> (which has <see cref="InputColumnName"/>).</summary>
     /// <param name="data">Rows to embed.</param>

@@ -25,7 +25,7 @@ internal static class Identifiers
                 $"k = {options.K} is larger than the gallery ({rows.Count} {(options.Mode == GalleryMode.Prototypes ? "classes" : "items")}); use k between 1 and {rows.Count}.");
         if (gallery.Labels.Contains(options.UnknownLabel, StringComparer.Ordinal))
             throw new ArgumentException($"A gallery label equals the unknown label '{options.UnknownLabel}'; choose another {nameof(EnrollmentOptions.UnknownLabel)}.", nameof(options));
-        var settings = OpenSetCalibration.Calibrate(gallery, rows, options, impostors);
+        var settings = OpenSetCalibration.Calibrate(gallery, rows, options, impostors, embedder.Impostors);
         return new IdentificationModel(embedder, gallery, settings);
     }
 

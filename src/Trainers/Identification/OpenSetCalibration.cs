@@ -18,8 +18,10 @@ internal static class OpenSetCalibration
     /// <summary>Most impostor distances kept (as evenly spaced quantiles) for the Confidence output.</summary>
     public const int MaxConfidencePoints = 1024;
 
-    public static IdentifierSettings Calibrate(IdentificationGallery gallery, GalleryRows rows, EnrollmentOptions options, IReadOnlyList<float[]>? impostors)
+    public static IdentifierSettings Calibrate(IdentificationGallery gallery, GalleryRows rows, EnrollmentOptions options, IReadOnlyList<float[]>? impostors, ImpostorDistanceProfile? profile)
     {
+        if (UsesModel(options, impostors, profile))
+            return ModelCalibration.Calibrate(rows.Count, options, profile!);
         var impostorDistances = ImpostorDistances(gallery, rows, impostors);
         if (impostorDistances.Count == 0)
             throw new ArgumentException($"The gallery has a single class ('{gallery.Labels[0]}') and no impostor queries were given: the unknown threshold cannot be calibrated. Enrol at least two classes, pass impostors, or set {nameof(EnrollmentOptions.Threshold)}.");
@@ -51,6 +53,23 @@ internal static class OpenSetCalibration
                 how += string.Create(inv, $"; too few to measure that rate: the threshold accepts none of them, and new impostors will pass about 1 time in {sorted.Length + 1} ({1.0 / (sorted.Length + 1):P0}); enrol more classes or give impostor images (siamese enroll --impostors, EnrollmentOptions.Impostors) for a tighter threshold");
         }
         return new IdentifierSettings(options.Mode, options.K, threshold, options.UnknownLabel, Quantiles(sorted), how, IdentifierSettings.RuleOf(options));
+    }
+
+    /// <summary>Whether the threshold is read from the model's impostor distances (<see cref="ThresholdCalibration"/>).</summary>
+    /// <exception cref="ArgumentException">Model calibration was asked for and cannot be done; the message says why.</exception>
+    public static bool UsesModel(EnrollmentOptions options, IReadOnlyList<float[]>? impostors, ImpostorDistanceProfile? profile)
+    {
+        if (options.Threshold is not null || options.TargetPrecision is not null || options.Calibration == ThresholdCalibration.Gallery)
+            return false;
+        if (options.Calibration == ThresholdCalibration.Auto)
+            return profile is { HeldOutClasses: true } && options.Mode == GalleryMode.Items && impostors is null;
+        if (profile is null)
+            throw new ArgumentException("Threshold calibration 'Model' needs the impostor distances a model measures when it is trained, and this model has none (it was saved by an earlier version): train it again, or calibrate on the gallery.", nameof(options));
+        if (options.Mode != GalleryMode.Items)
+            throw new ArgumentException("Threshold calibration 'Model' measures distances between items, not to class prototypes: use GalleryMode.Items, or calibrate on the gallery.", nameof(options));
+        if (impostors is not null)
+            throw new ArgumentException("Impostor images were given and threshold calibration 'Model' would not use them: calibrate on the gallery (or Auto), or leave them out.", nameof(options));
+        return true;
     }
 
     /// <summary>Nearest distance of each impostor query: gallery items against the other classes' rows, then the extra impostors against all rows.</summary>

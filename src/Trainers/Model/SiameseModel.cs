@@ -41,6 +41,8 @@ public sealed class SiameseModel : ITransformer, IDisposable
             ["mlnet_siamese.loss"] = summary.Loss.ToString(),
             ["mlnet_siamese.threshold"] = scoring.Threshold.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
         };
+        if (summary.Impostors is { } impostors)
+            metadata[Identification.ImpostorDistanceProfile.MetadataKey] = impostors.ToMetadata();   // identifiers' reject threshold
         if (summary.DescribeHeldOutChoice() is { } heldOut)
             metadata["mlnet_siamese.held_out_choice"] = heldOut;   // which head the model is, and why (siamese info)
         _files = new ModelTempFiles(context);

@@ -11,6 +11,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using static TorchSharp.torch;
 using MLNet.Siamese.Classes;
+using MLNet.Siamese.Identification;
 
 namespace MLNet.Siamese.Trainers;
 
@@ -140,6 +141,7 @@ public sealed partial class SiameseTrainer : IEstimator<SiameseModel>
             : _options.ImageColumnName is null
                 ? TrainingData.ReadItems(_options.ValidationData, _options.FeatureColumnName, _options.LabelColumnName, null, spec.InputSize, "Siamese trainer validation data")
                 : ReadImages(_options.ValidationData, imageInput!, null, spec.InputSize, "Siamese trainer validation data", featurize, prefix, ref featurizing));
+        var trainingClassNames = items?.ClassNames ?? [];
         if (validation is not null) items = null;  // not needed for calibration: let the garbage collector have it
 
         var host = ((IHostEnvironment)_context).Register("SiameseTrainer");
@@ -184,14 +186,22 @@ public sealed partial class SiameseTrainer : IEstimator<SiameseModel>
 
         PairScoring scoring;
         double calibrationAccuracy;
+        ImpostorDistanceProfile? impostors = null;
         if (keptStart && split is not null)
             // The untrained head has seen none of the training classes: calibrate its threshold on all of them, not only
             // on the held-out few.
-            (scoring, calibrationAccuracy) = PairCalibration.Calibrate(run, spec, split.Item, PairCalibration.DrawPairs(split.All, Math.Max(_options.ValidationPairs, _options.CalibrationPairs), seed + 1));
+            (scoring, calibrationAccuracy, _) = PairCalibration.Calibrate(run, spec, split.Item, PairCalibration.DrawPairs(split.All, Math.Max(_options.ValidationPairs, _options.CalibrationPairs), seed + 1), null, false);
         else if (calibrationPairs is not null)
-            (scoring, calibrationAccuracy) = PairCalibration.Calibrate(run, spec, validation ?? items!, calibrationPairs);
+            // Without validation data, the items calibrated on are training items: their impostor distances are measured
+            // with them (every pair of different classes among them).
+            (scoring, calibrationAccuracy, impostors) = PairCalibration.Calibrate(run, spec, PairCalibration.Reader(spec, validation ?? items!), calibrationPairs,
+                validation is null ? items!.ClassOfItem : null, heldOutClasses: false);
         else
-            (scoring, calibrationAccuracy) = PairCalibration.OnExplicitPairs(run, spec, pairFeatures!, pairSimilar!);
+            (scoring, calibrationAccuracy, impostors) = PairCalibration.OnExplicitPairs(run, spec, pairFeatures!, pairSimilar!);
+        // The impostor distances an identifier calibrates by: on the validation items when there are some (a start
+        // fitted to the training classes, or a trained head, separates those better than new ones).
+        if (validation is not null)
+            impostors = PairCalibration.ImpostorDistances(run, spec, validation, heldOutClasses: split is not null || !validation.ClassNames.Intersect(trainingClassNames).Any());
 
         var weights = new Dictionary<string, WeightTensor>(run.Network.ExportWeights(), StringComparer.Ordinal);
         if (run.Head is not null)
@@ -209,6 +219,7 @@ public sealed partial class SiameseTrainer : IEstimator<SiameseModel>
             ValidationMetric = _options.ValidationMetricName(),
             CalibrationAccuracy = calibrationAccuracy,
             CalibratedOnValidation = validation is not null,
+            Impostors = impostors,
             LastCheckpoint = loop.Checkpoints.Last,
             StartValidation = start?.Score,
             IdentityValidation = identityScore,

@@ -33,6 +33,9 @@ public sealed class TrainingSummary
     /// <summary>True when the threshold was calibrated on validation data, false when on training pairs.</summary>
     public bool CalibratedOnValidation { get; init; }
 
+    /// <summary>Distances between calibration items of different classes, which an identifier's reject threshold is read from; saved in the model's metadata.</summary>
+    internal Identification.ImpostorDistanceProfile? Impostors { get; init; }
+
     /// <summary>
     /// With a <see cref="SiameseTrainerOptions.Backbone"/> and early stopping: the validation score of the untrained head,
     /// measured before the first step; null otherwise.

@@ -1,6 +1,7 @@
 using MLNet.Siamese.Networks;
 using MLNet.Siamese.Sampling;
 using MLNet.Siamese.Classes;
+using MLNet.Siamese.Identification;
 
 namespace MLNet.Siamese.Trainers;
 
@@ -21,12 +22,23 @@ internal static class PairCalibration
 
     public static (PairScoring, double Accuracy) Calibrate(TrainingRun run, NetworkSpec spec, TrainingData data, PairBatch pairs)
     {
-        int size = spec.InputSize;
-        return Calibrate(run, spec, row => data.Features.AsSpan(checked((int)(row * size)), size), pairs);
+        var (scoring, accuracy, _) = Calibrate(run, spec, Reader(spec, data), pairs, null, false);
+        return (scoring, accuracy);
     }
 
-    /// <summary>The same, reading each item that a pair uses through <paramref name="read"/>.</summary>
-    public static (PairScoring, double Accuracy) Calibrate(TrainingRun run, NetworkSpec spec, ItemReader read, PairBatch pairs)
+    /// <summary>Reads item rows of <paramref name="data"/>'s features.</summary>
+    public static ItemReader Reader(NetworkSpec spec, TrainingData data)
+    {
+        int size = spec.InputSize;
+        return row => data.Features.AsSpan(checked((int)(row * size)), size);
+    }
+
+    /// <summary>
+    /// The same, reading each item that a pair uses through <paramref name="read"/>; with <paramref name="classOfItem"/>,
+    /// also the distances between the embedded items of different classes (<see cref="ImpostorDistanceProfile"/>).
+    /// </summary>
+    public static (PairScoring Scoring, double Accuracy, ImpostorDistanceProfile? Impostors) Calibrate(
+        TrainingRun run, NetworkSpec spec, ItemReader read, PairBatch pairs, int[]? classOfItem, bool heldOutClasses)
     {
         // Embed only the items the pairs use (at most two per pair), not the whole data set, straight from the items.
         var used = pairs.Left.Concat(pairs.Right).Distinct().Order().ToArray();
@@ -34,6 +46,8 @@ internal static class PairCalibration
         for (int i = 0; i < used.Length; i++) slot[used[i]] = i;
         var embeddings = run.EmbedRows(read, used, used.Length);
         int d = spec.EmbeddingDimension;
+        var impostors = classOfItem is null ? null
+            : ImpostorDistanceProfile.Measure(embeddings, d, used.Select(row => classOfItem[row]).ToArray(), heldOutClasses);
         int n = pairs.Left.Length;
         var left = new float[n * d];
         var right = new float[n * d];
@@ -42,15 +56,32 @@ internal static class PairCalibration
             embeddings.AsSpan(slot[pairs.Left[i]] * d, d).CopyTo(left.AsSpan(i * d));
             embeddings.AsSpan(slot[pairs.Right[i]] * d, d).CopyTo(right.AsSpan(i * d));
         }
-        return Score(run, left, right, pairs.Similar);
+        var (scoring, accuracy) = Score(run, left, right, pairs.Similar);
+        return (scoring, accuracy, impostors);
     }
 
-    public static (PairScoring, double Accuracy) OnExplicitPairs(TrainingRun run, NetworkSpec spec, float[] features, float[] similar)
+    /// <summary>The distances between <paramref name="data"/>'s items of different classes (at most <see cref="ImpostorDistanceProfile.MaxItems"/> items, evenly spaced).</summary>
+    public static ImpostorDistanceProfile? ImpostorDistances(TrainingRun run, NetworkSpec spec, TrainingData data, bool heldOutClasses)
+    {
+        int stride = Math.Max(1, (data.Count + ImpostorDistanceProfile.MaxItems - 1) / ImpostorDistanceProfile.MaxItems);
+        var rows = Enumerable.Range(0, data.Count).Where(i => i % stride == 0).Select(i => (long)i).ToArray();
+        var embeddings = run.EmbedRows(Reader(spec, data), rows, rows.Length);
+        return ImpostorDistanceProfile.Measure(embeddings, spec.EmbeddingDimension, rows.Select(r => data.ClassOfItem[r]).ToArray(), heldOutClasses);
+    }
+
+    /// <summary>Calibration on explicit pairs (no classes): the impostor distances are those of the dissimilar pairs.</summary>
+    public static (PairScoring Scoring, double Accuracy, ImpostorDistanceProfile? Impostors) OnExplicitPairs(TrainingRun run, NetworkSpec spec, float[] features, float[] similar)
     {
         int n = similar.Length;
         var embeddings = run.EmbedAll(features, 2 * n);
         int d = spec.EmbeddingDimension;
-        return Score(run, embeddings.AsSpan(0, n * d).ToArray(), embeddings.AsSpan(n * d, n * d).ToArray(), similar);
+        var left = embeddings.AsSpan(0, n * d).ToArray();
+        var right = embeddings.AsSpan(n * d, n * d).ToArray();
+        var dissimilar = Enumerable.Range(0, n).Where(i => similar[i] <= 0.5f)
+            .Select(i => System.Numerics.Tensors.TensorPrimitives.Distance(left.AsSpan(i * d, d), right.AsSpan(i * d, d))).ToArray();
+        var impostors = dissimilar.Length == 0 ? null : ImpostorDistanceProfile.FromDistances(dissimilar, 0, heldOutClasses: false);
+        var (scoring, accuracy) = Score(run, left, right, similar);
+        return (scoring, accuracy, impostors);
     }
 
     private static (PairScoring, double Accuracy) Score(TrainingRun run, float[] left, float[] right, float[] similar)

@@ -250,6 +250,40 @@ public sealed class IdentificationCliTests
     }
 
     [TestMethod]
+    public void Enroll_ReadsTheThresholdFromTheModel_OrFromTheGalleryWhenAsked()
+    {
+        JsonElement Enroll(params string[] extra)
+        {
+            var run = CliRunner.Run(["enroll", "--model", _model, "--gallery", _gallery, "--label-depth", "2", "--out", _temp.Combine("calibrated.zip"), "--json", .. extra]);
+            run.AssertSuccess();
+            return JsonDocument.Parse(run.Out).RootElement.Clone();
+        }
+        // The model trained on every class (no held-out ones): auto calibrates on the gallery, model on its training classes.
+        var auto = Enroll();
+        var model = Enroll("--calibration", "model");
+        var gallery = Enroll("--calibration", "gallery");
+        StringAssert.Contains(model.GetProperty("calibration").GetString(), "read from the model's");
+        StringAssert.Contains(model.GetProperty("calibration").GetString(), "training classes): pair rate");
+        StringAssert.Contains(model.GetProperty("calibration").GetString(), "for 12 gallery rows");
+        StringAssert.Contains(gallery.GetProperty("calibration").GetString(), "on 12 leave-class-out impostor queries");
+        Assert.AreEqual(gallery.GetProperty("threshold").GetDouble(), auto.GetProperty("threshold").GetDouble());
+        Assert.AreNotEqual(model.GetProperty("threshold").GetDouble(), gallery.GetProperty("threshold").GetDouble());
+
+        var evaluated = CliRunner.Run("evaluate-identification", "--model", _model, "--data", _data, "--label-depth", "2", "--unknown-fraction", "0.34", "--calibration", "gallery", "--json");
+        evaluated.AssertSuccess();
+        using (var doc = JsonDocument.Parse(evaluated.Out))
+            StringAssert.Contains(doc.RootElement.GetProperty("calibration").GetString(), "leave-class-out");
+
+        CliRunner.Run("enroll", "--model", _model, "--gallery", _gallery, "--label-depth", "2", "--out", _temp.Combine("no.zip"), "--calibration", "sideways")
+            .AssertUsageError("sideways");
+        CliRunner.Run("enroll", "--model", _model, "--gallery", _gallery, "--label-depth", "2", "--out", _temp.Combine("no.zip"), "--calibration", "model", "--prototypes", "--k", "3")
+            .AssertUsageError("not to class prototypes");
+        CliRunner.Run("enroll", "--model", _identifier, "--gallery", _gallery, "--label-depth", "2", "--out", _temp.Combine("no.zip"), "--calibration", "gallery")
+            .AssertUsageError("an updated one keeps its own");
+        Assert.IsFalse(File.Exists(_temp.Combine("no.zip")), "nothing written on a refused enrolment");
+    }
+
+    [TestMethod]
     public void BadInputGetsOneLineNamingIt()
     {
         CliRunner.Run("identify", "--model", _identifier, "--query", _characters[0][0], "--k", "13").AssertUsageError("larger than the gallery (12 items)");

@@ -160,6 +160,69 @@ public sealed class IdentificationTests
     }
 
     [TestMethod]
+    public void TheModelsImpostorDistancesTravelThroughEveryZip_AndSetTheThresholdWhenAsked()
+    {
+        // The vector model has no validation data: its 48 training items of 8 classes are measured, every pair of
+        // different classes, and being training classes they only set the threshold when asked.
+        var profile = _model.Summary.Impostors;
+        Assert.IsNotNull(profile);
+        Assert.AreEqual(8, profile.Classes);
+        Assert.IsFalse(profile.HeldOutClasses);
+        Assert.AreEqual(48L * 47 / 2 - 8 * (6 * 5 / 2), profile.Pairs);
+        StringAssert.Contains(_ml.Siamese().Enroll(_model, Gallery(_items)).Calibration, "leave-class-out impostor queries");
+
+        var identifier = _ml.Siamese().Enroll(_model, Gallery(_items), new EnrollmentOptions { K = 3, Calibration = ThresholdCalibration.Model });
+        double pairRate = ImpostorDistanceProfile.PairRate(0.01, _items.Count);
+        Assert.AreEqual(MathF.BitDecrement(profile.Quantile(pairRate)), identifier.Threshold);
+        StringAssert.Contains(identifier.Calibration, $"read from the model's {profile.Pairs} impostor pairs (8 training classes)");
+        StringAssert.Contains(identifier.Calibration, "expect a higher rate");
+
+        using var temp = new Data.TempFolder();
+        foreach (var (name, save) in new (string, Action<string>)[] { ("pairs.zip", _model.SavePairScorer), ("embedder.zip", _model.SaveEmbedder), ("id.zip", identifier.Save) })
+        {
+            string zip = temp.Combine(name);
+            save(zip);
+            var read = GalleryEmbedder.FromFile(_ml, zip).Impostors;
+            Assert.IsNotNull(read, name);
+            CollectionAssert.AreEqual(profile.Distances, read.Distances, name);
+        }
+        // A loaded identifier recalibrates by the same rule for its new size.
+        var grown = _ml.Siamese().LoadIdentifier(temp.Combine("id.zip")).WithItems(Gallery(_items.Take(5), prefix: "extra"));
+        Assert.AreEqual(MathF.BitDecrement(profile.Quantile(ImpostorDistanceProfile.PairRate(0.01, _items.Count + 5))), grown.Threshold);
+    }
+
+    [TestMethod]
+    public void AModelWithHeldOutClasses_MeasuresThem_AndItsIdentifiersCalibrateOnThemByDefault()
+    {
+        // 12 synthetic classes, a quarter held out: the distances are measured on the 3 held-out classes' 18 items.
+        var held = _ml.Siamese().Train(new SiameseTrainerOptions
+        {
+            Loss = SiameseLoss.Contrastive,
+            WeightAveragingDecay = 0,
+            Augmentation = null,
+            Network = NetworkPresets.Compact(28, 16),
+            Iterations = 10,
+            BatchSize = 32,
+            LearningRate = 1e-3f,
+            Seed = 5,
+            Device = SiameseDevice.Cpu,
+            ValidationClassFraction = 0.25,
+        }).Fit(SyntheticGlyphs.Load(_ml, SyntheticGlyphs.Make(12, 6, 8)));
+        var profile = held.Summary.Impostors;
+        Assert.IsNotNull(profile);
+        Assert.IsTrue(profile.HeldOutClasses);
+        Assert.AreEqual(3, profile.Classes);
+        Assert.AreEqual(18L * 17 / 2 - 3 * (6 * 5 / 2), profile.Pairs);
+        var identifier = _ml.Siamese().Enroll(held, Gallery(_items.Take(8)), new EnrollmentOptions { K = 3 });
+        Assert.AreEqual(MathF.BitDecrement(profile.Quantile(ImpostorDistanceProfile.PairRate(0.01, 8))), identifier.Threshold);
+        StringAssert.Contains(identifier.Calibration, "(3 classes held out of training): pair rate");
+        Assert.DoesNotContain("expect a higher rate", identifier.Calibration);
+        // Prototypes, or impostor images, go back to the gallery.
+        StringAssert.Contains(_ml.Siamese().Enroll(held, Gallery(_items), new EnrollmentOptions { K = 3, Mode = GalleryMode.Prototypes }).Calibration, "leave-class-out");
+        StringAssert.Contains(_ml.Siamese().Enroll(held, Gallery(_items.Take(8)), new EnrollmentOptions { K = 3, Impostors = Gallery(_items.Skip(30)) }).Calibration, "leave-class-out");
+    }
+
+    [TestMethod]
     public void AGalleryFromAnotherEmbedderIsRefused()
     {
         var other = _ml.Siamese().Train(new SiameseTrainerOptions
