@@ -44,7 +44,7 @@ internal static class CommonOptions
     {
         var option = new Option<string>("--calibration")
         {
-            Description = "What the unknown threshold for --far is measured on: model (the distances between classes the model measured when it was trained), gallery (the enrolled classes left out in turn, plus --impostors), or auto (model when the model measured them on classes held out of training, as the photos recipe does, the gallery compares items and no impostors are given; the default).",
+            Description = "What the unknown threshold for --far is measured on: model (the distances between classes the model measured when it was trained), gallery (the enrolled classes left out in turn, plus --impostors), or auto (the default: model when the gallery has fewer classes than 1 / --far, the model measured classes held out of training, as the photos recipe does, the gallery compares items and no impostors are given).",
             DefaultValueFactory = _ => "auto",
         };
         option.AcceptOnlyFromAmong("auto", "gallery", "model");

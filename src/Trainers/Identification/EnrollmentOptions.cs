@@ -38,8 +38,9 @@ public sealed class EnrollmentOptions
 
     /// <summary>
     /// What the threshold of <see cref="TargetFalseAcceptRate"/> is measured on: the model's own impostor distances, the
-    /// gallery, or (<see cref="ThresholdCalibration.Auto"/>, the default) the model's when it measured them on classes held
-    /// out of training, the gallery compares items and no <see cref="Impostors"/> are given.
+    /// gallery, or (<see cref="ThresholdCalibration.Auto"/>, the default) the model's when the gallery has too few classes
+    /// to measure the rate (under 1 / rate), the model measured them on classes held out of training, the gallery
+    /// compares items and no <see cref="Impostors"/> are given.
     /// </summary>
     public ThresholdCalibration Calibration { get; set; } = ThresholdCalibration.Auto;
 

@@ -20,8 +20,16 @@ internal static class OpenSetCalibration
 
     public static IdentifierSettings Calibrate(IdentificationGallery gallery, GalleryRows rows, EnrollmentOptions options, IReadOnlyList<float[]>? impostors, ImpostorDistanceProfile? profile)
     {
-        if (UsesModel(options, impostors, profile))
-            return ModelCalibration.Calibrate(rows.Count, options, profile!);
+        if (UsesModel(options, impostors, profile, gallery.ClassCount))
+        {
+            var settings = ModelCalibration.Calibrate(rows.Count, options, profile!);
+            return options.Calibration != ThresholdCalibration.Auto ? settings : settings with
+            {
+                Calibration = settings.Calibration + (options.TargetFalseAcceptRate > 0
+                    ? string.Create(CultureInfo.InvariantCulture, $" (the gallery's {gallery.ClassCount} classes are too few to measure the rate: {Math.Ceiling(1 / options.TargetFalseAcceptRate - 1e-9)} would be needed)")
+                    : " (no gallery measures a rate of 0)"),
+            };
+        }
         var impostorDistances = ImpostorDistances(gallery, rows, impostors);
         if (impostorDistances.Count == 0)
             throw new ArgumentException($"The gallery has a single class ('{gallery.Labels[0]}') and no impostor queries were given: the unknown threshold cannot be calibrated. Enrol at least two classes, pass impostors, or set {nameof(EnrollmentOptions.Threshold)}.");
@@ -57,12 +65,15 @@ internal static class OpenSetCalibration
 
     /// <summary>Whether the threshold is read from the model's impostor distances (<see cref="ThresholdCalibration"/>).</summary>
     /// <exception cref="ArgumentException">Model calibration was asked for and cannot be done; the message says why.</exception>
-    public static bool UsesModel(EnrollmentOptions options, IReadOnlyList<float[]>? impostors, ImpostorDistanceProfile? profile)
+    public static bool UsesModel(EnrollmentOptions options, IReadOnlyList<float[]>? impostors, ImpostorDistanceProfile? profile, int classes)
     {
         if (options.Threshold is not null || options.TargetPrecision is not null || options.Calibration == ThresholdCalibration.Gallery)
             return false;
         if (options.Calibration == ThresholdCalibration.Auto)
-            return profile is { HeldOutClasses: true } && options.Mode == GalleryMode.Items && impostors is null;
+            // Leave-class-out queries come in clumps, one per class: with fewer than 1 / rate classes the gallery cannot
+            // measure the rate (its own rule then accepts no impostor class, and a new one passes 1 time in classes + 1).
+            return profile is { HeldOutClasses: true } && options.Mode == GalleryMode.Items && impostors is null
+                && options.TargetFalseAcceptRate * classes < 1;
         if (profile is null)
             throw new ArgumentException("Threshold calibration 'Model' needs the impostor distances a model measures when it is trained, and this model has none (it was saved by an earlier version): train it again, or calibrate on the gallery.", nameof(options));
         if (options.Mode != GalleryMode.Items)

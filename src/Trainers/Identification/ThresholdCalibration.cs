@@ -4,10 +4,11 @@ namespace MLNet.Siamese.Identification;
 public enum ThresholdCalibration
 {
     /// <summary>
-    /// <see cref="Model"/> when the model measured its impostor distances on classes held out of training (the
-    /// <c>photos</c> recipe holds some out; models validated on other data, or on none, measured them on classes they
-    /// were trained on, which they separate better than new ones), the gallery compares items
-    /// (<see cref="GalleryMode.Items"/>) and no impostor images were given; <see cref="Gallery"/> otherwise.
+    /// <see cref="Model"/> when the gallery has too few classes to measure the target rate (fewer than 1 / rate: under
+    /// 100 for 1 %), the model measured its impostor distances on classes held out of training (the <c>photos</c>
+    /// recipe holds some out; models validated on other data, or on none, measured them on classes they were trained
+    /// on, which they separate better than new ones), the gallery compares items (<see cref="GalleryMode.Items"/>) and
+    /// no impostor images were given; <see cref="Gallery"/> otherwise.
     /// </summary>
     Auto,
 

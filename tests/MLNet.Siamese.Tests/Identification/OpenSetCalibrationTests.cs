@@ -131,6 +131,19 @@ public sealed class OpenSetCalibrationTests
     }
 
     [TestMethod]
+    public void AutoCalibratesOnTheGallery_WhenItHasEnoughClassesToMeasureTheRate()
+    {
+        // 100 classes of one item on a line, 10 apart: at 1 % the gallery's 100 leave-class-out queries measure the
+        // rate; at 0.5 % they do not, and the model's distances set the threshold.
+        var line = new IdentificationGallery("fingerprint", 1, Enumerable.Range(0, 100).Select(i => ($"i{i}", $"c{i}", new[] { 10f * i })));
+        var rows = GalleryRows.Of(line, GalleryMode.Items);
+        StringAssert.Contains(OpenSetCalibration.Calibrate(line, rows, new EnrollmentOptions { K = 1 }, null, Profile()).Calibration, "on 100 leave-class-out impostor queries");
+        StringAssert.Contains(OpenSetCalibration.Calibrate(line, rows, new EnrollmentOptions { K = 1, TargetFalseAcceptRate = 0.005 }, null, Profile()).Calibration, "read from the model's");
+        var fewer = new IdentificationGallery("fingerprint", 1, Enumerable.Range(0, 99).Select(i => ($"i{i}", $"c{i}", new[] { 10f * i })));
+        StringAssert.Contains(OpenSetCalibration.Calibrate(fewer, GalleryRows.Of(fewer, GalleryMode.Items), new EnrollmentOptions { K = 1 }, null, Profile()).Calibration, "read from the model's");
+    }
+
+    [TestMethod]
     public void ModelCalibrationThatCannotBeDone_IsRefusedWithTheReason()
     {
         var options = new EnrollmentOptions { K = 1, Calibration = ThresholdCalibration.Model };
