@@ -61,17 +61,18 @@ internal static class IdentificationInputs
             return ItemSet.FromImages(entries.Select(e => e.ImagePath).ToList(), entries.Select(e => e.Label).ToList(), entries.Select(e => e.Group).ToList());
         }
         if (File.Exists(full))
-            return ItemSet.FromImages([full], [""], [""]);
+            return ItemSet.FromImages([NetpbmConversion.DecodablePath(full)], [""], [""]);
         if (!Directory.Exists(full))
             throw new CliUsageException($"--query '{path}' does not exist.");
         var files = Directory.EnumerateFiles(full, "*", SearchOption.AllDirectories)
-            .Where(f => ImageExtensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
+            .Where(f => ImageExtensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase) || NetpbmConversion.IsNetpbm(Path.GetExtension(f)))
             .Order(StringComparer.Ordinal).ToList();
         if (files.Count == 0)
-            throw new CliUsageException($"--query folder '{path}' holds no image ({string.Join(", ", ImageExtensions)}).");
+            throw new CliUsageException($"--query folder '{path}' holds no image ({string.Join(", ", ImageExtensions)}, or Netpbm).");
         var labels = files.Select(f => Path.GetFileName(Path.GetDirectoryName(f)) ?? "").ToList();
-        return ItemSet.FromImages(files, labels, labels);
+        return ItemSet.FromImages(files.Select(f => NetpbmConversion.DecodablePath(f)).ToList(), labels, labels);
     }
+
 
     private static ItemSet LoadFeatures(string query)
     {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using MLNet.Siamese.Data;
 using MLNet.Siamese.Evaluation;
 using MLNet.Siamese.Index;
 using Microsoft.ML;
@@ -79,7 +80,7 @@ internal static class SearchCommand
         {
             if (!File.Exists(full))
                 throw new CliUsageException($"--query '{query}' does not exist.");
-            return ItemSet.FromImages([full], [""], [""]);
+            return ItemSet.FromImages([NetpbmConversion.DecodablePath(full)], [""], [""]);
         }
         int hash = query.LastIndexOf('#');
         if (hash < 0 || !int.TryParse(query.AsSpan(hash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int index))

@@ -13,7 +13,8 @@ namespace MLNet.Siamese.Data;
 /// Labels are taken from the folders nearest each file, so a wrapper folder around everything (as in a zip
 /// holding <c>images_background_small1/...</c>) does not matter. Hidden files and folders (names starting with
 /// <c>.</c>) and <c>__MACOSX</c> folders are skipped. A symbolic link to an image is taken (under the link's own path and
-/// label); a symbolic link to a folder is not followed (links can make a cycle). A file or folder whose name is not valid UTF-8
+/// label); a symbolic link to a folder is not followed (links can make a cycle). Netpbm images (.pgm, .ppm, .pbm, .pnm)
+/// are converted to PNG once, into a cache, and listed under the PNG's path (<see cref="ImageFolderOptions.ConvertNetpbm"/>). A file or folder whose name is not valid UTF-8
 /// (which .NET cannot open) is refused with its path, rather than silently skipped. Rows are sorted by path, ordinally.
 /// </remarks>
 public static class ImageFolder
@@ -44,9 +45,9 @@ public static class ImageFolder
     /// <param name="path">A folder, or a .zip archive.</param>
     /// <param name="options">Options; <see langword="null"/> for the defaults.</param>
     /// <param name="skipped">Receives the counts of the files not taken (hidden files and folders are not counted); null to ignore them.</param>
-    /// <returns>The images, sorted ordinally by path.</returns>
+    /// <returns>The images, sorted ordinally by path (a converted image by its original's path).</returns>
     /// <exception cref="DirectoryNotFoundException">The path is neither a folder nor an existing file.</exception>
-    /// <exception cref="InvalidDataException">No image was found, or an image lies too shallow for the label depth.</exception>
+    /// <exception cref="InvalidDataException">No image was found, an image lies too shallow for the label depth, or a Netpbm image does not decode (named).</exception>
     /// <exception cref="ArchiveRejectedException">The archive was refused.</exception>
     public static IReadOnlyList<ImageFolderEntry> Scan(string path, ImageFolderOptions? options, IDictionary<string, int>? skipped)
     {
@@ -83,7 +84,7 @@ public static class ImageFolder
             ShouldRecursePredicate = (ref FileSystemEntry entry) => (entry.Attributes & FileAttributes.ReparsePoint) == 0,
         };
 
-        var entries = new List<ImageFolderEntry>();
+        var entries = new List<(string Source, ImageFolderEntry Entry)>();
         var notTaken = new Dictionary<string, int>(StringComparer.Ordinal);   // files not taken as images, by extension
         int folderLinks = 0;
         foreach (var (file, link) in found)
@@ -100,7 +101,8 @@ public static class ImageFolder
                 folderLinks++;
                 continue;
             }
-            if (!extensions.Contains(Path.GetExtension(file)) || !File.Exists(file))
+            bool netpbm = options.ConvertNetpbm && NetpbmConversion.IsNetpbm(Path.GetExtension(file));
+            if ((!extensions.Contains(Path.GetExtension(file)) && !netpbm) || !File.Exists(file))
             {
                 if (File.Exists(file))
                 {
@@ -115,7 +117,8 @@ public static class ImageFolder
                 throw new InvalidDataException(
                     $"Image '{file}' lies {folders} folder(s) below '{path}', but LabelDepth {options.LabelDepth} needs at least {options.LabelDepth}.");
             string[] labelParts = parts[(folders - options.LabelDepth)..folders];
-            entries.Add(new ImageFolderEntry(file, string.Join('/', labelParts), labelParts[0]));
+            string image = netpbm ? NetpbmConversion.ToPng(file, options.ConversionCacheDirectory) : file;
+            entries.Add((file, new ImageFolderEntry(image, string.Join('/', labelParts), labelParts[0])));
         }
 
         if (entries.Count == 0)
@@ -125,8 +128,8 @@ public static class ImageFolder
         if (skipped is not null)
             foreach (var (extension, count) in notTaken) skipped[extension] = count;
 
-        entries.Sort((a, b) => string.CompareOrdinal(a.ImagePath, b.ImagePath));
-        return entries;
+        entries.Sort((a, b) => string.CompareOrdinal(a.Source, b.Source));
+        return entries.Select(e => e.Entry).ToList();
     }
 
     /// <summary>What the folder holds instead of images, most common extensions first, and how to convert image formats the loader cannot read.</summary>

@@ -11,8 +11,8 @@ public sealed class ImageFolderOptions
 
     /// <summary>
     /// The file extensions of the formats ML.NET's image loader (<c>MLImage</c>, on SkiaSharp) decodes, and so the saved
-    /// pipeline too: .png, .jpg, .jpeg, .bmp, .gif (the first frame) and .webp. Not TIFF or Netpbm (.pgm, .ppm): convert
-    /// those to PNG first.
+    /// pipeline too: .png, .jpg, .jpeg, .bmp, .gif (the first frame) and .webp. Not TIFF; Netpbm (.pgm, .ppm, .pbm,
+    /// .pnm) is converted to PNG by the loader (<see cref="ConvertNetpbm"/>).
     /// </summary>
     public static IReadOnlyList<string> DecodableExtensions { get; } = [".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp"];
 
@@ -24,6 +24,16 @@ public sealed class ImageFolderOptions
     /// <see cref="SafeZipExtractor.DefaultCacheDirectory"/> (<c>$XDG_CACHE_HOME</c> or <c>~/.cache</c>, then <c>mlnet-siamese/archives</c>).
     /// </summary>
     public string? CacheDirectory { get; set; }
+
+    /// <summary>
+    /// Take Netpbm images (.pbm, .pgm, .ppm, .pnm; the AT&amp;T faces are .pgm), which ML.NET's image loader cannot
+    /// decode, by converting each to PNG once (<see cref="NetpbmConversion.ToPng"/>): the rows then hold the PNG's path
+    /// in <see cref="ConversionCacheDirectory"/>, labelled by the original's folders. Default true.
+    /// </summary>
+    public bool ConvertNetpbm { get; set; } = true;
+
+    /// <summary>Where converted Netpbm images go; <see langword="null"/> (the default) for <see cref="NetpbmConversion.DefaultCacheDirectory"/>.</summary>
+    public string? ConversionCacheDirectory { get; set; }
 
     /// <summary>Limits enforced when extracting .zip archives. Default <see cref="ZipExtractionLimits.Default"/>.</summary>
     public ZipExtractionLimits ArchiveLimits { get; set; } = ZipExtractionLimits.Default;
