@@ -38,15 +38,19 @@ internal sealed record ImpostorDistanceProfile(long Pairs, int Classes, bool Hel
         var kept = Enumerable.Range(0, n).Where(i => i % stride == 0).ToArray();
         int classes = kept.Select(i => classOf[i]).Distinct().Count();
         if (classes < 2) return null;
-        var distances = new List<float>();
+        // Every pair less the pairs within a class, allocated once (4.4 million floats for 3,000 items).
+        long pairs = (long)kept.Length * (kept.Length - 1) / 2
+            - kept.GroupBy(i => classOf[i]).Sum(g => (long)g.Count() * (g.Count() - 1) / 2);
+        var distances = new float[pairs];
+        long next = 0;
         for (int a = 0; a < kept.Length; a++)
         {
             var left = embeddings.Slice(kept[a] * dimension, dimension);
             for (int b = a + 1; b < kept.Length; b++)
                 if (classOf[kept[a]] != classOf[kept[b]])
-                    distances.Add(TensorPrimitives.Distance(left, embeddings.Slice(kept[b] * dimension, dimension)));
+                    distances[next++] = TensorPrimitives.Distance(left, embeddings.Slice(kept[b] * dimension, dimension));
         }
-        return FromDistances(distances.ToArray(), classes, heldOutClasses);
+        return FromDistances(distances, classes, heldOutClasses);
     }
 
     /// <summary>The profile of the given impostor distances (sorted in place).</summary>
