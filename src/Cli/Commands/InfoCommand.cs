@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.ML;
+using MLNet.Siamese.Identification;
 using MLNet.Siamese.ModelFiles;
 using Spectre.Console;
 
@@ -25,6 +26,7 @@ internal static class InfoCommand
             if (!File.Exists(path))
                 throw new CliUsageException($"--model '{path}' does not exist.");
             var info = SiameseModelInfo.Read(ml, path);
+            var impostors = ImpostorDistanceProfile.FromMetadata(info.Metadata);
             if (io.Json)
             {
                 var metadata = new JsonObject();
@@ -39,6 +41,13 @@ internal static class InfoCommand
                     ["inputColumns"] = new JsonArray(info.InputColumns.Select(c => (JsonNode?)c).ToArray()),
                     ["galleryItems"] = info.GalleryItems,
                     ["heldOutChoice"] = info.HeldOutChoice,
+                    ["impostorDistances"] = impostors is null ? null : new JsonObject
+                    {
+                        ["pairs"] = impostors.Pairs,
+                        ["classes"] = impostors.Classes,
+                        ["heldOutClasses"] = impostors.HeldOutClasses,
+                        ["median"] = JsonNumbers.Of(impostors.Quantile(0.5)),
+                    },
                     ["metadata"] = metadata,
                 });
                 return ExitCodes.Success;
@@ -57,6 +66,15 @@ internal static class InfoCommand
             }
             if (info.HeldOutChoice is { } heldOut)
                 table.AddRow("Held-out choice", Markup.Escape(heldOut));
+            if (impostors is not null)
+            {
+                string source = impostors.Classes == 0 ? "dissimilar training pairs"
+                    : string.Create(CultureInfo.InvariantCulture, $"{impostors.Classes} {(impostors.HeldOutClasses ? "classes held out of training" : "training classes")}");
+                string use = impostors.HeldOutClasses
+                    ? "identifiers with too few classes to measure their rate read their unknown threshold from them"
+                    : "identifiers read their unknown threshold from them only with --calibration model";
+                table.AddRow("Impostor distances", Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{impostors.Pairs} pairs of {source}, median {impostors.Quantile(0.5):G4}; {use}")));
+            }
             io.Out.WriteLine(info.Path);
             io.WriteTable(table);
             return ExitCodes.Success;

@@ -58,7 +58,7 @@ public sealed class GalleryEmbedder
     /// The distances between items of different classes that the model measured when it was trained (null for models
     /// saved before they were measured): the identifier's reject threshold is read from them (<see cref="ThresholdCalibration.Model"/>).
     /// </summary>
-    internal ImpostorDistanceProfile? Impostors { get; }
+    public ImpostorDistanceProfile? Impostors { get; }
 
 #if !SIAMESE_SCORING_ONLY
     /// <summary>The embedder of a trained model.</summary>

@@ -11,18 +11,41 @@ namespace MLNet.Siamese.Identification;
 /// lies within the threshold, which happens with probability at most 1 - (1 - F(t))^M for the pair rate F(t), the rule
 /// face-recognition systems calibrate by (false-positive identification rate from the false-match rate).
 /// </summary>
-/// <param name="Pairs">Impostor pairs measured.</param>
-/// <param name="Classes">Classes they came from.</param>
-/// <param name="HeldOutClasses">True when the classes were held out of training (else they are training classes, which the model separates better than new ones).</param>
-/// <param name="Probabilities">Ascending probabilities p, from 1 / <paramref name="Pairs"/> to 1.</param>
-/// <param name="Distances">The distance at or below which a fraction p of the pairs lie, for each p (ascending).</param>
-internal sealed record ImpostorDistanceProfile(long Pairs, int Classes, bool HeldOutClasses, double[] Probabilities, float[] Distances)
+/// <remarks>Read one from a model with <c>GalleryEmbedder.Impostors</c>, or from a zip's metadata with <see cref="FromMetadata"/>.</remarks>
+public sealed class ImpostorDistanceProfile
 {
+    private readonly double[] _probabilities;
+    private readonly float[] _distances;
+
+    internal ImpostorDistanceProfile(long pairs, int classes, bool heldOutClasses, double[] probabilities, float[] distances)
+    {
+        Pairs = pairs;
+        Classes = classes;
+        HeldOutClasses = heldOutClasses;
+        _probabilities = probabilities;
+        _distances = distances;
+    }
+
+    /// <summary>Impostor pairs measured.</summary>
+    public long Pairs { get; }
+
+    /// <summary>Classes they came from (0 when the model was trained on labelled pairs, without classes).</summary>
+    public int Classes { get; }
+
+    /// <summary>True when the classes were held out of training (else they are training classes, which the model separates better than new ones).</summary>
+    public bool HeldOutClasses { get; }
+
+    /// <summary>Ascending probabilities p, from 1 / <see cref="Pairs"/> to 1.</summary>
+    public IReadOnlyList<double> Probabilities => _probabilities;
+
+    /// <summary>The distance at or below which a fraction p of the pairs lie, for each of <see cref="Probabilities"/> (ascending).</summary>
+    public IReadOnlyList<float> Distances => _distances;
+
     /// <summary>The model metadata key that holds the profile.</summary>
     public const string MetadataKey = "mlnet_siamese.impostor_distances";
 
     /// <summary>Most items whose pairs are measured (evenly spaced): 3,000 items are 4.5 million pairs, about a second.</summary>
-    public const int MaxItems = 3000;
+    internal const int MaxItems = 3000;
 
     private const int PointsPerDecade = 20;
 
@@ -31,7 +54,7 @@ internal sealed record ImpostorDistanceProfile(long Pairs, int Classes, bool Hel
     /// <param name="dimension">Embedding length.</param>
     /// <param name="classOf">Class of each item.</param>
     /// <param name="heldOutClasses">Whether the classes were held out of training.</param>
-    public static ImpostorDistanceProfile? Measure(ReadOnlySpan<float> embeddings, int dimension, IReadOnlyList<int> classOf, bool heldOutClasses)
+    internal static ImpostorDistanceProfile? Measure(ReadOnlySpan<float> embeddings, int dimension, IReadOnlyList<int> classOf, bool heldOutClasses)
     {
         int n = classOf.Count;
         int stride = Math.Max(1, (n + MaxItems - 1) / MaxItems);
@@ -54,7 +77,7 @@ internal sealed record ImpostorDistanceProfile(long Pairs, int Classes, bool Hel
     }
 
     /// <summary>The profile of the given impostor distances (sorted in place).</summary>
-    public static ImpostorDistanceProfile FromDistances(float[] distances, int classes, bool heldOutClasses)
+    internal static ImpostorDistanceProfile FromDistances(float[] distances, int classes, bool heldOutClasses)
     {
         if (distances.Length == 0) throw new ArgumentException("No impostor distance.", nameof(distances));
         Array.Sort(distances);
@@ -73,22 +96,28 @@ internal sealed record ImpostorDistanceProfile(long Pairs, int Classes, bool Hel
     }
 
     /// <summary>The smallest pair rate the profile resolves: 1 / <see cref="Pairs"/>.</summary>
-    public double SmallestRate => Probabilities[0];
+    public double SmallestRate => _probabilities[0];
 
     /// <summary>The distance at or below which a fraction <paramref name="p"/> of impostor pairs lie (interpolated in log p; the smallest distance below <see cref="SmallestRate"/>).</summary>
+    /// <param name="p">A fraction of impostor pairs, 0 to 1.</param>
+    /// <returns>The distance.</returns>
     public float Quantile(double p)
     {
-        if (p <= Probabilities[0]) return Distances[0];
-        if (p >= 1) return Distances[^1];
-        int k = Array.BinarySearch(Probabilities, p);
-        if (k >= 0) return Distances[k];
+        if (p <= _probabilities[0]) return _distances[0];
+        if (p >= 1) return _distances[^1];
+        int k = Array.BinarySearch(_probabilities, p);
+        if (k >= 0) return _distances[k];
         k = ~k;
-        double lo = Math.Log(Probabilities[k - 1]), hi = Math.Log(Probabilities[k]);
+        if (k >= _probabilities.Length) return _distances[^1];
+        double lo = Math.Log(_probabilities[k - 1]), hi = Math.Log(_probabilities[k]);
         double w = (Math.Log(p) - lo) / (hi - lo);
-        return (float)(Distances[k - 1] + w * (Distances[k] - Distances[k - 1]));
+        return (float)(_distances[k - 1] + w * (_distances[k] - _distances[k - 1]));
     }
 
     /// <summary>The pair rate whose false-identification rate over <paramref name="rows"/> gallery rows is <paramref name="rate"/>: 1 - (1 - rate)^(1 / rows).</summary>
+    /// <param name="rate">The target rate over the gallery, 0 to 1.</param>
+    /// <param name="rows">Gallery rows (at least 1).</param>
+    /// <returns>The rate per pair.</returns>
     public static double PairRate(double rate, int rows) => rate >= 1 ? 1 : -ExpMinusOne(LogOnePlus(-rate) / rows);
 
     // log(1 + x) and exp(x) - 1 without the cancellation of the plain formulas for small x (Goldberg's and Kahan's
@@ -111,6 +140,9 @@ internal sealed record ImpostorDistanceProfile(long Pairs, int Classes, bool Hel
     /// Nearest-row impostor distances of a gallery of <paramref name="rows"/> rows, as <paramref name="count"/> evenly
     /// spaced quantiles: the fraction of them at or below a distance is the false-accept rate the profile predicts there.
     /// </summary>
+    /// <param name="rows">Gallery rows.</param>
+    /// <param name="count">Quantiles wanted.</param>
+    /// <returns>The ascending distances.</returns>
     public float[] NearestDistances(int rows, int count)
     {
         var points = new float[count];
@@ -120,16 +152,20 @@ internal sealed record ImpostorDistanceProfile(long Pairs, int Classes, bool Hel
     }
 
     /// <summary>The profile as one metadata value: "pairs;classes;held-out|training;p:d p:d ...".</summary>
+    /// <returns>The value stored under <see cref="MetadataKey"/>.</returns>
     public string ToMetadata()
     {
         var inv = CultureInfo.InvariantCulture;
-        var points = string.Join(' ', Probabilities.Select((p, k) => string.Create(inv, $"{p:R}:{Distances[k]:R}")));
+        var points = string.Join(' ', _probabilities.Select((p, k) => string.Create(inv, $"{p:R}:{_distances[k]:R}")));
         return string.Create(inv, $"{Pairs};{Classes};{(HeldOutClasses ? "held-out" : "training")};{points}");
     }
 
     /// <summary>Reads <see cref="ToMetadata"/>'s value; null when it is absent or malformed (the identifier then calibrates on its gallery).</summary>
+    /// <param name="metadata">A model's metadata (<c>SiameseModelInfo.Metadata</c>, or an ONNX graph's metadata_props).</param>
+    /// <returns>The profile, or null.</returns>
     public static ImpostorDistanceProfile? FromMetadata(IReadOnlyDictionary<string, string> metadata)
     {
+        ArgumentNullException.ThrowIfNull(metadata);
         if (!metadata.TryGetValue(MetadataKey, out var value)) return null;
         var inv = CultureInfo.InvariantCulture;
         var parts = value.Split(';');

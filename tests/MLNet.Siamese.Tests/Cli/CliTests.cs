@@ -87,6 +87,15 @@ public sealed class CliTests
         using var doc = JsonDocument.Parse(json.Out);
         Assert.AreEqual("compact", doc.RootElement.GetProperty("network").GetString());
         Assert.AreEqual("MultiSimilarity", doc.RootElement.GetProperty("loss").GetString());
+        // The model measured its impostor distances on its own training classes (no validation data here).
+        var impostors = doc.RootElement.GetProperty("impostorDistances");
+        Assert.IsGreaterThan(0L, impostors.GetProperty("pairs").GetInt64());
+        Assert.IsFalse(impostors.GetProperty("heldOutClasses").GetBoolean());
+        Assert.IsGreaterThan(0.0, impostors.GetProperty("median").GetDouble());
+        var table = CliRunner.Run("info", "--model", _model);
+        table.AssertSuccess();
+        StringAssert.Contains(table.Out, "Impostor distances");
+        StringAssert.Contains(table.Out, "training classes");
 
         string notAModel = _temp.Combine("not-a-model.zip");
         File.WriteAllText(notAModel, "plain text");

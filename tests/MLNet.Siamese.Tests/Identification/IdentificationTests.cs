@@ -184,7 +184,7 @@ public sealed class IdentificationTests
             save(zip);
             var read = GalleryEmbedder.FromFile(_ml, zip).Impostors;
             Assert.IsNotNull(read, name);
-            CollectionAssert.AreEqual(profile.Distances, read.Distances, name);
+            CollectionAssert.AreEqual(profile.Distances.ToArray(), read.Distances.ToArray(), name);
         }
         // A loaded identifier recalibrates by the same rule for its new size.
         var grown = _ml.Siamese().LoadIdentifier(temp.Combine("id.zip")).WithItems(Gallery(_items.Take(5), prefix: "extra"));
