@@ -284,6 +284,35 @@ public sealed class IdentificationCliTests
     }
 
     [TestMethod]
+    public void ANetpbmQuery_IsConvertedAndIdentifiedAsItsPngOriginal()
+    {
+        // The same drawing as a raw .pgm (the AT&T faces' format): the tool converts it and finds the enrolled original.
+        string original = Directory.GetFiles(Path.Combine(_gallery, "alphabet", "character2")).Order(StringComparer.Ordinal).First();
+        using var bitmap = SkiaSharp.SKBitmap.Decode(original);
+        var gray = new byte[bitmap.Width * bitmap.Height];
+        for (int y = 0; y < bitmap.Height; y++)
+            for (int x = 0; x < bitmap.Width; x++)
+            {
+                var c = bitmap.GetPixel(x, y);
+                gray[y * bitmap.Width + x] = (byte)((c.Red + c.Green + c.Blue) / 3);
+            }
+        string pgm = _temp.Combine("query.pgm");
+        File.WriteAllBytes(pgm, [.. System.Text.Encoding.ASCII.GetBytes($"P5\n{bitmap.Width} {bitmap.Height}\n255\n"), .. gray]);
+        var run = CliRunner.Run("identify", "--model", _identifier, "--query", pgm, "--json");
+        run.AssertSuccess();
+        using var doc = JsonDocument.Parse(run.Out);
+        var result = doc.RootElement.GetProperty("results")[0];
+        StringAssert.EndsWith(result.GetProperty("query").GetString(), "query.png", "named by its converted PNG");
+        var nearest = result.GetProperty("neighbors")[0];
+        Assert.AreEqual(Path.GetFullPath(original), nearest.GetProperty("id").GetString());
+        Assert.IsLessThan(0.05, nearest.GetProperty("distance").GetDouble(), "the same pixels, the same embedding");
+
+        string broken = _temp.Combine("broken.pgm");
+        File.WriteAllText(broken, "P5 28 28 255\n");
+        CliRunner.Run("identify", "--model", _identifier, "--query", broken).AssertUsageError("broken.pgm");
+    }
+
+    [TestMethod]
     public void BadInputGetsOneLineNamingIt()
     {
         CliRunner.Run("identify", "--model", _identifier, "--query", _characters[0][0], "--k", "13").AssertUsageError("larger than the gallery (12 items)");
