@@ -2,7 +2,8 @@
 // only on the 15 classes the model never saw, next to its peer in the same run: the same ImageNet ResNet18 features with
 // no training at all, compared by cosine distance. Prints P@1, MAP@R, pair accuracy at a threshold fixed before the
 // unseen classes are looked at, AUC and the time each took; writes the model zip, the loss curve, the ROC curves and a
-// grid of queries with their nine nearest neighbours to ./photos-output.
+// grid of queries with their nine nearest neighbours to ./photos-output; then identifies the unseen photos against a
+// gallery of one photo per class, with "unknown" for the classes never enrolled.
 //   dotnet run -c Release --project examples/Photos [-- --seed N] [--fine-tune STAGES] [--output DIR]
 using System.Diagnostics;
 using System.Globalization;
@@ -111,5 +112,9 @@ var queries = unseenLabels.Distinct().Take(6).Select(label => unseenLabels.Index
 var rows = queries.Select(q => (q, Enumerable.Range(0, unseen.Count).Where(i => i != q)
     .OrderBy(i => TensorPrimitives.Distance(ourEmbeddings[q], ourEmbeddings[i])).Take(9).ToArray())).ToList();
 Figures.Neighbours(unseenPaths, unseenLabels, rows, Path.Combine(output, "neighbours.png"));
-Console.WriteLine($"Wrote {zip}, loss.png, roc.png and neighbours.png to {Path.GetFullPath(output)}; total {total.Elapsed.TotalMinutes:F1} min.");
+Console.WriteLine($"Wrote {zip}, loss.png, roc.png and neighbours.png to {Path.GetFullPath(output)}.");
+
+// 5. Identify: a gallery of one photo per enrolled unseen class, "unknown" for the classes never enrolled.
+Console.WriteLine(OpenSetDemo.Run(ml, zip, unseen, ourEmbeddings, seed));
+Console.WriteLine($"Total {total.Elapsed.TotalMinutes:F1} min.");
 return 0;

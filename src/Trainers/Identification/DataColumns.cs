@@ -37,34 +37,4 @@ internal static class DataColumns
         }
         return result.ToArray();
     }
-
-    public static string[][] ReadTextVectors(IDataView data, string name)
-    {
-        var column = data.Schema[name];
-        var result = new List<string[]>();
-        using var cursor = data.GetRowCursor(new[] { column });
-        var getter = cursor.GetGetter<VBuffer<ReadOnlyMemory<char>>>(column);
-        VBuffer<ReadOnlyMemory<char>> value = default;
-        while (cursor.MoveNext())
-        {
-            getter(ref value);
-            result.Add(value.DenseValues().Select(v => v.ToString()).ToArray());
-        }
-        return result.ToArray();
-    }
-
-    public static bool[][] ReadBoolVectors(IDataView data, string name)
-    {
-        var column = data.Schema[name];
-        var result = new List<bool[]>();
-        using var cursor = data.GetRowCursor(new[] { column });
-        var getter = cursor.GetGetter<VBuffer<bool>>(column);
-        VBuffer<bool> value = default;
-        while (cursor.MoveNext())
-        {
-            getter(ref value);
-            result.Add(value.DenseValues().ToArray());
-        }
-        return result.ToArray();
-    }
 }

@@ -168,16 +168,7 @@ public sealed class IdentificationModel : ITransformer
     public IReadOnlyList<IdentificationResult> Identify(IDataView queries)
     {
         Embedder.CheckInput(queries, "query");
-        var scored = Transform(queries);
-        var ids = DataColumns.ReadTextVectors(scored, IdentificationColumns.NeighborIds);
-        var labels = DataColumns.ReadTextVectors(scored, IdentificationColumns.NeighborLabels);
-        var distances = DataColumns.ReadVectors(scored, IdentificationColumns.NeighborDistances);
-        var known = DataColumns.ReadBoolVectors(scored, IdentificationColumns.IsKnown);
-        var answers = DataColumns.ReadTextVectors(scored, IdentificationColumns.PredictedLabel);
-        var confidence = DataColumns.ReadVectors(scored, IdentificationColumns.Confidence);
-        return Enumerable.Range(0, ids.Length)
-            .Select(i => new IdentificationResult(ids[i], labels[i], distances[i], distances[i][0], known[i][0], answers[i][0], confidence[i][0]))
-            .ToList();
+        return IdentificationResultReader.ReadAll(Transform(queries));
     }
 
     /// <summary>The same gallery and threshold returning <paramref name="k"/> neighbours.</summary>
