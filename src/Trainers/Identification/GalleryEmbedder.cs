@@ -97,7 +97,9 @@ public sealed class GalleryEmbedder
         var parts = Flatten(loaded).ToList();
         if (GalleryGraphReader.TryRead(onnx[^1]) is { } found)
             return new GalleryEmbedder(context, parts.Take(parts.Count - 1), schema, schema[0].Name, found.Gallery.Dimension, found.Gallery.EmbedderFingerprint,
-                onnx.Take(onnx.Count - 1).Select(m => ImpostorDistanceProfile.FromMetadata(OnnxModelReader.Read(m).Metadata)).LastOrDefault(p => p is not null));
+                // The embedder graph's metadata, read without parsing the graphs (a photo model's ResNet18 is 63 MB).
+                onnx.Take(onnx.Count - 1).Select(m => ImpostorDistanceProfile.FromMetadata(
+                    SiameseModelInfo.ReadMetadataProps(m).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.First().Value))).LastOrDefault(p => p is not null));
 
         var contents = OnnxModelReader.Read(onnx[^1]);
         var (spec, weights) = EmbedderNetwork.Read(contents, $"Model file '{path}'");
