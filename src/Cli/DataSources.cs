@@ -30,8 +30,8 @@ internal static class DataSources
         if (parts.Count == 1)
             return parts[0];
         if (parts[0].Kind == InputKind.Images)
-            return ItemSet.FromImages(parts.SelectMany(p => p.Ids).ToList(), parts.SelectMany(p => p.Labels).ToList(), parts.SelectMany(p => p.Groups).ToList(),
-                parts.SelectMany(p => p.Warnings).ToList());
+            return ItemSet.FromImages(parts.SelectMany(p => p.Paths).ToList(), parts.SelectMany(p => p.Labels).ToList(), parts.SelectMany(p => p.Groups).ToList(),
+                parts.SelectMany(p => p.Warnings).ToList(), parts.SelectMany(p => p.Ids).ToList());
         if (parts.Select(p => p.Side).Distinct().Count() > 1)
             throw new CliUsageException("--data IDX files have different image sizes (" + string.Join(", ", parts.Select(p => $"{p.Side}x{p.Side}")) + ").");
         return ItemSet.FromFeatures(parts.SelectMany(p => p.Ids).ToList(), parts.SelectMany(p => p.Labels).ToList(),
@@ -52,7 +52,7 @@ internal static class DataSources
         var entries = ImageFolder.Scan(full, new ImageFolderOptions { LabelDepth = labelDepth }, skipped);
         string? warning = ImageFolder.UndecodableFiles(skipped);
         return ItemSet.FromImages(entries.Select(e => e.ImagePath).ToList(), entries.Select(e => e.Label).ToList(), entries.Select(e => e.Group).ToList(),
-            warning is null ? [] : [$"'{path}': {warning}"]);
+            warning is null ? [] : [$"'{path}': {warning}"], entries.Select(e => e.SourcePath).ToList());
     }
 
     private static ItemSet LoadIdx(string imagesPath)

@@ -19,7 +19,7 @@ internal static class IdentificationInputs
     {
         CheckKind(items, embedder, option);
         if (items.Kind == InputKind.Images)
-            return ml.Data.LoadFromEnumerable(Enumerable.Range(0, items.Count).Select(i => new ImageRow { ImagePath = items.Ids[i], Label = items.Labels[i], Id = items.Ids[i] }));
+            return ml.Data.LoadFromEnumerable(Enumerable.Range(0, items.Count).Select(i => new ImageRow { ImagePath = items.Paths[i], Label = items.Labels[i], Id = items.Ids[i] }));
         var schema = SchemaDefinition.Create(typeof(FeatureRow));
         schema[nameof(FeatureRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, items.FeatureLength);
         return ml.Data.LoadFromEnumerable(Enumerable.Range(0, items.Count).Select(i => new FeatureRow { Features = items.FeatureRow(i), Label = items.Labels[i], Id = items.Ids[i] }), schema);
@@ -45,7 +45,8 @@ internal static class IdentificationInputs
             throw new CliUsageException("--query is required.");
         var parts = paths.Select(p => images ? LoadImages(p) : LoadFeatures(p)).ToList();
         if (images)
-            return ItemSet.FromImages(parts.SelectMany(p => p.Ids).ToList(), parts.SelectMany(p => p.Labels).ToList(), parts.SelectMany(p => p.Groups).ToList());
+            return ItemSet.FromImages(parts.SelectMany(p => p.Paths).ToList(), parts.SelectMany(p => p.Labels).ToList(), parts.SelectMany(p => p.Groups).ToList(),
+                ids: parts.SelectMany(p => p.Ids).ToList());
         if (parts.Select(p => p.Side).Distinct().Count() > 1)
             throw new CliUsageException("--query IDX files have different image sizes.");
         return ItemSet.FromFeatures(parts.SelectMany(p => p.Ids).ToList(), parts.SelectMany(p => p.Labels).ToList(), parts.SelectMany(p => p.Groups).ToList(),
@@ -58,10 +59,11 @@ internal static class IdentificationInputs
         if (File.Exists(full) && full.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
         {
             var entries = ImageFolder.Scan(full, new ImageFolderOptions { LabelDepth = 1 });
-            return ItemSet.FromImages(entries.Select(e => e.ImagePath).ToList(), entries.Select(e => e.Label).ToList(), entries.Select(e => e.Group).ToList());
+            return ItemSet.FromImages(entries.Select(e => e.ImagePath).ToList(), entries.Select(e => e.Label).ToList(), entries.Select(e => e.Group).ToList(),
+                ids: entries.Select(e => e.SourcePath).ToList());
         }
         if (File.Exists(full))
-            return ItemSet.FromImages([NetpbmConversion.DecodablePath(full)], [""], [""]);
+            return ItemSet.FromImages([NetpbmConversion.DecodablePath(full)], [""], [""], ids: [full]);
         if (!Directory.Exists(full))
             throw new CliUsageException($"--query '{path}' does not exist.");
         var files = Directory.EnumerateFiles(full, "*", SearchOption.AllDirectories)
@@ -70,7 +72,7 @@ internal static class IdentificationInputs
         if (files.Count == 0)
             throw new CliUsageException($"--query folder '{path}' holds no image ({string.Join(", ", ImageExtensions)}, or Netpbm).");
         var labels = files.Select(f => Path.GetFileName(Path.GetDirectoryName(f)) ?? "").ToList();
-        return ItemSet.FromImages(files.Select(f => NetpbmConversion.DecodablePath(f)).ToList(), labels, labels);
+        return ItemSet.FromImages(files.Select(f => NetpbmConversion.DecodablePath(f)).ToList(), labels, labels, ids: files);
     }
 
 

@@ -26,7 +26,8 @@ internal static class IdentificationTiles
             {
                 bool answer = n == 0 && result.IsKnown;
                 string id = result.NeighborIds[n];
-                row.Add(new(() => File.Exists(id) ? SKBitmap.Decode(id) : null, TileSheet.RankCaption(n + 1, result.NeighborDistances[n]),
+                // Gallery ids are the paths as enrolled: a Netpbm original is drawn from its converted PNG.
+                row.Add(new(() => File.Exists(id) ? SKBitmap.Decode(MLNet.Siamese.Data.NetpbmConversion.DecodablePath(id)) : null, TileSheet.RankCaption(n + 1, result.NeighborDistances[n]),
                     answer ? Known : SKColors.Black, answer ? 3 : 1));
             }
 

@@ -15,7 +15,8 @@ internal enum InputKind
 
 /// <summary>
 /// Labelled items loaded from one or more <c>--data</c> sources: either image paths, or feature vectors read from IDX
-/// files (one contiguous array). <see cref="Ids"/> names each item: its path, or <c>file#index</c> for IDX rows.
+/// files (one contiguous array). <see cref="Ids"/> names each item: its path as given, or <c>file#index</c> for IDX rows;
+/// <see cref="Paths"/> is the file ML.NET reads (a converted Netpbm image's PNG).
 /// </summary>
 internal sealed class ItemSet
 {
@@ -24,10 +25,11 @@ internal sealed class ItemSet
     public const string LabelColumn = "Label";
     public const string GroupColumn = "Group";
 
-    private ItemSet(InputKind kind, string[] ids, string[] labels, string[] groups, float[]? features, int featureLength, int side)
+    private ItemSet(InputKind kind, string[] ids, string[] paths, string[] labels, string[] groups, float[]? features, int featureLength, int side)
     {
         Kind = kind;
         Ids = ids;
+        Paths = paths;
         Labels = labels;
         Groups = groups;
         Features = features;
@@ -35,16 +37,20 @@ internal sealed class ItemSet
         Side = side;
     }
 
-    public static ItemSet FromImages(IReadOnlyList<string> paths, IReadOnlyList<string> labels, IReadOnlyList<string> groups, IReadOnlyList<string>? warnings = null)
-        => new(InputKind.Images, paths.ToArray(), labels.ToArray(), groups.ToArray(), null, 0, 0) { Warnings = warnings ?? [] };
+    /// <summary>Image items: the files ML.NET reads, and (when they differ, for converted Netpbm images) the paths as given.</summary>
+    public static ItemSet FromImages(IReadOnlyList<string> paths, IReadOnlyList<string> labels, IReadOnlyList<string> groups, IReadOnlyList<string>? warnings = null, IReadOnlyList<string>? ids = null)
+        => new(InputKind.Images, (ids ?? paths).ToArray(), paths.ToArray(), labels.ToArray(), groups.ToArray(), null, 0, 0) { Warnings = warnings ?? [] };
 
     public static ItemSet FromFeatures(IReadOnlyList<string> ids, IReadOnlyList<string> labels, IReadOnlyList<string> groups, float[] features, int side)
-        => new(InputKind.Features, ids.ToArray(), labels.ToArray(), groups.ToArray(), features, side * side, side);
+        => new(InputKind.Features, ids.ToArray(), ids.ToArray(), labels.ToArray(), groups.ToArray(), features, side * side, side);
 
     public InputKind Kind { get; }
 
-    /// <summary>Image path, or <c>file#index</c> for IDX rows.</summary>
+    /// <summary>Image path as given (a Netpbm original, not its PNG), or <c>file#index</c> for IDX rows.</summary>
     public IReadOnlyList<string> Ids { get; }
+
+    /// <summary>The image file ML.NET reads for each item (the PNG of a converted Netpbm image); the ids for IDX rows.</summary>
+    public IReadOnlyList<string> Paths { get; }
 
     public IReadOnlyList<string> Labels { get; }
 
@@ -80,7 +86,7 @@ internal sealed class ItemSet
             for (int k = 0; k < indices.Count; k++)
                 Features.AsSpan(indices[k] * FeatureLength, FeatureLength).CopyTo(features.AsSpan(k * FeatureLength));
         }
-        return new ItemSet(Kind, Pick(Ids), Pick(Labels), Pick(Groups), features, FeatureLength, Side);
+        return new ItemSet(Kind, Pick(Ids), Pick(Paths), Pick(Labels), Pick(Groups), features, FeatureLength, Side);
     }
 
     /// <summary>True when some group holds at least two classes (so sampling within groups is possible).</summary>
@@ -93,7 +99,7 @@ internal sealed class ItemSet
         if (Kind == InputKind.Images)
         {
             return ml.Data.LoadFromEnumerable(Enumerable.Range(0, Count).Select(i =>
-                new ImageRow { ImagePath = Ids[i], Label = Labels[i], Group = Groups[i] }));
+                new ImageRow { ImagePath = Paths[i], Label = Labels[i], Group = Groups[i] }));
         }
         var schema = SchemaDefinition.Create(typeof(FeatureRowData));
         schema[nameof(FeatureRowData.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, FeatureLength);

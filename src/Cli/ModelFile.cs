@@ -87,7 +87,7 @@ internal sealed class ModelFile : IDisposable
     public static void CheckImages(ItemSet items)
     {
         if (items.Kind == InputKind.Images)
-            ImageFileCheck.CheckAll(items.Ids);
+            ImageFileCheck.CheckAll(items.Paths);
     }
 
     /// <summary>Deletes what ML.NET extracted to load the model (the ONNX graph in the temporary folder).</summary>
@@ -129,7 +129,7 @@ internal sealed class ModelFile : IDisposable
     {
         if (kind == InputKind.Images)
         {
-            return ml.Data.LoadFromEnumerable(pairs.Select(p => new ImagePairRow { LeftImagePath = left.Ids[p.Left], RightImagePath = right.Ids[p.Right] }));
+            return ml.Data.LoadFromEnumerable(pairs.Select(p => new ImagePairRow { LeftImagePath = left.Paths[p.Left], RightImagePath = right.Paths[p.Right] }));
         }
         var schema = SchemaDefinition.Create(typeof(FeaturePairRow));
         schema[LeftFeatures].ColumnType = new VectorDataViewType(NumberDataViewType.Single, featureLength);

@@ -57,7 +57,7 @@ internal static class TileSheet
     internal static SKBitmap? LoadTile(ItemSet set, int index)
     {
         if (set.Kind == InputKind.Images)
-            return SKBitmap.Decode(set.Ids[index]);
+            return SKBitmap.Decode(set.Paths[index]);
         var bitmap = new SKBitmap(set.Side, set.Side, SKColorType.Gray8, SKAlphaType.Opaque);
         float[] row = set.FeatureRow(index);
         for (int y = 0; y < set.Side; y++)

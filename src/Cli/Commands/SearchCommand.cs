@@ -80,7 +80,7 @@ internal static class SearchCommand
         {
             if (!File.Exists(full))
                 throw new CliUsageException($"--query '{query}' does not exist.");
-            return ItemSet.FromImages([NetpbmConversion.DecodablePath(full)], [""], [""]);
+            return ItemSet.FromImages([NetpbmConversion.DecodablePath(full)], [""], [""], ids: [full]);
         }
         int hash = query.LastIndexOf('#');
         if (hash < 0 || !int.TryParse(query.AsSpan(hash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int index))

@@ -118,7 +118,7 @@ internal static partial class TrainCommand
             throw new CliUsageException($"--data holds {items.ClassCount} class(es); training needs at least 2 (check --label-depth).");
 
         RecipeChoice choice = named is not null ? new RecipeChoice(named, "chosen with --recipe")
-            : items.Kind == InputKind.Images ? RecipeDetection.ForImages(ml, items.Ids) : RecipeDetection.ForFeatures();
+            : items.Kind == InputKind.Images ? RecipeDetection.ForImages(ml, items.Paths) : RecipeDetection.ForFeatures();
         io.Info($"Recipe: {choice.Recipe.Name} ({choice.Reason}{(named is null ? "; --recipe to choose another" : "")}).");
 
         bool images = items.Kind == InputKind.Images;

@@ -118,7 +118,7 @@ public static class ImageFolder
                     $"Image '{file}' lies {folders} folder(s) below '{path}', but LabelDepth {options.LabelDepth} needs at least {options.LabelDepth}.");
             string[] labelParts = parts[(folders - options.LabelDepth)..folders];
             string image = netpbm ? NetpbmConversion.ToPng(file, options.ConversionCacheDirectory) : file;
-            entries.Add((file, new ImageFolderEntry(image, string.Join('/', labelParts), labelParts[0])));
+            entries.Add((file, new ImageFolderEntry(image, string.Join('/', labelParts), labelParts[0]) { SourcePath = file }));
         }
 
         if (entries.Count == 0)

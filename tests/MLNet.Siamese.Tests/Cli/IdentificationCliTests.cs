@@ -298,14 +298,16 @@ public sealed class IdentificationCliTests
             }
         string pgm = _temp.Combine("query.pgm");
         File.WriteAllBytes(pgm, [.. System.Text.Encoding.ASCII.GetBytes($"P5\n{bitmap.Width} {bitmap.Height}\n255\n"), .. gray]);
-        var run = CliRunner.Run("identify", "--model", _identifier, "--query", pgm, "--json");
+        string tiles = _temp.Combine("pgm-tiles.png");
+        var run = CliRunner.Run("identify", "--model", _identifier, "--query", pgm, "--json", "--out", tiles);
         run.AssertSuccess();
         using var doc = JsonDocument.Parse(run.Out);
         var result = doc.RootElement.GetProperty("results")[0];
-        StringAssert.EndsWith(result.GetProperty("query").GetString(), "query.png", "named by its converted PNG");
+        Assert.AreEqual(Path.GetFullPath(pgm), result.GetProperty("query").GetString(), "named as given, not by its converted PNG");
         var nearest = result.GetProperty("neighbors")[0];
         Assert.AreEqual(Path.GetFullPath(original), nearest.GetProperty("id").GetString());
         Assert.IsLessThan(0.05, nearest.GetProperty("distance").GetDouble(), "the same pixels, the same embedding");
+        Assert.IsTrue(File.Exists(tiles), "the query's tile is drawn from its PNG");
 
         string broken = _temp.Combine("broken.pgm");
         File.WriteAllText(broken, "P5 28 28 255\n");

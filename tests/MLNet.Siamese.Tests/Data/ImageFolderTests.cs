@@ -149,6 +149,8 @@ public sealed class ImageFolderTests
         StringAssert.EndsWith(entries[1].ImagePath, "2.png");
         StringAssert.EndsWith(entries[3].ImagePath, "2.png");
         Assert.AreNotEqual(entries[1].ImagePath, entries[3].ImagePath, "different contents, different cache entries");
+        Assert.AreEqual(root.Combine("a", "2.pgm"), entries[1].SourcePath, "the original is kept beside its PNG");
+        Assert.AreEqual(entries[0].ImagePath, entries[0].SourcePath);
         CollectionAssert.AreEquivalent(new Dictionary<string, int> { ["(no extension)"] = 1 }, skipped);
         Assert.IsNull(ImageFolder.UndecodableFiles(skipped));
 
@@ -161,6 +163,8 @@ public sealed class ImageFolderTests
         var items = MLNet.Siamese.Cli.DataSources.LoadOne(root.Path, 1);
         Assert.AreEqual(4, items.Count);
         Assert.IsEmpty(items.Warnings);
+        Assert.AreEqual(root.Combine("a", "2.pgm"), items.Ids[1], "the tool names items as given");
+        StringAssert.EndsWith(items.Paths[1], "2.png", "and reads the PNG");
     }
 
     [TestMethod]
