@@ -208,6 +208,7 @@ internal static partial class TrainCommand
                 ["identityHeldOutMapAtR"] = JsonNumbers.Of(model.Summary.IdentityValidation),
                 ["whiteningCandidates"] = WhiteningCandidates(model.Summary),
                 ["keptStart"] = model.Summary.KeptStart,
+                ["impostorDistances"] = model.Summary.Impostors is { } measured ? new JsonObject { ["pairs"] = measured.Pairs, ["classes"] = measured.Classes, ["heldOutClasses"] = measured.HeldOutClasses } : null,
                 ["heldOutChoice"] = model.Summary.DescribeHeldOutChoice(),
                 ["fineTuneHint"] = FineTuneHint.For(options, model.Summary),
                 ["loss"] = options.Loss.ToString(),

@@ -33,8 +33,12 @@ public sealed class TrainingSummary
     /// <summary>True when the threshold was calibrated on validation data, false when on training pairs.</summary>
     public bool CalibratedOnValidation { get; init; }
 
-    /// <summary>Distances between calibration items of different classes, which an identifier's reject threshold is read from; saved in the model's metadata.</summary>
-    internal Identification.ImpostorDistanceProfile? Impostors { get; init; }
+    /// <summary>
+    /// Distances between items of different classes, measured on the validation items (the held-out classes) or else the
+    /// calibration items; saved in the model's metadata, an identifier's reject threshold can be read from them
+    /// (<see cref="Identification.ThresholdCalibration"/>). Null for a model trained on no classes.
+    /// </summary>
+    public Identification.ImpostorDistanceProfile? Impostors { get; internal init; }
 
     /// <summary>
     /// With a <see cref="SiameseTrainerOptions.Backbone"/> and early stopping: the validation score of the untrained head,

@@ -78,7 +78,12 @@ public sealed class CliTests
         Assert.AreEqual("compact", info.NetworkName);
         Assert.AreEqual("MultiSimilarity", info.Loss, "the handwriting recipe's loss");
         using (var trained = JsonDocument.Parse(_train.Out))
+        {
             Assert.AreEqual(trained.RootElement.GetProperty("threshold").GetDouble(), info.Threshold!.Value, 1e-6);
+            var measured = trained.RootElement.GetProperty("impostorDistances");
+            Assert.IsGreaterThan(0L, measured.GetProperty("pairs").GetInt64());
+            Assert.IsFalse(measured.GetProperty("heldOutClasses").GetBoolean(), "no validation data: the training classes");
+        }
         Assert.IsTrue(info.InputColumns.Any(c => c.StartsWith("LeftImagePath", StringComparison.Ordinal)), string.Join(", ", info.InputColumns));
         Assert.IsNull(info.GalleryItems);
 
