@@ -84,7 +84,7 @@ public static class ImageFolder
             ShouldRecursePredicate = (ref FileSystemEntry entry) => (entry.Attributes & FileAttributes.ReparsePoint) == 0,
         };
 
-        var entries = new List<(string Source, ImageFolderEntry Entry)>();
+        var entries = new List<ImageFolderEntry>();
         var notTaken = new Dictionary<string, int>(StringComparer.Ordinal);   // files not taken as images, by extension
         int folderLinks = 0;
         foreach (var (file, link) in found)
@@ -118,7 +118,7 @@ public static class ImageFolder
                     $"Image '{file}' lies {folders} folder(s) below '{path}', but LabelDepth {options.LabelDepth} needs at least {options.LabelDepth}.");
             string[] labelParts = parts[(folders - options.LabelDepth)..folders];
             string image = netpbm ? NetpbmConversion.ToPng(file, options.ConversionCacheDirectory) : file;
-            entries.Add((file, new ImageFolderEntry(image, string.Join('/', labelParts), labelParts[0]) { SourcePath = file }));
+            entries.Add(new ImageFolderEntry(image, string.Join('/', labelParts), labelParts[0]) { SourcePath = file });
         }
 
         if (entries.Count == 0)
@@ -128,8 +128,8 @@ public static class ImageFolder
         if (skipped is not null)
             foreach (var (extension, count) in notTaken) skipped[extension] = count;
 
-        entries.Sort((a, b) => string.CompareOrdinal(a.Source, b.Source));
-        return entries.Select(e => e.Entry).ToList();
+        entries.Sort((a, b) => string.CompareOrdinal(a.SourcePath, b.SourcePath));
+        return entries;
     }
 
     /// <summary>What the folder holds instead of images, most common extensions first, and how to convert image formats the loader cannot read.</summary>
