@@ -7,9 +7,12 @@ using Microsoft.ML;
 namespace MLNet.Siamese.Tests.Objectives;
 
 /// <summary>
-/// The loss values of the four original objectives, pinned bit for bit from the code before the objectives were split
-/// into their own types (recorded on the CPU with seed 3): moving the loss dispatch, the sampling or the loop must not
-/// change a single step.
+/// The loss values of the four original objectives, pinned from the code before the objectives were split into their own
+/// types (recorded on an AVX2 CPU with seed 3): moving the loss dispatch, the sampling or the loop must not change a step.
+/// LibTorch picks its kernels by CPU (an AVX-512 machine gave the same first losses to 3 ulps and the later ones to 0.3 %),
+/// so the first step, computed before any update, is held to <see cref="FirstStepUlps"/> and the later ones, where the
+/// optimizer carries the rounding on, to <see cref="LaterStepRelative"/>; the last test shows that a changed schedule
+/// falls outside that.
 /// </summary>
 [TestClass]
 public sealed class PinnedLossTests
@@ -25,11 +28,32 @@ public sealed class PinnedLossTests
         return ml.Siamese().Train(options).Fit(SyntheticGlyphs.Load(ml, Items)).Summary.LossHistory.ToArray();
     }
 
+    /// <summary>How far the first loss may lie from its pin, in units in the last place.</summary>
+    private const int FirstStepUlps = 16;
+
+    /// <summary>How far a later loss may lie from its pin, relative to it.</summary>
+    private const double LaterStepRelative = 1e-2;
+
+    private static string? Mismatch(uint[] expected, float[] actual)
+    {
+        if (actual.Length != expected.Length)
+            return $"{actual.Length} losses, expected {expected.Length}";
+        for (int i = 0; i < expected.Length; i++)
+        {
+            float pinned = BitConverter.UInt32BitsToSingle(expected[i]);
+            bool close = i == 0
+                ? Math.Abs((long)BitConverter.SingleToUInt32Bits(actual[i]) - expected[i]) <= FirstStepUlps
+                : Math.Abs(actual[i] - pinned) <= LaterStepRelative * Math.Abs(pinned);
+            if (!close)
+                return $"step {i + 1}: {actual[i].ToString("R", System.Globalization.CultureInfo.InvariantCulture)} (0x{BitConverter.SingleToUInt32Bits(actual[i]):X8}), pinned {pinned.ToString("R", System.Globalization.CultureInfo.InvariantCulture)} (0x{expected[i]:X8})";
+        }
+        return null;
+    }
+
     private static void AssertBits(uint[] expected, float[] actual)
     {
-        var bits = actual.Select(BitConverter.SingleToUInt32Bits).ToArray();
-        Assert.AreEqual(string.Join(", ", expected.Select(b => $"0x{b:X8}")), string.Join(", ", bits.Select(b => $"0x{b:X8}")),
-            "loss bits (values " + string.Join(", ", actual.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture))) + ")");
+        string? mismatch = Mismatch(expected, actual);
+        Assert.IsNull(mismatch, "loss " + mismatch);
     }
 
     [TestMethod]
@@ -75,4 +99,16 @@ public sealed class PinnedLossTests
         o.Ways = 5;
         o.LearningRateSchedule = LearningRateSchedule.Cosine;
     }));
+
+    [TestMethod]
+    public void TheToleranceSeesAChangedSchedule()
+    {
+        float[] constant = Losses(o =>
+        {
+            o.Loss = SiameseLoss.Prototypical;
+            o.Ways = 5;
+        });
+        Assert.IsNotNull(Mismatch([0x3F8C44A1, 0x3FBF4C05, 0x401216B0, 0x3F02474D], constant),
+            "the run without the cosine schedule lies within the pinned tolerance of the run with it");
+    }
 }
