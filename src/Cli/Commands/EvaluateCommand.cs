@@ -18,7 +18,8 @@ internal static class EvaluateCommand
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var model = CommonOptions.Model();
-        var data = CommonOptions.Data(required: true);
+        var data = CommonOptions.Data(required: false, description: "Image folder, .zip of one, or IDX images file (labels file beside it); repeat to concatenate sources. Pairs are drawn from it (or give --pairs-file).");
+        var pairsFile = new Option<string?>("--pairs-file") { Description = "Score a fixed list of labelled pairs instead of drawing them from --data: one pair a line, 'left,right,label' or tab-separated, paths relative to the file's folder, label 1/0, true/false or same/different (verification lists such as LFW's pairs)." };
         var labelDepth = CommonOptions.LabelDepth();
         var pairs = new Option<int>("--pairs") { Description = "Number of pairs, half same-class and half different (default 1000).", DefaultValueFactory = _ => 1000 };
         var seed = CommonOptions.Seed();
@@ -26,11 +27,22 @@ internal static class EvaluateCommand
         var json = CommonOptions.Json();
         var plots = new Option<string?>("--plots") { Description = "Folder to write roc.png (ROC with the model's operating point) and scores.png (same- vs different-class score histograms with the threshold)." };
         var command = new Command("evaluate", "Pair metrics (accuracy, best-threshold accuracy, AUC, EER, precision, recall, F1) on balanced random pairs, and retrieval metrics (P@1, R-precision, MAP@R); also for embedder zips and identifiers.")
-            .With(model, data, labelDepth, pairs, seed, withinGroup, json, plots);
+            .With(model, data, pairsFile, labelDepth, pairs, seed, withinGroup, json, plots);
         command.SetGuardedAction(stderr, (parse, _) =>
         {
             var io = new CliIO(stdout, stderr, parse.GetValue(json));
-            return Execute(io, parse.GetValue(model)!, parse.GetValue(data) ?? [], parse.GetValue(labelDepth), parse.GetValue(pairs), parse.GetValue(seed), parse.GetValue(withinGroup), parse.GetValue(plots));
+            string[] dataPaths = parse.GetValue(data) ?? [];
+            if (parse.GetValue(pairsFile) is { } listed)
+            {
+                if (dataPaths.Length > 0)
+                    throw new CliUsageException("Give --data (pairs drawn from it) or --pairs-file (the pairs it lists), not both.");
+                if (parse.GetValue(withinGroup))
+                    throw new CliUsageException("--within-group draws pairs from --data; --pairs-file lists its own.");
+                return ListedPairsEvaluation.Execute(io, parse.GetValue(model)!, listed, parse.GetValue(plots));
+            }
+            if (dataPaths.Length == 0)
+                throw new CliUsageException("Give --data (pairs are drawn from it) or --pairs-file.");
+            return Execute(io, parse.GetValue(model)!, dataPaths, parse.GetValue(labelDepth), parse.GetValue(pairs), parse.GetValue(seed), parse.GetValue(withinGroup), parse.GetValue(plots));
         });
         return command;
     }
@@ -66,34 +78,47 @@ internal static class EvaluateCommand
             retrieval = EmbeddingEvaluation.Retrieval(rows.Select(r => embeddings[r]).ToArray(), items, rows);
         }
         bool hasThreshold = model.PairScorer is not null;
+        string title = $"{Path.GetFileName(model.Path)} on {pairCount} {(withinGroup ? "within-group " : "")}pairs (seed {seed}){(hasThreshold ? "" : ", scored by the Euclidean distance of their embeddings")}:";
+        return Report(io, model.Path, metrics, hasThreshold, retrieval, pictures, title, new JsonObject { ["withinGroup"] = withinGroup, ["seed"] = seed });
+    }
 
+    /// <summary>
+    /// Prints the pair metrics (and the retrieval metrics, when the items had classes) as a table, or as one JSON object
+    /// carrying <paramref name="source"/>'s properties too.
+    /// </summary>
+    internal static int Report(CliIO io, string modelPath, PairMetrics metrics, bool hasThreshold, RetrievalMetrics? retrieval, string[]? pictures, string title, JsonObject source)
+    {
         if (io.Json)
         {
-            io.WriteJson(new JsonObject
+            var json = new JsonObject
             {
-                ["model"] = model.Path,
+                ["model"] = modelPath,
                 ["pairs"] = metrics.Count,
                 ["samePairs"] = metrics.PositiveCount,
                 ["differentPairs"] = metrics.NegativeCount,
-                ["withinGroup"] = withinGroup,
-                ["seed"] = seed,
-                ["accuracy"] = hasThreshold ? JsonNumbers.Of(metrics.Accuracy) : null,
-                ["bestThreshold"] = JsonNumbers.Of(metrics.BestThreshold),
-                ["bestThresholdAccuracy"] = JsonNumbers.Of(metrics.BestThresholdAccuracy),
-                ["auc"] = JsonNumbers.Of(metrics.AreaUnderRocCurve),
-                ["eer"] = JsonNumbers.Of(metrics.EqualErrorRate),
-                ["precision"] = hasThreshold ? JsonNumbers.Of(metrics.Precision) : null,
-                ["recall"] = hasThreshold ? JsonNumbers.Of(metrics.Recall) : null,
-                ["f1"] = hasThreshold ? JsonNumbers.Of(metrics.F1Score) : null,
-                ["retrieval"] = new JsonObject
-                {
-                    ["queries"] = retrieval.QueryCount,
-                    ["precisionAt1"] = JsonNumbers.Of(retrieval.PrecisionAt1),
-                    ["rPrecision"] = JsonNumbers.Of(retrieval.RPrecision),
-                    ["mapAtR"] = JsonNumbers.Of(retrieval.MapAtR),
-                },
-                ["plots"] = pictures is null ? null : new JsonObject { ["roc"] = pictures[0], ["scores"] = pictures[1] },
-            });
+            };
+            foreach (var (key, value) in source.ToList())
+            {
+                source.Remove(key);
+                json[key] = value;
+            }
+            json["accuracy"] = hasThreshold ? JsonNumbers.Of(metrics.Accuracy) : null;
+            json["bestThreshold"] = JsonNumbers.Of(metrics.BestThreshold);
+            json["bestThresholdAccuracy"] = JsonNumbers.Of(metrics.BestThresholdAccuracy);
+            json["auc"] = JsonNumbers.Of(metrics.AreaUnderRocCurve);
+            json["eer"] = JsonNumbers.Of(metrics.EqualErrorRate);
+            json["precision"] = hasThreshold ? JsonNumbers.Of(metrics.Precision) : null;
+            json["recall"] = hasThreshold ? JsonNumbers.Of(metrics.Recall) : null;
+            json["f1"] = hasThreshold ? JsonNumbers.Of(metrics.F1Score) : null;
+            json["retrieval"] = retrieval is null ? null : new JsonObject
+            {
+                ["queries"] = retrieval.QueryCount,
+                ["precisionAt1"] = JsonNumbers.Of(retrieval.PrecisionAt1),
+                ["rPrecision"] = JsonNumbers.Of(retrieval.RPrecision),
+                ["mapAtR"] = JsonNumbers.Of(retrieval.MapAtR),
+            };
+            json["plots"] = pictures is null ? null : new JsonObject { ["roc"] = pictures[0], ["scores"] = pictures[1] };
+            io.WriteJson(json);
             return ExitCodes.Success;
         }
         string F(double v) => v.ToString("F4", CultureInfo.InvariantCulture);
@@ -110,10 +135,13 @@ internal static class EvaluateCommand
             table.AddRow("Recall", F(metrics.Recall));
             table.AddRow("F1", F(metrics.F1Score));
         }
-        table.AddRow($"Retrieval P@1 ({retrieval.QueryCount} queries, Euclidean)", F(retrieval.PrecisionAt1));
-        table.AddRow("Retrieval R-precision", F(retrieval.RPrecision));
-        table.AddRow("Retrieval MAP@R", F(retrieval.MapAtR));
-        io.Out.WriteLine($"{Path.GetFileName(model.Path)} on {pairCount} {(withinGroup ? "within-group " : "")}pairs (seed {seed}){(hasThreshold ? "" : ", scored by the Euclidean distance of their embeddings")}:");
+        if (retrieval is not null)
+        {
+            table.AddRow($"Retrieval P@1 ({retrieval.QueryCount} queries, Euclidean)", F(retrieval.PrecisionAt1));
+            table.AddRow("Retrieval R-precision", F(retrieval.RPrecision));
+            table.AddRow("Retrieval MAP@R", F(retrieval.MapAtR));
+        }
+        io.Out.WriteLine(title);
         io.WriteTable(table);
         if (pictures is not null)
             io.Out.WriteLine($"Plots written: {string.Join(", ", pictures)}");
@@ -128,6 +156,15 @@ internal static class EvaluateCommand
         IDataView pairs = ml.Siamese().GeneratePairs(ItemSet.LabelColumn, [column], pairCount, 0.5, seed,
                 withinGroup ? ItemSet.GroupColumn : null, withinGroup)
             .Fit(view).Transform(view);
+        return ScoreView(ml, model, pairs, plotsAt, modelPath);
+    }
+
+    /// <summary>
+    /// Pair metrics of a view of pairs (<c>Label</c>, and the pair scorer's two input columns) through the zip's pair
+    /// scorer, and its pictures when asked.
+    /// </summary>
+    internal static (PairMetrics Metrics, string[]? Pictures) ScoreView(MLContext ml, ModelFile model, IDataView pairs, string? plotsAt, string modelPath)
+    {
         IDataView scored = model.Scorer.Transform(pairs);
         PairMetrics metrics = ml.Siamese().Evaluate(scored);
         if (plotsAt is null)
