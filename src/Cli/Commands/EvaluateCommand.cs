@@ -79,14 +79,15 @@ internal static class EvaluateCommand
         }
         bool hasThreshold = model.PairScorer is not null;
         string title = $"{Path.GetFileName(model.Path)} on {pairCount} {(withinGroup ? "within-group " : "")}pairs (seed {seed}){(hasThreshold ? "" : ", scored by the Euclidean distance of their embeddings")}:";
-        return Report(io, model.Path, metrics, hasThreshold, retrieval, pictures, title, new JsonObject { ["withinGroup"] = withinGroup, ["seed"] = seed });
+        return Report(io, model.Path, metrics, hasThreshold, retrieval, pictures, title, [("withinGroup", withinGroup), ("seed", seed)]);
     }
 
     /// <summary>
     /// Prints the pair metrics (and the retrieval metrics, when the items had classes) as a table, or as one JSON object
-    /// carrying <paramref name="source"/>'s properties too.
+    /// carrying the properties of <paramref name="source"/> (where the pairs came from) after the pair counts.
     /// </summary>
-    internal static int Report(CliIO io, string modelPath, PairMetrics metrics, bool hasThreshold, RetrievalMetrics? retrieval, string[]? pictures, string title, JsonObject source)
+    internal static int Report(CliIO io, string modelPath, PairMetrics metrics, bool hasThreshold, RetrievalMetrics? retrieval, string[]? pictures, string title,
+        IReadOnlyList<(string Key, JsonNode? Value)> source)
     {
         if (io.Json)
         {
@@ -97,11 +98,8 @@ internal static class EvaluateCommand
                 ["samePairs"] = metrics.PositiveCount,
                 ["differentPairs"] = metrics.NegativeCount,
             };
-            foreach (var (key, value) in source.ToList())
-            {
-                source.Remove(key);
+            foreach (var (key, value) in source)
                 json[key] = value;
-            }
             json["accuracy"] = hasThreshold ? JsonNumbers.Of(metrics.Accuracy) : null;
             json["bestThreshold"] = JsonNumbers.Of(metrics.BestThreshold);
             json["bestThresholdAccuracy"] = JsonNumbers.Of(metrics.BestThresholdAccuracy);

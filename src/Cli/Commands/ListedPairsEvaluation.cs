@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using MLNet.Siamese.Evaluation;
 using Microsoft.ML;
 
@@ -50,7 +49,7 @@ internal static class ListedPairsEvaluation
         bool hasThreshold = model.PairScorer is not null;
         string title = $"{Path.GetFileName(model.Path)} on the {PairsFile.Describe(listed)} of {Path.GetFileName(pairsPath)} ({items.Count} images){(hasThreshold ? "" : ", scored by the Euclidean distance of their embeddings")}:";
         return EvaluateCommand.Report(io, model.Path, metrics, hasThreshold, retrieval: null, pictures, title,
-            new JsonObject { ["pairsFile"] = Path.GetFullPath(pairsPath), ["images"] = items.Count });
+            [("pairsFile", Path.GetFullPath(pairsPath)), ("images", items.Count)]);
     }
 
     private sealed class ListedPairRow
