@@ -34,6 +34,14 @@ internal static class CliData
     }
 
     /// <summary>
+    /// The <c>siamese train</c> arguments of the small image model that several CLI test classes train once on
+    /// <see cref="WriteImageFolder"/>'s folder: 20 iterations of batch 16, a 16-value embedding, 28 px, seed 3, JSON.
+    /// </summary>
+    public static string[] SmallModelTraining(string data, string model) =>
+        ["train", "--data", data, "--label-depth", "2", "--iterations", "20", "--batch", "16", "--embedding-dim", "16",
+         "--image-size", "28", "--seed", "3", "--json", "--out", model];
+
+    /// <summary>
     /// Writes one-shot runs in exactly the format of Lake et al.: root/runNN/training/classKK.png (one image per
     /// class), root/runNN/test/itemKK.png, and root/runNN/class_labels.txt of "runNN/test/itemKK.png runNN/training/classJJ.png" lines.
     /// </summary>

@@ -30,8 +30,7 @@ public sealed class CliTests
         _runs = _temp.Combine("runs");
         CliData.WriteRuns(_runs, _characters, runs: 2, ways: 5);
         _model = _temp.Combine("out", "model.zip");
-        _train = CliRunner.Run("train", "--data", _data, "--label-depth", "2", "--iterations", "20", "--batch", "16", "--embedding-dim", "16",
-            "--image-size", "28", "--seed", "3", "--json", "--out", _model);
+        _train = CliRunner.Run(CliData.SmallModelTraining(_data, _model));
     }
 
     [ClassCleanup]

@@ -32,8 +32,7 @@ public sealed class IdentificationCliTests
                 File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
         }
         _model = _temp.Combine("model.zip");
-        CliRunner.Run("train", "--data", _data, "--label-depth", "2", "--iterations", "20", "--batch", "16", "--embedding-dim", "16",
-            "--image-size", "28", "--seed", "3", "--json", "--out", _model).AssertSuccess();
+        CliRunner.Run(CliData.SmallModelTraining(_data, _model)).AssertSuccess();
         _identifier = _temp.Combine("id.zip");
         CliRunner.Run("enroll", "--model", _model, "--gallery", _gallery, "--label-depth", "2", "--out", _identifier, "--k", "3").AssertSuccess();
     }

@@ -25,8 +25,7 @@ public sealed class PairsFileCliTests
         _data = _temp.Combine("images");
         (_, _characters) = CliData.WriteImageFolder(_data);
         _model = _temp.Combine("model.zip");
-        CliRunner.Run("train", "--data", _data, "--label-depth", "2", "--iterations", "20", "--batch", "16", "--embedding-dim", "16",
-            "--image-size", "28", "--seed", "3", "--json", "--out", _model).AssertSuccess();
+        CliRunner.Run(CliData.SmallModelTraining(_data, _model)).AssertSuccess();
         _identifier = _temp.Combine("id.zip");
         CliRunner.Run("enroll", "--model", _model, "--gallery", _data, "--label-depth", "2", "--out", _identifier).AssertSuccess();
     }
