@@ -3,12 +3,11 @@ using MLNet.Siamese.Data;
 
 namespace MLNet.Siamese.Cli;
 
-/// <summary>One listed pair: the two images as given in the file, the paths a decoder reads, and whether they are the same class.</summary>
+/// <summary>One listed pair: the full paths of its two images, and whether they show the same class.</summary>
 /// <param name="Left">The first image, as a full path to the file named.</param>
 /// <param name="Right">The second image, as a full path to the file named.</param>
 /// <param name="Same">True when the two images show the same class (person, signer, product).</param>
-/// <param name="Line">The 1-based line of the file the pair is on.</param>
-internal sealed record ListedPair(string Left, string Right, bool Same, int Line);
+internal sealed record ListedPair(string Left, string Right, bool Same);
 
 /// <summary>
 /// A fixed list of labelled pairs, the way verification benchmarks ship (LFW's pairs, signature genuine/forgery lists):
@@ -45,7 +44,7 @@ internal static class PairsFile
                 continue;
             if (same is null)
                 throw new CliUsageException($"{option} '{path}' line {number}: label '{fields[2]}' is not 1/0, true/false or same/different.");
-            pairs.Add(new ListedPair(Image(fields[0], folder, option, path, number), Image(fields[1], folder, option, path, number), same.Value, number));
+            pairs.Add(new ListedPair(Image(fields[0], folder, option, path, number), Image(fields[1], folder, option, path, number), same.Value));
         }
         int sameCount = pairs.Count(p => p.Same);
         if (sameCount == 0 || sameCount == pairs.Count)
